@@ -1,0 +1,8 @@
+/** Mocha runs TypeScript directly through tsx; root hooks build the template databases once per run. */
+module.exports = {
+  require: ['tsx/cjs', 'test/support/hooks.ts'],
+  spec: ['test/**/*.test.ts'],
+  timeout: 30000,
+  reporter: process.env.MOCHA_REPORTER || 'spec',
+  exit: true,
+};

@@ -1,0 +1,142 @@
+import cookieParser from 'cookie-parser';
+import { doubleCsrf } from 'csrf-csrf';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import path from 'node:path';
+import { pinoHttp } from 'pino-http';
+import { mountHome } from './home';
+import type { AppContext, AppDeps, MountSlice } from './platform/context';
+import { errorHandler, notFound } from './platform/error-handler';
+import { chooseLocale, cookieOptions, requestId } from './platform/http';
+import { loadCatalogues } from './platform/i18n';
+import { JobRunner } from './platform/jobs';
+import { NODE_MODULES_DIR, PUBLIC_DIR } from './platform/paths';
+import { loadSession, SessionStore, SESSION_COOKIE } from './platform/session';
+import { setupViews } from './platform/views';
+
+/** The slices of Instants, mounted in this order. */
+const SLICES: MountSlice[] = [mountHome];
+
+/** A built application: the express app, its background jobs and a way to release what it holds. */
+export interface Instants {
+  app: Express;
+  ctx: AppContext;
+  jobs: JobRunner;
+  close(): Promise<void>;
+}
+
+const SESSION_TTL_SECONDS = 12 * 3600;
+
+/** The composition root: builds every service from `deps` and mounts every slice. Opens nothing itself. */
+export async function createApp(deps: AppDeps): Promise<Instants> {
+  const app = express();
+  const jobs = new JobRunner(deps.log);
+  const ctx: AppContext = {
+    ...deps,
+    db: deps.database.db,
+    sessions: new SessionStore({ db: deps.database.db, clock: deps.clock, ttlSeconds: SESSION_TTL_SECONDS }),
+    catalogues: loadCatalogues(),
+    cookies: cookieOptions(deps.config),
+    jobs,
+    frameAncestors: [],
+    csrfExempt: ['/lti', '/xapi', '/api/'],
+    onClose: [],
+  };
+  jobs.register('purge-web-sessions', 3600_000, () => ctx.sessions.purgeExpired());
+
+  app.set('trust proxy', deps.config.http.trustProxy);
+  app.disable('x-powered-by');
+  setupViews(app);
+  app.use(requestId());
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      genReqId: (_req, res) => (res as express.Response).locals.requestId as string,
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => ['/healthz', '/readyz'].includes(req.url ?? '') || (req.url ?? '').startsWith('/assets/') },
+    }),
+  );
+  app.use(async (_req, res, next) => {
+    const lists = await Promise.all(ctx.frameAncestors.map((f) => f().catch(() => [] as string[])));
+    res.locals.frameAncestors = [...new Set(lists.flat())];
+    next();
+  });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          'default-src': ["'self'"],
+          'script-src': ["'self'"],
+          'style-src': ["'self'"],
+          'img-src': ["'self'", 'data:'],
+          'form-action': ["'self'", 'https:', 'http:'],
+          'frame-ancestors': ["'self'", (_req, res) => ((res as express.Response).locals.frameAncestors as string[]).join(' ')],
+          'upgrade-insecure-requests': deps.config.http.publicUrl.startsWith('https://') ? [] : null,
+        },
+      },
+      // Moodle shows tools in an iframe: framing is governed by CSP frame-ancestors, not X-Frame-Options.
+      frameguard: false,
+      crossOriginEmbedderPolicy: false,
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+      referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+      strictTransportSecurity: deps.config.http.publicUrl.startsWith('https://'),
+    }),
+  );
+  const assets = { immutable: deps.config.env === 'production', maxAge: deps.config.env === 'production' ? '7d' : 0 };
+  app.use('/assets/vendor/bootstrap', express.static(path.join(NODE_MODULES_DIR, 'bootstrap', 'dist'), assets));
+  app.use('/assets/vendor/chart.js', express.static(path.join(NODE_MODULES_DIR, 'chart.js', 'dist'), assets));
+  app.use('/assets', express.static(PUBLIC_DIR, assets));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await deps.database.ping();
+      res.json({ status: 'ready', database: deps.database.kind });
+    } catch (err) {
+      deps.log.warn({ err }, 'readiness check failed');
+      res.status(503).json({ status: 'unavailable', database: deps.database.kind });
+    }
+  });
+
+  app.use(cookieParser(deps.secrets.cookieSecret));
+  app.use(loadSession(ctx.sessions));
+  app.use(chooseLocale(deps.config, ctx.catalogues));
+  const isExempt = (p: string) => ctx.csrfExempt.some((prefix) => p === prefix || p.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`));
+  app.use((req, res, next) => (isExempt(req.path) ? next() : express.urlencoded({ extended: false, limit: '1mb' })(req, res, next)));
+  app.use((req, res, next) => (isExempt(req.path) ? next() : express.json({ limit: '1mb' })(req, res, next)));
+  const csrf = doubleCsrf({
+    getSecret: () => deps.secrets.cookieSecret,
+    getSessionIdentifier: (req) => String((req.signedCookies as Record<string, unknown>)?.[SESSION_COOKIE] ?? ''),
+    cookieName: deps.config.http.publicUrl.startsWith('https://') ? '__Host-instants.csrf' : 'instants.csrf',
+    cookieOptions: { ...ctx.cookies, httpOnly: true },
+    getCsrfTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? req.get('x-csrf-token'),
+    skipCsrfProtection: (req) => isExempt(req.path),
+  });
+  app.use((req, res, next) => {
+    if (!isExempt(req.path) && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.locals.csrfToken = csrf.generateCsrfToken(req, res, { overwrite: false, validateOnReuse: false });
+    }
+    next();
+  });
+  app.use(csrf.doubleCsrfProtection);
+
+  for (const mount of SLICES) await mount(app, ctx);
+
+  app.use(notFound);
+  app.use(errorHandler(deps.log));
+
+  return {
+    app,
+    ctx,
+    jobs,
+    async close() {
+      await jobs.stop();
+      for (const fn of ctx.onClose.reverse()) await fn();
+    },
+  };
+}

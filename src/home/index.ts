@@ -1,0 +1,1 @@
+export { mountHome } from './home.routes';

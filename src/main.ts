@@ -1,0 +1,50 @@
+import http from 'node:http';
+import { createApp } from './app';
+import { EXIT, exitWith, openFromEnv, StartupError } from './platform/bootstrap';
+import { systemClock } from './platform/clock';
+
+/** Starts Instants: config → database → migrations → app → listen; clean shutdown on SIGTERM and SIGINT. */
+async function main(): Promise<void> {
+  const { config, log, secrets, database } = await openFromEnv();
+  const instants = await createApp({ config, log, secrets, database, clock: systemClock });
+  const server = http.createServer(instants.app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      const reason = err.code === 'EADDRINUSE' ? 'the port is already in use' : err.code === 'EACCES' ? 'permission denied' : err.message;
+      reject(new StartupError(`Cannot listen on ${config.http.host}:${config.http.port}: ${reason} (set PORT or HOST)`, EXIT.listen));
+    });
+    server.listen(config.http.port, config.http.host, resolve);
+  }).catch(async (err) => {
+    await instants.close();
+    await database.close();
+    throw err;
+  });
+  if (config.worker.enabled) instants.jobs.start();
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  log.info({ host: config.http.host, port, database: database.kind, publicUrl: config.http.publicUrl }, `Instants is listening on http://${config.http.host}:${port}`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: no new connections, finishing requests in progress');
+    const force = setTimeout(() => {
+      log.warn('shutdown timeout reached, closing remaining connections');
+      server.closeAllConnections();
+    }, config.shutdownTimeoutMs);
+    force.unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await instants.close();
+    await database.close();
+    log.info('stopped');
+    process.exit(EXIT.ok);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch(exitWith);

@@ -1,0 +1,162 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only reader of `process.env`: parses the environment once into a nested typed config and reports
+ * every problem at once. Every variable is documented in `.env.example`.
+ */
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
+      error: 'expected true or false (e.g. true)',
+    })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v)));
+
+const int = (fallback: number, min: number, max: number, example: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `expected a whole number from ${min} to ${max} (e.g. ${example})` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const secret = z
+  .string()
+  .min(32, 'must be at least 32 characters (e.g. the output of `openssl rand -hex 32`)')
+  .optional();
+
+const url = (example: string) =>
+  z.url({ error: `expected an absolute URL (e.g. ${example})` });
+
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\/.+/, 'expected a PostgreSQL URL (e.g. postgres://instants:secret@db.example.fr:5432/instants)')
+  .optional();
+
+const EnvSchema = z.object({
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'], { error: 'expected development, production or test' })
+    .default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(3000, 0, 65535, '3000'),
+  PUBLIC_URL: url('https://instants.ac-dijon.fr').optional(),
+  TRUST_PROXY: z.string().default('loopback'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: postgresUrl,
+  DATABASE_POOL_SIZE: int(10, 1, 200, '10'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'expected fatal, error, warn, info, debug, trace or silent',
+    })
+    .default('info'),
+  DEFAULT_LOCALE: z.enum(['fr', 'en'], { error: 'expected fr or en' }).default('fr'),
+  LTI_KEY: secret,
+  COOKIE_SECRET: secret,
+  PSEUDONYM_KEY: secret,
+  DEMO: bool(true),
+  LTI_UNKNOWN_DEPLOYMENT: z
+    .enum(['accept', 'reject'], { error: 'expected accept or reject' })
+    .default('accept'),
+  LTI_CLOCK_LEEWAY_SECONDS: int(5, 0, 120, '5'),
+  LTI_AUTO_ACTIVATE: bool(false),
+  XAPI_BASE_IRI: url('https://instants.ac-dijon.fr/xapi').optional(),
+  CORS_ORIGINS: z.string().default(''),
+  PRIVACY_MIN_GROUP: int(5, 1, 1000, '5'),
+  PRIVACY_MIN_GROUP_TEXT: int(10, 1, 1000, '10'),
+  UPLOAD_MAX_BYTES: int(20 * 1024 * 1024, 1024, 1024 * 1024 * 1024, '20971520'),
+  WORKER: bool(true),
+  WORKER_INTERVAL_MS: int(1000, 50, 600000, '1000'),
+  RETENTION_MONTHS: int(24, 1, 240, '24'),
+  SHUTDOWN_TIMEOUT_MS: int(10000, 100, 120000, '10000'),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+/** The typed configuration built once from the environment. */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  http: { host: string; port: number; publicUrl: string; trustProxy: string; corsOrigins: string[] };
+  dataDir: string;
+  db: { url: string | undefined; poolSize: number };
+  log: { level: string };
+  i18n: { defaultLocale: 'fr' | 'en' };
+  secrets: { ltiKey?: string; cookieSecret?: string; pseudonymKey?: string };
+  lti: { unknownDeployment: 'accept' | 'reject'; clockLeewaySeconds: number; autoActivate: boolean };
+  demo: boolean;
+  xapi: { baseIri: string };
+  privacy: { minGroup: number; minGroupText: number };
+  uploads: { maxBytes: number };
+  worker: { enabled: boolean; intervalMs: number };
+  retentionMonths: number;
+  shutdownTimeoutMs: number;
+}
+
+/** Raised with every problem in the environment, each naming the variable, what was wrong and an example. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment (default `process.env`) into a Config, or throws a ConfigError listing every problem. */
+export function loadConfig(source: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
+  const env: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.shape)) {
+    const value = source[key];
+    if (value !== undefined && value !== '') env[key] = value;
+  }
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const name = String(i.path[0] ?? '?');
+        const got = env[name];
+        const shown = got === undefined || /KEY|SECRET|DATABASE_URL/.test(name) ? '' : ` (got "${got}")`;
+        return `${name}: ${i.message}${shown}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const isProd = e.NODE_ENV === 'production';
+  const problems: string[] = [];
+  if (isProd && !e.PUBLIC_URL) problems.push('PUBLIC_URL: required in production (e.g. https://instants.ac-dijon.fr)');
+  if (problems.length) throw new ConfigError(problems);
+
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    env: e.NODE_ENV,
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      publicUrl,
+      trustProxy: e.TRUST_PROXY,
+      corsOrigins: e.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    },
+    dataDir: path.resolve(cwd, e.DATA_DIR),
+    db: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE },
+    log: { level: e.LOG_LEVEL },
+    i18n: { defaultLocale: e.DEFAULT_LOCALE },
+    secrets: { ltiKey: e.LTI_KEY, cookieSecret: e.COOKIE_SECRET, pseudonymKey: e.PSEUDONYM_KEY },
+    lti: {
+      unknownDeployment: e.LTI_UNKNOWN_DEPLOYMENT,
+      clockLeewaySeconds: e.LTI_CLOCK_LEEWAY_SECONDS,
+      autoActivate: e.LTI_AUTO_ACTIVATE,
+    },
+    demo: source.DEMO === undefined || source.DEMO === '' ? !isProd && e.NODE_ENV !== 'test' : e.DEMO,
+    xapi: { baseIri: (e.XAPI_BASE_IRI ?? `${publicUrl}/xapi`).replace(/\/+$/, '') },
+    privacy: { minGroup: e.PRIVACY_MIN_GROUP, minGroupText: e.PRIVACY_MIN_GROUP_TEXT },
+    uploads: { maxBytes: e.UPLOAD_MAX_BYTES },
+    worker: { enabled: e.WORKER, intervalMs: e.WORKER_INTERVAL_MS },
+    retentionMonths: e.RETENTION_MONTHS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,39 @@
+import type { CookieOptions, Express } from 'express';
+import type { Clock } from './clock';
+import type { Config } from './config';
+import type { Database, Db } from './db/client';
+import type { Catalogues } from './i18n';
+import type { JobRunner } from './jobs';
+import type { Logger } from './logger';
+import type { Secrets } from './secrets';
+import type { SessionStore } from './session';
+
+/** What `createApp` is given: everything that touches the outside world. */
+export interface AppDeps {
+  config: Config;
+  secrets: Secrets;
+  database: Database;
+  log: Logger;
+  clock: Clock;
+}
+
+/** Origins allowed to frame Instants (the registered platforms), asked on each page response. */
+export type FrameAncestorSource = () => Promise<string[]>;
+
+/** The composition root's shared services, handed to each slice's `mount` function. */
+export interface AppContext extends AppDeps {
+  db: Db;
+  sessions: SessionStore;
+  catalogues: Catalogues;
+  cookies: CookieOptions;
+  jobs: JobRunner;
+  /** Slices add the origins that may embed Instants (CSP frame-ancestors). */
+  frameAncestors: FrameAncestorSource[];
+  /** Path prefixes that are not browser forms (JWT posts, APIs with their own auth) and skip CSRF checks. */
+  csrfExempt: string[];
+  /** Things to close when the app closes (timers, caches, providers). */
+  onClose: Array<() => Promise<void> | void>;
+}
+
+/** A slice's entry point: adds its routes, jobs and hooks to the app. */
+export type MountSlice = (app: Express, ctx: AppContext) => Promise<void> | void;

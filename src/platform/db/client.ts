@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import pg from 'pg';
+import * as schema from './schema';
+
+/** The Drizzle database, whichever engine is behind it. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** A transaction handle, passed explicitly to repos that must write atomically. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+/** Either the database or a transaction: what repos accept. */
+export type DbOrTx = Db | Tx;
+
+/** Runs raw multi-statement SQL inside one transaction on one connection (migrations, test setup). */
+export type ExecInTransaction = (fn: (exec: (sqlText: string) => Promise<{ rows: Record<string, unknown>[] }>) => Promise<void>) => Promise<void>;
+
+/** An open database: Drizzle plus the few engine-level operations the platform needs. */
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  /** Checks the database answers; used by /readyz. */
+  ping(): Promise<void>;
+  execInTransaction: ExecInTransaction;
+  close(): Promise<void>;
+}
+
+/** A database that cannot be opened or reached; its message is shown as is to the operator. */
+export class DatabaseUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DatabaseUnavailableError';
+  }
+}
+
+/** Opens a PostgreSQL server given by URL, checking that it answers before returning. */
+export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  pool.on('error', () => undefined); // an idle client's error is reported by the next query instead
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (cause) {
+    await pool.end().catch(() => undefined);
+    throw new DatabaseUnavailableError(`Cannot connect to the PostgreSQL server in DATABASE_URL (${redactUrl(url)}): ${(cause as Error).message}`, { cause });
+  }
+  const db = drizzlePg({ client: pool, schema }) as unknown as Db;
+  return {
+    kind: 'postgres',
+    db,
+    async ping() {
+      await pool.query('select 1');
+    },
+    async execInTransaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        await fn(async (text) => {
+          const result = await client.query(text);
+          const last = Array.isArray(result) ? result[result.length - 1] : result;
+          return { rows: (last?.rows ?? []) as Record<string, unknown>[] };
+        });
+        await client.query('commit');
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+/** Wraps an already created PGlite instance (used by tests that load a template dump). */
+export function wrapPglite(client: PGlite, onClose?: () => void): Database {
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  return {
+    kind: 'pglite',
+    db,
+    async ping() {
+      await client.query('select 1');
+    },
+    async execInTransaction(fn) {
+      await client.transaction(async (tx) => {
+        await fn(async (text) => {
+          const results = await tx.exec(text);
+          return { rows: (results[results.length - 1]?.rows ?? []) as Record<string, unknown>[] };
+        });
+      });
+    },
+    async close() {
+      await client.close();
+      onClose?.();
+    },
+  };
+}
+
+/** Opens the embedded PGlite database under `dataDir/pglite`, refusing a directory another process holds. */
+export async function openPglite(dataDir: string | undefined): Promise<Database> {
+  if (dataDir === undefined) return wrapPglite(await PGlite.create());
+  const dir = path.join(dataDir, 'pglite');
+  const release = acquireLock(path.join(dataDir, 'pglite.lock'));
+  try {
+    const client = await PGlite.create(dir);
+    return wrapPglite(client, release);
+  } catch (cause) {
+    release();
+    throw new DatabaseUnavailableError(`Cannot open the embedded database in ${dir}: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/** Opens PostgreSQL when a URL is given, the embedded PGlite otherwise. */
+export async function openDatabase(options: { url?: string; dataDir?: string; poolSize?: number }): Promise<Database> {
+  return options.url ? openPostgres(options.url, options.poolSize) : openPglite(options.dataDir);
+}
+
+function acquireLock(file: string): () => void {
+  if (fs.existsSync(file)) {
+    const pid = Number(fs.readFileSync(file, 'utf8'));
+    if (Number.isInteger(pid) && pid !== process.pid && isAlive(pid)) {
+      throw new DatabaseUnavailableError(
+        `The embedded database in ${path.dirname(file)} is already used by another Instants process (pid ${pid}); stop it, or use PostgreSQL (DATABASE_URL) to run several instances`,
+      );
+    }
+  }
+  fs.writeFileSync(file, String(process.pid));
+  return () => fs.rmSync(file, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Hides the password of a connection URL for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'an unparsable URL';
+  }
+}

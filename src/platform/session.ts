@@ -1,0 +1,62 @@
+import crypto from 'node:crypto';
+import { and, eq, gt, lt } from 'drizzle-orm';
+import type { NextFunction, Request, Response } from 'express';
+import type { Clock } from './clock';
+import type { Db } from './db/client';
+import { webSessions } from './db/platform.tables';
+
+/** Name of the signed cookie that carries the session id. */
+export const SESSION_COOKIE = 'instants_session';
+
+/** A loaded browser session; each slice parses `data` with its own zod schema. */
+export interface WebSession {
+  id: string;
+  data: Record<string, unknown>;
+  expiresAt: Date;
+}
+
+/** Sessions stored in the database, so that any instance behind a load balancer can serve any request. */
+export class SessionStore {
+  constructor(private readonly deps: { db: Db; clock: Clock; ttlSeconds: number }) {}
+
+  /** Creates a session and returns it; the caller sets the cookie. */
+  async create(data: Record<string, unknown>): Promise<WebSession> {
+    const id = crypto.randomBytes(32).toString('base64url');
+    const expiresAt = new Date(this.deps.clock.now().getTime() + this.deps.ttlSeconds * 1000);
+    await this.deps.db.insert(webSessions).values({ id, data, expiresAt });
+    return { id, data, expiresAt };
+  }
+
+  /** Returns a live session, or undefined when unknown or expired. */
+  async get(id: string): Promise<WebSession | undefined> {
+    const [row] = await this.deps.db
+      .select()
+      .from(webSessions)
+      .where(and(eq(webSessions.id, id), gt(webSessions.expiresAt, this.deps.clock.now())));
+    return row ? { id: row.id, data: row.data as Record<string, unknown>, expiresAt: row.expiresAt } : undefined;
+  }
+
+  /** Replaces a session's data. */
+  async update(id: string, data: Record<string, unknown>): Promise<void> {
+    await this.deps.db.update(webSessions).set({ data }).where(eq(webSessions.id, id));
+  }
+
+  async destroy(id: string): Promise<void> {
+    await this.deps.db.delete(webSessions).where(eq(webSessions.id, id));
+  }
+
+  /** Deletes expired sessions; returns how many. */
+  async purgeExpired(): Promise<number> {
+    const rows = await this.deps.db.delete(webSessions).where(lt(webSessions.expiresAt, this.deps.clock.now())).returning({ id: webSessions.id });
+    return rows.length;
+  }
+}
+
+/** Loads `res.locals.session` from the signed session cookie, when there is a live one. */
+export function loadSession(store: SessionStore) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const id = (req.signedCookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE];
+    if (typeof id === 'string') res.locals.session = await store.get(id);
+    next();
+  };
+}
