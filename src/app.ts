@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import path from 'node:path';
 import { pinoHttp } from 'pino-http';
 import { mountHome } from './home';
+import { loadActor } from './lti';
 import type { AppContext, AppDeps, MountSlice } from './platform/context';
 import { errorHandler, notFound } from './platform/error-handler';
 import { chooseLocale, cookieOptions, requestId } from './platform/http';
@@ -106,6 +107,7 @@ export async function createApp(deps: AppDeps): Promise<Instants> {
   app.use(cookieParser(deps.secrets.cookieSecret));
   app.use(loadSession(ctx.sessions));
   app.use(chooseLocale(deps.config, ctx.catalogues));
+  app.use(loadActor(ctx));
   const isExempt = (p: string) => ctx.csrfExempt.some((prefix) => p === prefix || p.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`));
   app.use((req, res, next) => (isExempt(req.path) ? next() : express.urlencoded({ extended: false, limit: '1mb' })(req, res, next)));
   app.use((req, res, next) => (isExempt(req.path) ? next() : express.json({ limit: '1mb' })(req, res, next)));

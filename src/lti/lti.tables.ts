@@ -1,2 +1,76 @@
-/** Drizzle tables of the lti slice; keep in step with its SQL migrations in migrations/. */
-export {};
+import { boolean, index, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+
+/** Drizzle tables of the lti slice (migrations 01xx). */
+
+export const ltiUsers = pgTable(
+  'lti_users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    issuer: text('issuer').notNull(),
+    sub: text('sub').notNull(),
+    name: text('name'),
+    givenName: text('given_name'),
+    familyName: text('family_name'),
+    email: text('email'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique().on(t.issuer, t.sub)],
+);
+
+export const ltiContexts = pgTable(
+  'lti_contexts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    issuer: text('issuer').notNull(),
+    deploymentId: text('deployment_id').notNull(),
+    contextId: text('context_id').notNull(),
+    title: text('title'),
+    label: text('label'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique().on(t.issuer, t.deploymentId, t.contextId)],
+);
+
+export const ltiResourceLinks = pgTable(
+  'lti_resource_links',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    issuer: text('issuer').notNull(),
+    deploymentId: text('deployment_id').notNull(),
+    resourceLinkId: text('resource_link_id').notNull(),
+    contextRef: uuid('context_ref').references(() => ltiContexts.id, { onDelete: 'set null' }),
+    title: text('title'),
+    sessionId: uuid('session_id'),
+    agsLineitem: text('ags_lineitem'),
+    agsLineitems: text('ags_lineitems'),
+    agsScopes: text('ags_scopes').array().notNull().default([]),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique().on(t.issuer, t.deploymentId, t.resourceLinkId), index('lti_resource_links_session_idx').on(t.sessionId)],
+);
+
+export const ltiLaunches = pgTable(
+  'lti_launches',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userRef: uuid('user_ref').notNull().references(() => ltiUsers.id, { onDelete: 'cascade' }),
+    contextRef: uuid('context_ref').references(() => ltiContexts.id, { onDelete: 'set null' }),
+    resourceLinkRef: uuid('resource_link_ref').references(() => ltiResourceLinks.id, { onDelete: 'set null' }),
+    issuer: text('issuer').notNull(),
+    deploymentId: text('deployment_id').notNull(),
+    messageType: text('message_type').notNull(),
+    roles: text('roles').array().notNull().default([]),
+    role: text('role', { enum: ['participant', 'organiser'] }).notNull(),
+    isAdmin: boolean('is_admin').notNull().default(false),
+    locale: text('locale'),
+    returnUrl: text('return_url'),
+    documentTarget: text('document_target'),
+    nrpsUrl: text('nrps_url'),
+    custom: jsonb('custom').notNull().default({}),
+    launchedAt: timestamp('launched_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('lti_launches_user_idx').on(t.userRef, t.launchedAt), index('lti_launches_context_idx').on(t.contextRef, t.launchedAt)],
+);
