@@ -102,6 +102,13 @@ export const requireOrganiser: RequestHandler = (_req, res, next) => {
   next();
 };
 
+/** Requires a platform administrator (institution or system Administrator role at launch). */
+export const requireAdmin: RequestHandler = (_req, res, next) => {
+  const actor = actorOf(res);
+  if (!actor.isAdmin) throw new ForbiddenError('Administrator role required');
+  next();
+};
+
 /** Whether an actor may see data of a given LMS course (our context id): admins see all, others their own. */
 export function canSeeContext(actor: Actor, contextRef: string | null): boolean {
   return actor.isAdmin || (contextRef !== null && actor.contextRef === contextRef);

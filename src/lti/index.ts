@@ -5,6 +5,7 @@ export {
   LaunchSessionSchema,
   loadActor,
   loadActorForLaunch,
+  requireAdmin,
   requireLaunch,
   requireOrganiser,
   startLaunchSession,
