@@ -1,7 +1,6 @@
 /** Mocha runs TypeScript directly through tsx; root hooks build the template databases once per run. */
 module.exports = {
   require: ['tsx/cjs', 'test/support/hooks.ts'],
-  spec: ['test/**/*.test.ts'],
   timeout: 30000,
   reporter: process.env.MOCHA_REPORTER || 'spec',
   exit: true,
