@@ -2,6 +2,6 @@
 module.exports = {
   require: ['tsx/cjs', 'test/support/hooks.ts'],
   timeout: 30000,
-  reporter: process.env.MOCHA_REPORTER || 'spec',
+  reporter: process.env.MOCHA_REPORTER || 'test/support/summary-reporter.cjs',
   exit: true,
 };
