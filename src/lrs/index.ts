@@ -1,0 +1,4 @@
+/** The lrs slice's public surface: the statement store shared with the xapi slice, and the LRS HTTP API. */
+export { storeStatements, validateStatements, SYSTEM_AUTHORITY, type StoreOptions } from './store.service';
+export { statementSchema, type XapiVersion } from './statement.schema';
+export { actorKey, ifiOf } from './ifi';

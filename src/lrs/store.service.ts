@@ -1,0 +1,137 @@
+import crypto from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import type { DbOrTx } from '../platform/db/client';
+import { ConflictError, ValidationError, type FieldIssue } from '../platform/errors';
+import { actorKey, definedActivities, referencesOf, type Json } from './ifi';
+import { findStatementsByIds, insertStatementRows, markVoided, upsertActivityDefinitions, type StatementRow } from './statements.repo';
+import { statementSchema, VOIDED_VERB, type XapiVersion } from './statement.schema';
+
+/** Options of `storeStatements`. */
+export interface StoreOptions {
+  /** The agent (or OAuth group) the statements are stored under; overrides any authority they carry. */
+  authority?: unknown;
+  /** The xAPI version of the request (default 2.0.0): chooses the grammar and the default `version`. */
+  version?: XapiVersion;
+  /** The `stored` instant (default now). */
+  stored?: Date;
+  /** The LRS credential that writes them (for statements/read/mine). */
+  credentialId?: string | null;
+}
+
+/** The authority of statements Instants writes itself. */
+export const SYSTEM_AUTHORITY = { objectType: 'Agent', name: 'Instants', account: { homePage: 'urn:instants', name: 'instants' } };
+
+/** Validates statements with the xAPI grammar; throws a ValidationError naming each invalid JSON path. */
+export function validateStatements(statements: unknown[], version: XapiVersion): Json[] {
+  const schema = statementSchema(version);
+  const issues: FieldIssue[] = [];
+  statements.forEach((s, index) => {
+    const r = schema.safeParse(s);
+    if (r.success) return;
+    const prefix = statements.length > 1 ? [`[${index}]`] : [];
+    for (const i of r.error.issues) {
+      const path = [...prefix, ...i.path.map(String)].join('.').replace(/\.\[/g, '[');
+      issues.push({ path: path || '(statement)', message: i.message });
+    }
+  });
+  if (issues.length) {
+    const first = issues[0]!;
+    throw new ValidationError(`Invalid statement at ${first.path}: ${first.message}`, issues);
+  }
+  return statements as Json[];
+}
+
+const toUtc = (ts: string) => new Date(/(Z|[+-]\d{2}(:?\d{2})?)$/.test(ts) ? ts : `${ts}Z`).toISOString();
+
+/** Fills what the LRS owns: id, stored, timestamp, authority, version (xAPI-Data §2.4.7–2.4.10). */
+function complete(s: Json, stored: string, authority: unknown, version: XapiVersion): Json {
+  const out: Json = { ...s };
+  out.id = (typeof s.id === 'string' ? s.id : crypto.randomUUID()).toLowerCase();
+  // 2.0 (IEEE 9274.1.1): timestamps with an offset are converted to UTC; 1.0.3 keeps them as sent.
+  out.timestamp = s.timestamp === undefined ? stored : version === '2.0.0' && !/Z$/.test(s.timestamp as string) ? toUtc(s.timestamp as string) : s.timestamp;
+  out.stored = stored;
+  out.authority = authority ?? s.authority ?? SYSTEM_AUTHORITY;
+  out.version = typeof s.version === 'string' ? s.version : version === '1.0.3' ? '1.0.0' : '2.0.0';
+  return out;
+}
+
+/** Two statements are the same when they differ only in what the LRS sets (xAPI-Data §2.3 immutability). */
+export function sameStatement(sent: Json, existing: Json): boolean {
+  const strip = (s: Json, keepTimestamp: boolean) => {
+    const { stored: _s, authority: _a, version: _v, id: _i, timestamp, ...rest } = s;
+    return keepTimestamp && typeof timestamp === 'string' ? { ...rest, timestamp: Date.parse(toUtc(timestamp)) } : rest;
+  };
+  const hasTs = typeof sent.timestamp === 'string';
+  return isDeepStrictEqual(strip(sent, hasTs), strip(existing, hasTs));
+}
+
+function rowOf(s: Json, credentialId: string | null): Omit<StatementRow, 'seq'> {
+  const object = s.object as Json;
+  const objectType = (object.objectType as string | undefined) ?? 'Activity';
+  return {
+    id: s.id as string,
+    statement: s,
+    stored: s.stored as string,
+    timestamp: toUtc(s.timestamp as string),
+    version: s.version as string,
+    verbId: (s.verb as Json).id as string,
+    actorIfi: actorKey(s.actor as Json),
+    objectType,
+    objectActivityId: objectType === 'Activity' ? (object.id as string) : null,
+    objectStatementRef: objectType === 'StatementRef' ? (object.id as string).toLowerCase() : null,
+    registration: ((s.context as Json | undefined)?.registration as string | undefined)?.toLowerCase() ?? null,
+    voided: false,
+    credentialId,
+    hasAttachments: Array.isArray(s.attachments) && s.attachments.length > 0,
+  };
+}
+
+/**
+ * Validates and stores statements in the caller's transaction (xAPI-Communication §2.1): fills the LRS-set
+ * properties, applies the conflict rule (same id and content: nothing happens; different content:
+ * ConflictError), applies voiding, and returns the statement ids in order.
+ */
+export async function storeStatements(tx: DbOrTx, statements: unknown[], options: StoreOptions = {}): Promise<string[]> {
+  const version = options.version ?? '2.0.0';
+  const valid = validateStatements(statements, version);
+  const stored = (options.stored ?? new Date()).toISOString();
+  const completed = valid.map((s) => complete(s, stored, options.authority, version));
+  const ids = completed.map((s) => s.id as string);
+  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (dup) throw new ValidationError(`Statement id ${dup} appears twice in the batch`, [{ path: 'id', message: `duplicate id ${dup}` }]);
+
+  const existing = new Map((await findStatementsByIds(tx, ids)).map((r) => [r.id, r.statement as Json]));
+  const sent = new Map(completed.map((s, i) => [s.id as string, valid[i]!]));
+  const checkSame = (s: Json, old: Json) => {
+    if (!sameStatement(sent.get(s.id as string)!, old)) throw new ConflictError(`Statement ${String(s.id)} already exists with different content`);
+  };
+  for (const s of completed) {
+    const old = existing.get(s.id as string);
+    if (old) checkSame(s, old);
+  }
+
+  const voidTargets = completed.filter((s) => (s.verb as Json).id === VOIDED_VERB).map((s) => ((s.object as Json).id as string).toLowerCase());
+  if (voidTargets.length) {
+    const inBatch = new Map(completed.map((s) => [s.id as string, s]));
+    const found = await findStatementsByIds(tx, voidTargets);
+    const targets = [...found.map((r) => r.statement as Json), ...voidTargets.map((t) => inBatch.get(t)).filter((x): x is Json => !!x)];
+    const voiding = targets.find((t) => (t.verb as Json).id === VOIDED_VERB);
+    if (voiding) throw new ValidationError(`Statement ${String(voiding.id)} is a voiding statement and cannot be voided`, [{ path: 'object.id', message: 'a voiding statement cannot be voided' }]);
+  }
+
+  const fresh = completed.filter((s) => !existing.has(s.id as string));
+  if (fresh.length) {
+    const rows = fresh.map((s) => rowOf(s, options.credentialId ?? null));
+    const refs = fresh.map((s) => referencesOf(s));
+    const inserted = await insertStatementRows(tx, rows, refs);
+    if (inserted.length < fresh.length) {
+      // Another transaction stored some of these ids meanwhile: apply the same rule to them.
+      const got = new Set(inserted.map((r) => r.id));
+      const raced = new Map((await findStatementsByIds(tx, fresh.filter((s) => !got.has(s.id as string)).map((s) => s.id as string))).map((r) => [r.id, r.statement as Json]));
+      for (const s of fresh) if (!got.has(s.id as string)) checkSame(s, raced.get(s.id as string) ?? {});
+    }
+    await markVoided(tx, voidTargets, inserted.map((r) => r.seq));
+    await upsertActivityDefinitions(tx, fresh.flatMap(definedActivities));
+  }
+  return ids;
+}
