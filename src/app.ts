@@ -4,6 +4,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import path from 'node:path';
 import { pinoHttp } from 'pino-http';
+import { mountActivities } from './activities';
 import { mountHome } from './home';
 import { loadActor } from './lti';
 import type { AppContext, AppDeps, MountSlice } from './platform/context';
@@ -16,7 +17,7 @@ import { loadSession, SessionStore, SESSION_COOKIE } from './platform/session';
 import { setupViews } from './platform/views';
 
 /** The slices of Instants, mounted in this order. */
-const SLICES: MountSlice[] = [mountHome];
+const SLICES: MountSlice[] = [mountHome, mountActivities];
 
 /** A built application: the express app, its background jobs and a way to release what it holds. */
 export interface Instants {

@@ -1,0 +1,16 @@
+import type { Express } from 'express';
+import type { AppContext } from '../platform/context';
+import { mountCheckinRoutes } from './checkin.routes';
+import { mountOrganiserRoutes } from './organiser.routes';
+import { mountParticipantRoutes } from './participant.routes';
+
+/** The activities slice's public surface. */
+export { onSessionCompleted, maybeCompleteSession } from './completion.service';
+export { SCALE_STEPS } from './activities.schema';
+
+/** Mounts the participant, check-in and organiser pages of the activities slice. */
+export function mountActivities(app: Express, ctx: AppContext): void {
+  mountCheckinRoutes(app, ctx);
+  mountParticipantRoutes(app, ctx);
+  mountOrganiserRoutes(app, ctx);
+}

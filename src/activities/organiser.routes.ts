@@ -1,0 +1,172 @@
+import type { Express, Request, Response } from 'express';
+import { actorOf, requireLaunch, requireOrganiser } from '../lti';
+import type { AppContext } from '../platform/context';
+import { ValidationError } from '../platform/errors';
+import { toFieldIssues } from '../platform/http';
+import { ActivitiesFormSchema, OfferSchema, TopicSchema } from './activities.schema';
+import type { ActivityDeps } from './answers.service';
+import { SCALE_STEPS } from './activities.schema';
+import { competenceTitles } from './catalog.port';
+import { activitiesFormFor, addTopic, offersFor, saveActivities, sessionParticipants, toggleTopic, wishesFor } from './organiser.service';
+import { organiserNav } from './organiser.present';
+import { participantNav, type FieldErrors } from './participant.present';
+import { fieldErrors } from './participant.routes';
+import { makeOffer, myOffers, mySessions, upcomingSessions } from './participant.service';
+
+/** Organiser pages of the activities slice, and the participant's "my sessions" and "I can present a tool". */
+
+const param = (req: Request, name: string) => String(req.params[name] ?? '');
+
+async function renderActivitiesForm(res: Response, deps: ActivityDeps, id: string, errors: FieldErrors, values?: Record<string, unknown>, saved = false) {
+  const t = res.locals.t;
+  const form = await activitiesFormFor(deps, actorOf(res), id);
+  res.render('activities/organiser-activities', {
+    title: `${t('activities.config.title')} · ${form.session.title}`,
+    nav: organiserNav(t, form.session.id, 'activities'),
+    session: { id: form.session.id, title: form.session.title, competences: form.session.competences },
+    v: values ?? form.values,
+    errors,
+    saved,
+    scale: SCALE_STEPS.map((s) => ({ label: t(`activities.scale.${s.key}`), band: t(`activities.band.${s.band}`) })),
+  });
+}
+
+async function renderOffers(res: Response, deps: ActivityDeps, errors: FieldErrors = {}, values: Record<string, unknown> = {}, saved = false) {
+  const t = res.locals.t;
+  const actor = actorOf(res);
+  const competences = [...(await competenceTitles(deps.db))].map(([code, title]) => ({ code, title, selected: values.competence === code }));
+  res.render('activities/my-offers', {
+    title: t('activities.offers.title'),
+    nav: participantNav(t, actor.sessionId, 'offers'),
+    offers: await myOffers(deps, actor),
+    competences,
+    values,
+    errors,
+    saved,
+  });
+}
+
+export function mountOrganiserRoutes(app: Express, ctx: AppContext): void {
+  const deps: ActivityDeps = { db: ctx.db, clock: ctx.clock, config: ctx.config, secrets: ctx.secrets };
+
+  app.get('/organiser/sessions/:id/activities', requireOrganiser, async (req, res) => {
+    await renderActivitiesForm(res, deps, param(req, 'id'), {}, undefined, req.query.saved === '1');
+  });
+
+  app.post('/organiser/sessions/:id/activities', requireOrganiser, async (req, res) => {
+    const id = param(req, 'id');
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const parsed = ActivitiesFormSchema.safeParse(body);
+    const issues = parsed.success
+      ? (await saveActivities(deps, actorOf(res), id, parsed.data)).map((i) => ({ path: i.field, message: i.key, vars: i.vars }))
+      : toFieldIssues(parsed.error);
+    if (!issues.length) {
+      res.redirect(303, `/organiser/sessions/${id}/activities?saved=1`);
+      return;
+    }
+    const errors: FieldErrors = {};
+    for (const i of issues) {
+      const message = res.locals.t(`activities.errors.${i.message}`, 'vars' in i ? (i.vars as Record<string, unknown>) : undefined);
+      errors[i.path] = errors[i.path] ? `${errors[i.path]} ${message}` : message;
+    }
+    res.status(400);
+    const checkboxes = Object.keys(ActivitiesFormSchema.shape).filter((k) => k.endsWith('_enabled') || k.endsWith('_required') || ['sp_retrospective', 'quiz_certainty', 'needs_competence'].includes(k));
+    const values: Record<string, unknown> = { ...body };
+    for (const k of checkboxes) values[k] = body[k] === 'on' || body[k] === '1';
+    await renderActivitiesForm(res, deps, id, errors, values);
+  });
+
+  app.get('/organiser/sessions/:id/participants', requireOrganiser, async (req, res) => {
+    const t = res.locals.t;
+    const { session, people } = await sessionParticipants(deps, actorOf(res), param(req, 'id'));
+    res.render('activities/organiser-participants', {
+      title: `${t('activities.participants.title')} · ${session.title}`,
+      nav: organiserNav(t, session.id, 'participants'),
+      session: { id: session.id, title: session.title },
+      marked: req.query.marked === '1',
+      people: people.map((p) => ({
+        id: p.user_ref,
+        name: p.name ?? p.email ?? t('activities.participants.anonymous'),
+        email: p.name ? p.email : null,
+        lastLaunch: p.last_launch,
+        attendedAt: p.attended_at,
+        method: p.method ? t(`activities.participants.method_${p.method}`) : null,
+        completedAt: p.completed_at,
+        canMark: !p.attended_at && p.last_launch !== null,
+      })),
+      counts: { total: people.length, present: people.filter((p) => p.attended_at).length, completed: people.filter((p) => p.completed_at).length },
+    });
+  });
+
+  app.get('/organiser/offers', requireOrganiser, async (_req, res) => {
+    const t = res.locals.t;
+    const rows = await offersFor(deps, actorOf(res));
+    res.render('activities/organiser-offers', {
+      title: t('activities.offers.organiser_title'),
+      nav: organiserNav(t, null, 'offers'),
+      offers: rows.map((r) => ({ ...r.offer, name: r.name ?? t('activities.participants.anonymous'), email: r.email, course: r.course })),
+    });
+  });
+
+  app.get('/organiser/wishes', requireOrganiser, async (req, res) => {
+    const t = res.locals.t;
+    const { wishes, topics } = await wishesFor(deps, actorOf(res));
+    res.render('activities/organiser-wishes', {
+      title: t('activities.wishes.title'),
+      nav: organiserNav(t, null, 'wishes'),
+      wishes,
+      topics: topics.map((x) => ({ ...x, kindLabel: t(`activities.wishes.kind_${x.kind}`) })),
+      errors: req.query.error ? { label: t(`activities.errors.${req.query.error === 'duplicate' ? 'duplicate_topic' : 'label'}`) } : {},
+      added: req.query.added === '1',
+    });
+  });
+
+  app.post('/organiser/wishes/topics', requireOrganiser, async (req, res) => {
+    const parsed = TopicSchema.safeParse(req.body ?? {});
+    if (!parsed.success) throw new ValidationError('Invalid topic', toFieldIssues(parsed.error), { messageKey: 'activities.errors.topic_invalid' });
+    const added = await addTopic(deps, parsed.data);
+    res.redirect(303, added ? '/organiser/wishes?added=1' : '/organiser/wishes?error=duplicate');
+  });
+
+  app.post('/organiser/wishes/topics/:topicId', requireOrganiser, async (req, res) => {
+    const active = (req.body as Record<string, unknown> | undefined)?.active;
+    if (active !== 'true' && active !== 'false') throw new ValidationError('Invalid topic state', [{ path: 'active', message: 'expected true or false' }]);
+    const id = param(req, 'topicId');
+    if (!/^[0-9a-f-]{36}$/i.test(id) || !(await toggleTopic(deps, id, active === 'true'))) throw new ValidationError('Unknown topic', [{ path: 'topic', message: 'unknown' }]);
+    res.redirect(303, '/organiser/wishes');
+  });
+
+  app.get('/me/sessions', requireLaunch, async (_req, res) => {
+    const t = res.locals.t;
+    const actor = actorOf(res);
+    const mine = await mySessions(deps, actor);
+    res.render('activities/my-sessions', {
+      title: t('activities.my_sessions.title'),
+      nav: participantNav(t, actor.sessionId, 'my-sessions'),
+      upcoming: mine.upcoming,
+      past: mine.past,
+      catalogue: mine.upcoming.length ? [] : (await upcomingSessions(deps)).map((s) => ({ id: s.id, title: s.title, startsAt: s.startsAt, place: s.place })),
+    });
+  });
+
+  app.get('/me/offers', requireLaunch, async (req, res) => {
+    await renderOffers(res, deps, {}, {}, req.query.saved === '1');
+  });
+
+  app.post('/me/offers', requireLaunch, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const parsed = OfferSchema.safeParse(body);
+    if (parsed.success) {
+      const made = await makeOffer(deps, actorOf(res), parsed.data);
+      if (made.ok) {
+        res.redirect(303, '/me/offers?saved=1');
+        return;
+      }
+      res.status(400);
+      await renderOffers(res, deps, fieldErrors(res, [{ path: made.field, message: made.key }]), body);
+      return;
+    }
+    res.status(400);
+    await renderOffers(res, deps, fieldErrors(res, toFieldIssues(parsed.error)), body);
+  });
+}

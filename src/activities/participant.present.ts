@@ -1,0 +1,237 @@
+import type { Translate } from '../platform/i18n';
+import { FREQUENCIES, OBSTACLES, SCALE_STEPS } from './activities.schema';
+import type { ActivityKind } from './activities.tables';
+import { renderDescription } from './catalog.port';
+import type { ActivityState, ParticipantView } from './participant.service';
+
+/** Turns participant views into what the templates show (no rows reach a template). */
+
+/** Field → message, shown next to the field. */
+export type FieldErrors = Record<string, string>;
+
+export const ACTIVITY_PATHS: Record<ActivityKind, string> = {
+  'self-positioning': 'positioning',
+  quiz: 'quiz',
+  needs: 'needs',
+  satisfaction: 'satisfaction',
+  'follow-up': 'follow-up',
+};
+
+/** The navigation of participant pages. */
+export function participantNav(t: Translate, sessionId: string | null, active: string) {
+  return [
+    ...(sessionId ? [{ href: `/sessions/${sessionId}`, label: t('activities.nav.session'), active: active === 'session' }] : []),
+    { href: '/me/sessions', label: t('activities.nav.my_sessions'), active: active === 'my-sessions' },
+    { href: '/me/offers', label: t('activities.nav.offers'), active: active === 'offers' },
+  ];
+}
+
+function sessionHeader(t: Translate, v: ParticipantView) {
+  const s = v.session;
+  return {
+    id: s.id,
+    title: s.title,
+    tool: s.tool,
+    startsAt: s.startsAt,
+    endsAt: s.endsAt,
+    place: s.place,
+    format: t(`activities.format.${s.format}`),
+    remoteUrl: s.format !== 'in_person' ? s.remoteUrl : null,
+    seriesTitle: s.seriesTitle,
+    cancelled: s.status === 'cancelled',
+    draft: s.status === 'draft',
+    competences: s.competences.map((c) => ({ code: c.code, title: c.title })),
+  };
+}
+
+function activityLine(t: Translate, sessionId: string, st: ActivityState) {
+  return {
+    label: t(`activities.kind.${st.kind}`),
+    href: `/sessions/${sessionId}/${ACTIVITY_PATHS[st.kind]}`,
+    required: st.required,
+    status: t(`activities.status.${st.status}`),
+    statusClass: st.status === 'done' ? 'text-bg-success' : st.status === 'in-progress' ? 'text-bg-warning' : 'text-bg-secondary',
+    open: st.status !== 'not-open',
+    opensAt: st.opensAt,
+  };
+}
+
+/** The participant's session page. */
+export function presentSessionPage(t: Translate, v: ParticipantView) {
+  const header = sessionHeader(t, v);
+  return {
+    title: v.session.title,
+    nav: participantNav(t, v.session.id, 'session'),
+    session: header,
+    descriptionHtml: renderDescription(v.session.descriptionMd),
+    resources: v.resources.map((r) => ({
+      href: `/sessions/${v.session.id}/resources/${r.id}`,
+      title: r.title,
+      type: t(`activities.resource_type.${r.type}`),
+      description: r.description,
+      minutes: r.estimatedMinutes,
+      opened: r.opened,
+    })),
+    activities: v.states.map((st) => activityLine(t, v.session.id, st)),
+    attendance: v.attendance,
+    checkinHref: `/sessions/${v.session.id}/checkin`,
+    canAct: v.session.status === 'published',
+    completedAt: v.completedAt,
+  };
+}
+
+function stateOf(v: ParticipantView, kind: ActivityKind): ActivityState {
+  return v.states.find((s) => s.kind === kind)!;
+}
+
+const stepLabel = (t: Translate, step: number) => t(`activities.scale.${SCALE_STEPS[step - 1]!.key}`);
+
+/** The self-positioning page: one small form per competence and moment, answered ones shown as saved. */
+export function presentPositioning(t: Translate, v: ParticipantView, errors: Record<string, FieldErrors> = {}) {
+  const st = stateOf(v, 'self-positioning');
+  const started = v.now >= v.session.startsAt;
+  const moments = started ? ['after', ...(v.activities.selfPositioning!.retrospective ? ['then'] : [])] : ['before'];
+  const steps = SCALE_STEPS.map((s) => ({ value: s.step, label: t(`activities.scale.${s.key}`), band: t(`activities.band.${s.band}`) }));
+  return {
+    title: `${t('activities.kind.self-positioning')} · ${v.session.title}`,
+    nav: participantNav(t, v.session.id, ''),
+    session: sessionHeader(t, v),
+    started,
+    done: st.status === 'done',
+    canAct: v.session.status === 'published',
+    previous: started
+      ? v.session.competences
+          .filter((c) => st.answers.has(`before:${c.code}`))
+          .map((c) => ({ code: c.code, answer: stepLabel(t, (st.answers.get(`before:${c.code}`) as { step: number }).step) }))
+      : [],
+    items: v.session.competences.flatMap((c) =>
+      moments.map((m) => {
+        const key = `${m}:${c.code}`;
+        const saved = st.answers.get(key) as { step: number } | undefined;
+        return {
+          id: `sp-${m}-${c.code.replace(/\W/g, '-')}`,
+          competence: c.code,
+          competenceTitle: c.title,
+          moment: m,
+          question: t(`activities.positioning.question_${m}`, { competence: `${c.code} ${c.title}` }),
+          saved: saved ? stepLabel(t, saved.step) : null,
+          steps,
+          error: errors[key]?.step,
+        };
+      }),
+    ),
+  };
+}
+
+/** The quiz page: answered questions with their feedback, the others as forms. */
+export function presentQuiz(t: Translate, v: ParticipantView, errors: Record<string, FieldErrors> = {}) {
+  const st = stateOf(v, 'quiz');
+  const quiz = v.activities.quiz!;
+  const result = st.result as { raw: number; max: number; passed: boolean } | null;
+  return {
+    title: `${quiz.title} · ${v.session.title}`,
+    nav: participantNav(t, v.session.id, ''),
+    session: sessionHeader(t, v),
+    quizTitle: quiz.title,
+    mastery: quiz.masteryPercent,
+    certainty: quiz.certainty,
+    canAct: v.session.status === 'published',
+    certaintyLevels: [1, 2, 3, 4].map((n) => ({ value: n, label: t(`activities.quiz.certainty_${n}`) })),
+    result: result ? { raw: result.raw, max: result.max, passed: result.passed } : null,
+    questions: quiz.questions.map((q, i) => {
+      const saved = st.answers.get(`q:${q.id}`) as { choices: string[]; success: boolean; certainty: number | null } | undefined;
+      return {
+        id: q.id,
+        number: i + 1,
+        text: q.text,
+        multiple: q.multiple,
+        competence: q.competence,
+        choices: q.choices.map((c) => ({
+          id: c.id,
+          text: c.text,
+          chosen: saved?.choices.includes(c.id) ?? false,
+          correct: c.correct,
+          feedback: saved && (saved.choices.includes(c.id) || c.correct) ? c.feedback : '',
+        })),
+        saved: saved ? { success: saved.success, certainty: saved.certainty ? t(`activities.quiz.certainty_${saved.certainty}`) : null } : null,
+        errors: errors[`q:${q.id}`] ?? {},
+      };
+    }),
+  };
+}
+
+/** The "what next?" survey page. */
+export function presentNeeds(
+  t: Translate,
+  v: ParticipantView,
+  choices: { topics: Array<{ id: string; kind: string; label: string }>; competences: Array<{ code: string; title: string }> },
+  errors: FieldErrors = {},
+  values: Record<string, unknown> = {},
+) {
+  const st = stateOf(v, 'needs');
+  const saved = st.answers.get('needs') as { topics: string[]; freeText: string | null; competence: string | null } | undefined;
+  const chosen = new Set(saved?.topics ?? (values.topics as string[] | undefined) ?? []);
+  const topic = (k: string) => choices.topics.filter((x) => x.kind === k).map((x) => ({ ...x, checked: chosen.has(x.id) }));
+  return {
+    title: `${t('activities.kind.needs')} · ${v.session.title}`,
+    nav: participantNav(t, v.session.id, ''),
+    session: sessionHeader(t, v),
+    canAct: v.session.status === 'published',
+    saved: Boolean(saved),
+    tools: topic('tool'),
+    themes: topic('theme'),
+    askCompetence: v.activities.needs!.askCompetence,
+    competences: choices.competences.map((c) => ({ ...c, selected: (saved?.competence ?? values.competence) === c.code })),
+    freeText: saved?.freeText ?? (values.free_text as string | undefined) ?? '',
+    errors,
+  };
+}
+
+/** The satisfaction page. */
+export function presentSatisfaction(t: Translate, v: ParticipantView, errors: FieldErrors = {}, values: Record<string, unknown> = {}) {
+  const st = stateOf(v, 'satisfaction');
+  const saved = st.answers.get('rating') as { rating: number; comment: string | null } | undefined;
+  const max = v.activities.satisfaction!.scaleMax;
+  const rating = saved?.rating ?? Number(values.rating ?? 0);
+  return {
+    title: `${t('activities.kind.satisfaction')} · ${v.session.title}`,
+    nav: participantNav(t, v.session.id, ''),
+    session: sessionHeader(t, v),
+    canAct: v.session.status === 'published',
+    saved: Boolean(saved),
+    max,
+    ratings: Array.from({ length: max }, (_, i) => ({ value: i + 1, checked: rating === i + 1 })),
+    comment: saved?.comment ?? (values.comment as string | undefined) ?? '',
+    errors,
+  };
+}
+
+/** The D+30 follow-up page. */
+export function presentFollowUp(t: Translate, v: ParticipantView, errors: FieldErrors = {}, values: Record<string, unknown> = {}) {
+  const st = stateOf(v, 'follow-up');
+  const saved = st.answers.get('follow-up') as { usedSince: boolean; frequency: string | null; purposes: string[]; obstacles: string[] } | undefined;
+  const obstacles = new Set((values.obstacles as string[] | undefined) ?? []);
+  return {
+    title: `${t('activities.kind.follow-up')} · ${v.session.title}`,
+    nav: participantNav(t, v.session.id, ''),
+    session: sessionHeader(t, v),
+    canAct: v.session.status === 'published',
+    open: st.status !== 'not-open',
+    opensAt: st.opensAt,
+    saved: saved
+      ? {
+          usedSince: saved.usedSince,
+          frequency: saved.frequency ? t(`activities.follow_up.frequency_${saved.frequency}`) : null,
+          purposes: saved.purposes.join(' ; '),
+          obstacles: saved.obstacles.map((o) => ((OBSTACLES as readonly string[]).includes(o) ? t(`activities.follow_up.obstacle_${o}`) : o)).join(' ; '),
+        }
+      : null,
+    usedYes: values.used_since === 'yes',
+    usedNo: values.used_since === 'no',
+    frequencies: FREQUENCIES.map((f) => ({ value: f, label: t(`activities.follow_up.frequency_${f}`), selected: values.frequency === f })),
+    obstacles: OBSTACLES.map((o) => ({ value: o, label: t(`activities.follow_up.obstacle_${o}`), checked: obstacles.has(o) })),
+    purposes: (values.purposes as string | undefined) ?? '',
+    obstaclesOther: (values.obstacles_other as string | undefined) ?? '',
+    errors,
+  };
+}

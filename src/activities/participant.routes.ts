@@ -1,0 +1,140 @@
+import type { Express, Request, Response } from 'express';
+import type { z } from 'zod';
+import { actorOf, requireLaunch } from '../lti';
+import type { AppContext } from '../platform/context';
+import { ValidationError } from '../platform/errors';
+import { FollowUpAnswerSchema, NeedsAnswerSchema, PositionAnswerSchema, QuizAnswerSchema, SatisfactionAnswerSchema } from './activities.schema';
+import type { ActivityKind } from './activities.tables';
+import { answerFollowUp, answerNeeds, answerPosition, answerQuiz, answerSatisfaction, type ActivityDeps, type Participant, type SaveResult } from './answers.service';
+import { needsChoices, openResource, participantView, type ParticipantView } from './participant.service';
+import {
+  ACTIVITY_PATHS,
+  presentFollowUp,
+  presentNeeds,
+  presentPositioning,
+  presentQuiz,
+  presentSatisfaction,
+  presentSessionPage,
+  type FieldErrors,
+} from './participant.present';
+import { NotFoundError } from '../platform/errors';
+
+/** Participant pages: the session page, resource opening and the activity pages (each answer saved at once). */
+
+export const who = (res: Response): Participant => ({ actor: actorOf(res), language: String(res.locals.locale ?? 'fr') });
+const param = (req: Request, name: string) => String(req.params[name] ?? '');
+
+/** Field issues as messages of `activities.errors.*`. */
+export function fieldErrors(res: Response, issues: Array<{ path: string; message: string }>): FieldErrors {
+  const out: FieldErrors = {};
+  for (const i of issues) {
+    const field = i.path.split('.')[0] || 'form';
+    out[field] ??= res.locals.t(`activities.errors.${i.message}`);
+  }
+  return out;
+}
+
+type PageRender = (res: Response, deps: ActivityDeps, v: ParticipantView, errors: Record<string, FieldErrors>, values: Record<string, unknown>) => Promise<void> | void;
+
+interface ActivityPage<S extends z.ZodType> {
+  kind: ActivityKind;
+  schema: S;
+  save: (deps: ActivityDeps, who: Participant, sessionId: string, input: z.infer<S>) => Promise<SaveResult>;
+  /** Which answer a form's errors belong to (pages with several small forms). */
+  errorKey: (body: Record<string, unknown>) => string;
+  render: PageRender;
+  /** Where to go after a save (an anchor of the page, or the session page once done). */
+  anchor?: (body: Record<string, unknown>) => string;
+}
+
+const view = (template: string, present: (res: Response, v: ParticipantView, errors: Record<string, FieldErrors>, values: Record<string, unknown>) => object): PageRender => (res, _deps, v, errors, values) => {
+  res.render(`activities/${template}`, present(res, v, errors, values));
+};
+
+function mountActivityPage<S extends z.ZodType>(app: Express, deps: ActivityDeps, page: ActivityPage<S>): void {
+  const path = `/sessions/:id/${ACTIVITY_PATHS[page.kind]}`;
+  const load = async (res: Response, id: string) => {
+    const v = await participantView(deps, actorOf(res), id);
+    if (!v.activities.kinds.includes(page.kind)) throw new NotFoundError(`No ${page.kind} in session ${id}`);
+    return v;
+  };
+  app.get(path, requireLaunch, async (req, res) => {
+    await page.render(res, deps, await load(res, param(req, 'id')), {}, {});
+  });
+  app.post(path, requireLaunch, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const id = param(req, 'id');
+    const parsed = page.schema.safeParse(body);
+    let issues: Array<{ path: string; message: string }> | undefined;
+    if (parsed.success) {
+      try {
+        await page.save(deps, who(res), id, parsed.data);
+      } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        issues = e.details ?? [];
+      }
+    } else {
+      issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+    }
+    if (!issues) {
+      res.redirect(303, `${path.replace(':id', id)}${page.anchor ? page.anchor(body) : ''}`);
+      return;
+    }
+    const v = await load(res, id);
+    res.status(400);
+    await page.render(res, deps, v, { [page.errorKey(body)]: fieldErrors(res, issues) }, body);
+  });
+}
+
+/** Adds the participant routes. */
+export function mountParticipantRoutes(app: Express, ctx: AppContext): void {
+  const deps: ActivityDeps = { db: ctx.db, clock: ctx.clock, config: ctx.config, secrets: ctx.secrets };
+
+  app.get('/sessions/:id', requireLaunch, async (req, res) => {
+    res.render('activities/session', presentSessionPage(res.locals.t, await participantView(deps, actorOf(res), param(req, 'id'))));
+  });
+
+  app.get('/sessions/:id/resources/:resourceId', requireLaunch, async (req, res) => {
+    res.redirect(303, await openResource(deps, who(res), param(req, 'id'), param(req, 'resourceId')));
+  });
+
+  mountActivityPage(app, deps, {
+    kind: 'self-positioning',
+    schema: PositionAnswerSchema,
+    save: answerPosition,
+    errorKey: (b) => `${String(b.moment)}:${String(b.competence)}`,
+    anchor: () => '#positioning',
+    render: view('positioning', (res, v, errors) => presentPositioning(res.locals.t, v, errors)),
+  });
+  mountActivityPage(app, deps, {
+    kind: 'quiz',
+    schema: QuizAnswerSchema,
+    save: answerQuiz,
+    errorKey: (b) => `q:${String(b.question)}`,
+    anchor: (b) => `#question-${String(b.question).replace(/\W/g, '')}`,
+    render: view('quiz', (res, v, errors) => presentQuiz(res.locals.t, v, errors)),
+  });
+  mountActivityPage(app, deps, {
+    kind: 'needs',
+    schema: NeedsAnswerSchema,
+    save: answerNeeds,
+    errorKey: () => 'form',
+    render: async (res, d, v, errors, values) => {
+      res.render('activities/needs', presentNeeds(res.locals.t, v, await needsChoices(d), errors.form, values));
+    },
+  });
+  mountActivityPage(app, deps, {
+    kind: 'satisfaction',
+    schema: SatisfactionAnswerSchema,
+    save: answerSatisfaction,
+    errorKey: () => 'form',
+    render: view('satisfaction', (res, v, errors, values) => presentSatisfaction(res.locals.t, v, errors.form, values)),
+  });
+  mountActivityPage(app, deps, {
+    kind: 'follow-up',
+    schema: FollowUpAnswerSchema,
+    save: answerFollowUp,
+    errorKey: () => 'form',
+    render: view('follow-up', (res, v, errors, values) => presentFollowUp(res.locals.t, v, errors.form, values)),
+  });
+}

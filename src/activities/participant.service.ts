@@ -1,0 +1,151 @@
+import type { z } from 'zod';
+import { searchSessions } from '../catalog';
+import type { Actor } from '../lti';
+import { NotFoundError } from '../platform/errors';
+import { assertOpenForActivities, sessionForParticipant } from './access';
+import { followUpOpensAt, loadActivities, type SessionActivities } from './activities.config';
+import { findAttempts, findAttendance, findCompletion, findMySessionIds, findResourceOpens, insertOffer, listOffers, listTopics, recordResourceOpen } from './activities.repo';
+import type { OfferSchema } from './activities.schema';
+import type { ActivityKind } from './activities.tables';
+import type { ActivityDeps, Participant } from './answers.service';
+import { competenceTitles, loadResources, type CatalogSession, type SessionResource } from './catalog.port';
+import { eventBase, record } from './events';
+
+/** Reading what a participant sees, and the participant actions that are not answers. */
+
+export type ActivityStatus = 'todo' | 'in-progress' | 'done' | 'not-open';
+
+export interface ActivityState {
+  kind: ActivityKind;
+  required: boolean;
+  status: ActivityStatus;
+  /** For the follow-up: when it opens. */
+  opensAt: Date | null;
+  answers: Map<string, unknown>;
+  result: unknown;
+}
+
+/** Everything the session page and the activity pages show, for one participant. */
+export interface ParticipantView {
+  session: CatalogSession;
+  activities: SessionActivities;
+  resources: Array<SessionResource & { opened: boolean }>;
+  states: ActivityState[];
+  attendance: { at: Date; method: string } | null;
+  completedAt: Date | null;
+  now: Date;
+}
+
+/** Loads the session page of a participant. */
+export async function participantView(deps: ActivityDeps, actor: Actor, sessionId: string): Promise<ParticipantView> {
+  const session = await sessionForParticipant(deps.db, actor, sessionId);
+  const [activities, resources, opens, attempts, attendance, completion] = await Promise.all([
+    loadActivities(deps.db, session.id),
+    loadResources(deps.db, session.id),
+    findResourceOpens(deps.db, session.id, actor.userId),
+    findAttempts(deps.db, session.id, actor.userId),
+    findAttendance(deps.db, session.id, actor.userId),
+    findCompletion(deps.db, session.id, actor.userId),
+  ]);
+  const now = deps.clock.now();
+  const opened = new Set(opens.map((o) => o.resourceId));
+  const states = activities.kinds.map((kind): ActivityState => {
+    const attempt = attempts.find((a) => a.kind === kind);
+    const opensAt = kind === 'follow-up' ? followUpOpensAt(session.endsAt, activities.followUp!.delayDays) : null;
+    const status: ActivityStatus = attempt?.completedAt ? 'done' : opensAt && now < opensAt ? 'not-open' : attempt?.answers.length ? 'in-progress' : 'todo';
+    return {
+      kind,
+      required: activities.required.includes(kind),
+      status,
+      opensAt,
+      answers: new Map((attempt?.answers ?? []).map((a) => [a.questionKey, a.value])),
+      result: attempt?.result ?? null,
+    };
+  });
+  return {
+    session,
+    activities,
+    resources: resources.map((r) => ({ ...r, opened: opened.has(r.id) })),
+    states,
+    attendance: attendance ? { at: attendance.attendedAt, method: attendance.method } : null,
+    completedAt: completion?.completedAt ?? null,
+    now,
+  };
+}
+
+/** The tools, themes and competences the needs survey offers. */
+export async function needsChoices(deps: ActivityDeps) {
+  const [topics, competences] = await Promise.all([listTopics(deps.db, true), competenceTitles(deps.db)]);
+  return { topics, competences: [...competences].map(([code, title]) => ({ code, title })) };
+}
+
+/** Records that a participant opened a resource and returns where to send them. */
+export async function openResource(deps: ActivityDeps, who: Participant, sessionId: string, resourceId: string): Promise<string> {
+  const session = await sessionForParticipant(deps.db, who.actor, sessionId);
+  const resource = (await loadResources(deps.db, session.id)).find((r) => r.id === resourceId);
+  if (!resource) throw new NotFoundError(`No resource ${resourceId} in session ${session.id}`);
+  const url = new URL(resource.target, deps.config.http.publicUrl).toString();
+  if (session.status !== 'published') return url;
+  assertOpenForActivities(session);
+  const at = deps.clock.now();
+  await deps.db.transaction(async (tx) => {
+    await recordResourceOpen(tx, { resourceId: resource.id, sessionId: session.id, userRef: who.actor.userId, at });
+    const base = await eventBase(tx, who, session.id, at);
+    await record(tx, [{ ...base, kind: 'resource-opened', resource: { id: resource.id, title: resource.title, type: resource.type, url } }], deps);
+  });
+  return url;
+}
+
+/** A participant's sessions: upcoming and past, with completion and whether the follow-up is open. */
+export async function mySessions(deps: ActivityDeps, actor: Actor) {
+  const ids = await findMySessionIds(deps.db, actor.userId);
+  const now = deps.clock.now();
+  const rows = await Promise.all(
+    ids.map(async (id) => {
+      const view = await participantView(deps, actor, id).catch((e: unknown) => {
+        if (e instanceof NotFoundError) return null;
+        throw e;
+      });
+      if (!view) return null;
+      const followUp = view.states.find((s) => s.kind === 'follow-up');
+      return {
+        session: view.session,
+        upcoming: view.session.endsAt > now,
+        attended: Boolean(view.attendance),
+        completed: Boolean(view.completedAt),
+        followUpOpen: followUp ? followUp.status === 'todo' || followUp.status === 'in-progress' : false,
+        resourceCount: view.resources.length,
+      };
+    }),
+  );
+  const list = rows.filter((r): r is NonNullable<typeof r> => r !== null);
+  return {
+    upcoming: list.filter((r) => r.upcoming).sort((a, b) => a.session.startsAt.getTime() - b.session.startsAt.getTime()),
+    past: list.filter((r) => !r.upcoming).sort((a, b) => b.session.startsAt.getTime() - a.session.startsAt.getTime()),
+  };
+}
+
+/** Published sessions still to come (for the "my sessions" page when a participant has none yet). */
+export function upcomingSessions(deps: ActivityDeps) {
+  return searchSessions(deps.db, { status: 'published', endsAfter: deps.clock.now(), upcomingFirst: true, limit: 20 });
+}
+
+/** "I can present a tool": stores an offer organisers will see. */
+export async function makeOffer(deps: ActivityDeps, actor: Actor, input: z.infer<typeof OfferSchema>) {
+  const titles = await competenceTitles(deps.db);
+  if (input.competence && !titles.has(input.competence)) return { ok: false as const, field: 'competence', key: 'competence' };
+  await insertOffer(deps.db, {
+    userRef: actor.userId,
+    contextRef: actor.contextRef,
+    tool: input.tool,
+    description: input.description,
+    competence: input.competence || null,
+    createdAt: deps.clock.now(),
+  });
+  return { ok: true as const };
+}
+
+/** The offers a person made. */
+export async function myOffers(deps: ActivityDeps, actor: Actor) {
+  return (await listOffers(deps.db, { userRef: actor.userId })).map((r) => r.offer);
+}
