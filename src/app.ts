@@ -6,6 +6,8 @@ import path from 'node:path';
 import { pinoHttp } from 'pino-http';
 import { mountActivities } from './activities';
 import { mountHome } from './home';
+import { mountXapi } from './xapi';
+import { mountLrs } from './lrs';
 import { loadActor } from './lti';
 import type { AppContext, AppDeps, MountSlice } from './platform/context';
 import { errorHandler, notFound } from './platform/error-handler';
@@ -17,7 +19,7 @@ import { loadSession, SessionStore, SESSION_COOKIE } from './platform/session';
 import { setupViews } from './platform/views';
 
 /** The slices of Instants, mounted in this order. */
-const SLICES: MountSlice[] = [mountHome, mountActivities];
+const SLICES: MountSlice[] = [mountHome, mountActivities, mountLrs, mountXapi];
 
 /** A built application: the express app, its background jobs and a way to release what it holds. */
 export interface Instants {

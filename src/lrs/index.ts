@@ -2,3 +2,4 @@
 export { storeStatements, validateStatements, SYSTEM_AUTHORITY, type StoreOptions } from './store.service';
 export { statementSchema, type XapiVersion } from './statement.schema';
 export { actorKey, ifiOf } from './ifi';
+export { mountLrs } from './lrs.routes';

@@ -61,3 +61,34 @@ export const lrsActivities = pgTable('lrs_activities', {
   definition: jsonb('definition'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+export const lrsCredentials = pgTable('lrs_credentials', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  key: text('key').notNull().unique(),
+  secretHash: text('secret_hash').notNull(),
+  name: text('name').notNull(),
+  scopes: text('scopes').array().notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true }),
+});
+
+export const lrsDocuments = pgTable('lrs_documents', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  kind: text('kind').$type<'state' | 'activity_profile' | 'agent_profile'>().notNull(),
+  activityId: text('activity_id').notNull().default(''),
+  agentIfi: text('agent_ifi').notNull().default(''),
+  registration: text('registration').notNull().default(''),
+  docId: text('doc_id').notNull(),
+  contentType: text('content_type').notNull(),
+  content: bytea('content').notNull(),
+  etag: text('etag').notNull(),
+  updated: timestamp('updated', { withTimezone: true, mode: 'string' }).notNull(),
+});
+
+export const lrsAuditLog = pgTable('lrs_audit_log', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  action: text('action').notNull(),
+  subject: text('subject').notNull(),
+  detail: jsonb('detail').notNull().default({}),
+});

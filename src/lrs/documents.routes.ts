@@ -1,0 +1,163 @@
+import crypto from 'node:crypto';
+import type { Request, Response, Router } from 'express';
+import { and, eq, gt, type SQL } from 'drizzle-orm';
+import type { AppContext } from '../platform/context';
+import { AppError, NotFoundError } from '../platform/errors';
+import { actorKey, type Json } from './ifi';
+import { bad, checkParams, handle, lrsOf, parseJson, requireScope } from './http';
+import { lrsDocuments } from './lrs.tables';
+import { agentParamSchema, iri, isTimestamp } from './statement.schema';
+
+/** The document resources: State, Activity Profile, Agent Profile (xAPI-Communication §2.2–2.4). */
+
+type Kind = 'state' | 'activity_profile' | 'agent_profile';
+interface Resource {
+  kind: Kind;
+  path: string;
+  idParam: 'stateId' | 'profileId';
+  needsActivity: boolean;
+  needsAgent: boolean;
+  /** Profiles refuse a PUT without If-Match/If-None-Match onto an existing document (409). */
+  strictConcurrency: boolean;
+}
+const RESOURCES: Resource[] = [
+  { kind: 'state', path: '/activities/state', idParam: 'stateId', needsActivity: true, needsAgent: true, strictConcurrency: false },
+  { kind: 'activity_profile', path: '/activities/profile', idParam: 'profileId', needsActivity: true, needsAgent: false, strictConcurrency: true },
+  { kind: 'agent_profile', path: '/agents/profile', idParam: 'profileId', needsActivity: false, needsAgent: true, strictConcurrency: true },
+];
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+interface Key {
+  kind: Kind;
+  activityId: string;
+  agentIfi: string;
+  registration: string;
+  docId?: string;
+  since?: string;
+}
+
+function keyOf(r: Resource, req: Request, method: string): Key {
+  const allowed = [r.idParam, ...(r.needsActivity ? ['activityId'] : []), ...(r.needsAgent ? ['agent'] : []), ...(r.kind === 'state' ? ['registration'] : [])];
+  if (method === 'GET') allowed.push('since');
+  const p = checkParams(req.query, allowed);
+  const key: Key = { kind: r.kind, activityId: '', agentIfi: '', registration: '' };
+  if (r.needsActivity) {
+    if (p.activityId === undefined) throw bad('activityId is required');
+    if (!iri.safeParse(p.activityId).success) throw bad('activityId must be an IRI');
+    key.activityId = p.activityId;
+  }
+  if (r.needsAgent) {
+    if (p.agent === undefined) throw bad('agent is required');
+    const agent = parseJson(p.agent, 'agent');
+    if (!agentParamSchema.safeParse(agent).success) throw bad('agent is not a valid Agent');
+    key.agentIfi = actorKey(agent as Json);
+  }
+  if (p.registration !== undefined) {
+    if (!UUID.test(p.registration)) throw bad('registration must be a UUID');
+    key.registration = p.registration.toLowerCase();
+  }
+  if (p.since !== undefined) {
+    if (!isTimestamp(p.since)) throw bad('since must be an ISO 8601 timestamp');
+    if (p[r.idParam] !== undefined) throw bad(`since cannot be combined with ${r.idParam}`);
+    key.since = p.since;
+  }
+  key.docId = p[r.idParam];
+  if (key.docId === undefined && (method === 'PUT' || method === 'POST')) throw bad(`${r.idParam} is required`);
+  if (key.docId === undefined && method === 'DELETE' && r.kind !== 'state') throw bad(`${r.idParam} is required`);
+  return key;
+}
+
+function where(k: Key): SQL {
+  const parts = [eq(lrsDocuments.kind, k.kind), eq(lrsDocuments.activityId, k.activityId), eq(lrsDocuments.agentIfi, k.agentIfi)];
+  if (k.kind === 'state' && (k.docId !== undefined || k.registration)) parts.push(eq(lrsDocuments.registration, k.registration));
+  if (k.docId !== undefined) parts.push(eq(lrsDocuments.docId, k.docId));
+  if (k.since) parts.push(gt(lrsDocuments.updated, new Date(k.since).toISOString()));
+  return and(...parts)!;
+}
+
+const etagOf = (content: Buffer) => `"${crypto.createHash('sha1').update(content).digest('hex')}"`;
+const tags = (h: string) => h.split(',').map((t) => t.trim().replace(/^W\//, ''));
+const matches = (header: string, etag: string) => tags(header).some((t) => t === '*' || t === etag || `"${t}"` === etag);
+
+/** If-Match / If-None-Match (xAPI-Communication §3.1): 412 when they fail, 409 when absent where required. */
+function checkPreconditions(req: Request, existing: { etag: string } | undefined, strict: boolean): void {
+  const ifMatch = req.get('if-match');
+  const ifNoneMatch = req.get('if-none-match');
+  if (ifMatch !== undefined && (!existing || !matches(ifMatch, existing.etag))) throw new AppError('precondition_failed', 'If-Match does not match the current document');
+  if (ifNoneMatch !== undefined && existing && matches(ifNoneMatch, existing.etag)) throw new AppError('precondition_failed', 'If-None-Match: the document already exists');
+  if (strict && existing && ifMatch === undefined && ifNoneMatch === undefined) throw new AppError('conflict', 'This document exists: send If-Match (or If-None-Match) to change it');
+}
+
+const isJsonType = (t: string) => t.toLowerCase().startsWith('application/json');
+
+async function write(ctx: AppContext, r: Resource, req: Request, res: Response, merge: boolean) {
+  const key = keyOf(r, req, req.method);
+  const body = lrsOf(res).body;
+  const contentType = req.get('content-type') ?? 'application/octet-stream';
+  await ctx.db.transaction(async (tx) => {
+    const [existing] = await tx.select().from(lrsDocuments).where(where(key)).for('update');
+    checkPreconditions(req, existing, r.strictConcurrency && !merge);
+    let content = body;
+    let type = contentType;
+    if (merge) {
+      const incoming = isJsonType(contentType) ? parseJson(body.toString('utf8'), 'The document') : undefined;
+      const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+      if (existing) {
+        const old = isJsonType(existing.contentType) ? parseJson(Buffer.from(existing.content).toString('utf8'), 'The stored document') : undefined;
+        if (!isObject(incoming) || !isObject(old)) throw bad('POST merges JSON objects only: the stored and the sent documents must both be JSON objects');
+        content = Buffer.from(JSON.stringify({ ...(old as Json), ...(incoming as Json) }));
+        type = 'application/json';
+      } else if (isJsonType(contentType) && !isObject(incoming)) {
+        throw bad('A JSON document sent by POST must be an object');
+      }
+    }
+    const values = { content, contentType: type, etag: etagOf(content), updated: ctx.clock.now().toISOString() };
+    if (existing) await tx.update(lrsDocuments).set(values).where(eq(lrsDocuments.id, existing.id));
+    else await tx.insert(lrsDocuments).values({ kind: key.kind, activityId: key.activityId, agentIfi: key.agentIfi, registration: key.registration, docId: key.docId!, ...values });
+  });
+  res.status(204).end();
+}
+
+/** Adds the three document resources to the /xapi router. */
+export function documentRoutes(router: Router, ctx: AppContext): void {
+  for (const r of RESOURCES) {
+    const scope = r.kind === 'state' ? 'state' : 'profile';
+    router.put(r.path, handle(async (req, res) => (requireScope(lrsOf(res).credential, scope), write(ctx, r, req, res, false))));
+    router.post(r.path, handle(async (req, res) => (requireScope(lrsOf(res).credential, scope), write(ctx, r, req, res, true))));
+    router.get(
+      r.path,
+      handle(async (req, res) => {
+        requireScope(lrsOf(res).credential, scope, 'all/read');
+        const key = keyOf(r, req, 'GET');
+        if (key.docId === undefined) {
+          const rows = await ctx.db.select({ docId: lrsDocuments.docId, updated: lrsDocuments.updated }).from(lrsDocuments).where(where(key));
+          const last = rows.reduce((m, x) => (new Date(x.updated) > m ? new Date(x.updated) : m), new Date(0));
+          if (rows.length) res.setHeader('Last-Modified', last.toUTCString());
+          res.json(rows.map((x) => x.docId));
+          return;
+        }
+        const [doc] = await ctx.db.select().from(lrsDocuments).where(where(key));
+        if (!doc) throw new NotFoundError(`No document ${key.docId}`);
+        res.setHeader('Content-Type', doc.contentType);
+        res.setHeader('ETag', doc.etag);
+        res.setHeader('Last-Modified', new Date(doc.updated).toUTCString());
+        res.send(Buffer.from(doc.content));
+      }),
+    );
+    router.delete(
+      r.path,
+      handle(async (req, res) => {
+        requireScope(lrsOf(res).credential, scope);
+        const key = keyOf(r, req, 'DELETE');
+        await ctx.db.transaction(async (tx) => {
+          if (key.docId !== undefined) {
+            const [existing] = await tx.select().from(lrsDocuments).where(where(key)).for('update');
+            if (req.get('if-match') !== undefined) checkPreconditions(req, existing, false);
+          }
+          await tx.delete(lrsDocuments).where(where(key));
+        });
+        res.status(204).end();
+      }),
+    );
+  }
+}

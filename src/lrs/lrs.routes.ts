@@ -1,0 +1,21 @@
+import express from 'express';
+import type { MountSlice } from '../platform/context';
+import { adminRoutes } from './admin.routes';
+import { aboutRoutes } from './about.routes';
+import { documentRoutes } from './documents.routes';
+import { basicAuth, cors, readRequest, versionHeader } from './http';
+import { statementRoutes } from './statements.routes';
+
+/** Mounts the LRS: the xAPI API under /xapi and the credentials page /admin/lrs. */
+export const mountLrs: MountSlice = (app, ctx) => {
+  const router = express.Router({ caseSensitive: true, strict: false });
+  router.use(cors(ctx));
+  router.use(readRequest(ctx.config.uploads.maxBytes));
+  router.use(versionHeader);
+  router.use(basicAuth(ctx));
+  aboutRoutes(router, ctx);
+  statementRoutes(router, ctx);
+  documentRoutes(router, ctx);
+  app.use('/xapi', router);
+  adminRoutes(app, ctx);
+};
