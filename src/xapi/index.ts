@@ -1,0 +1,11 @@
+/** The xapi slice's public surface: recording learning events as statements, the builder, the outbox. */
+export type { EventActor, EventSession, LearningEvent, LearningEventKind } from './events';
+export { LearningEventSchema } from './events.schema';
+export { recordEvents, enqueueForwarding, prepareStatements, buildDepsOf, type RecordDeps } from './record.service';
+export { buildStatements, activityIris, type BuildDeps } from './statement.builder';
+export { StatementSchema, type Statement } from './statement.schema';
+export { pseudonymOf, registrationOf } from './pseudonym';
+export { buildProfileDocument } from './profile';
+export { enqueueOutbox, Outbox, type DeliveryOutcome, type NewOutboxRow, type OutboxHandler, type OutboxItem } from './outbox/outbox';
+export { outboxOf } from './outbox/registry';
+export { mountXapi, OUTBOX_JOB } from './xapi.routes';

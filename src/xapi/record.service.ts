@@ -1,0 +1,84 @@
+import { eq } from 'drizzle-orm';
+import { storeStatements, SYSTEM_AUTHORITY } from '../lrs';
+import type { Config } from '../platform/config';
+import type { DbOrTx, Tx } from '../platform/db/client';
+import { ValidationError, type FieldIssue } from '../platform/errors';
+import type { Secrets } from '../platform/secrets';
+import type { LearningEvent } from './events';
+import { LearningEventSchema } from './events.schema';
+import { matchesFilter, XAPI_OUTBOX_KIND } from './forwarding/destinations';
+import { enqueueOutbox, type NewOutboxRow } from './outbox/outbox';
+import { buildStatements, type BuildDeps } from './statement.builder';
+import { StatementSchema, type Statement } from './statement.schema';
+import { xapiDestinations } from './xapi.tables';
+
+/** What recording needs: the configuration (base IRI) and the secrets (pseudonym key). */
+export interface RecordDeps {
+  config: Config;
+  secrets: Secrets;
+}
+
+/** The builder's dependencies from the application's config and secrets. */
+export function buildDepsOf(deps: RecordDeps): BuildDeps {
+  return { baseIri: deps.config.xapi.baseIri, pseudonymKey: deps.secrets.pseudonymKey };
+}
+
+/**
+ * Validates events and builds their statements, or throws one ValidationError listing every problem
+ * (paths like `events[2].session.title`). Writes nothing.
+ */
+export function prepareStatements(events: LearningEvent[], deps: BuildDeps): Statement[] {
+  const issues: FieldIssue[] = [];
+  const statements: Statement[] = [];
+  events.forEach((event, index) => {
+    const parsed = LearningEventSchema.safeParse(event);
+    if (!parsed.success) {
+      for (const i of parsed.error.issues) issues.push({ path: [`events[${index}]`, ...i.path.map(String)].join('.'), message: i.message });
+      return;
+    }
+    for (const statement of buildStatements(event, deps)) {
+      const checked = StatementSchema.safeParse(statement);
+      if (!checked.success) {
+        for (const i of checked.error.issues) issues.push({ path: [`events[${index}]`, 'statement', ...i.path.map(String)].join('.'), message: i.message });
+      } else statements.push(statement);
+    }
+  });
+  if (issues.length) {
+    const first = issues[0]!;
+    throw new ValidationError(`Invalid learning event at ${first.path}: ${first.message}`, issues, { messageKey: 'errors.validation_failed' });
+  }
+  return statements;
+}
+
+/**
+ * Records learning events in the caller's transaction: builds and validates their statements (refusing the
+ * whole call before writing anything), stores them in the LRS, and enqueues one outbox row per statement
+ * for each enabled forwarding destination whose filter matches. Returns the statement ids in order.
+ */
+export async function recordEvents(tx: Tx, events: LearningEvent[], deps: RecordDeps): Promise<string[]> {
+  if (!events.length) return [];
+  const statements = prepareStatements(events, buildDepsOf(deps));
+  const ids = await storeStatements(tx, statements, { authority: SYSTEM_AUTHORITY, version: '1.0.3' });
+  await enqueueForwarding(tx, statements);
+  return ids;
+}
+
+/**
+ * Enqueues statements for every enabled forwarding destination whose filter matches, in the caller's
+ * transaction (the LRS API calls it for statements written by other clients). `stored`, `authority` and
+ * `version` are dropped: the receiving LRS sets its own.
+ */
+export async function enqueueForwarding(tx: DbOrTx, statements: Array<{ id: string; verb: { id: string }; object: { id?: unknown } }>): Promise<number> {
+  if (!statements.length) return 0;
+  const destinations = await tx.select({ id: xapiDestinations.id, verbs: xapiDestinations.verbs, activities: xapiDestinations.activities }).from(xapiDestinations).where(eq(xapiDestinations.enabled, true));
+  const rows: NewOutboxRow[] = [];
+  for (const d of destinations) {
+    for (const s of statements) {
+      if (!matchesFilter(d, s)) continue;
+      const { stored: _s, authority: _a, version: _v, ...payload } = s as Record<string, unknown>;
+      rows.push({ kind: XAPI_OUTBOX_KIND, destination: d.id, ref: s.id, payload });
+    }
+  }
+  await enqueueOutbox(tx, rows);
+  return rows.length;
+}

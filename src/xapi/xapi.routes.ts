@@ -1,0 +1,47 @@
+import type { Express } from 'express';
+import { z } from 'zod';
+import { requireAdmin } from '../lti';
+import type { AppContext } from '../platform/context';
+import { input, validate } from '../platform/http';
+import { findDestination, XAPI_OUTBOX_KIND } from './forwarding/destinations';
+import { xapiForwardHandler } from './forwarding/forward.handler';
+import { destinationStatuses, listDeadLetters, replayDeadLetters, resendFrom } from './forwarding/operations';
+import { outboxOf } from './outbox/registry';
+import { presentAdmin } from './xapi.present';
+
+/** The background job that delivers the outbox (every kind). */
+export const OUTBOX_JOB = 'outbox';
+
+const ReplaySchema = z.object({ destination: z.uuid().optional().or(z.literal('').transform(() => undefined)), id: z.coerce.number().int().positive().optional() });
+const ResendSchema = z.object({
+  destination: z.uuid({ error: 'choose a destination' }),
+  from: z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})?)?$/, 'expected a date (e.g. 2026-11-01)'),
+});
+
+/** Mounts the xapi slice: the outbox worker with the xAPI forwarding handler, and the operations page. */
+export function mountXapi(app: Express, ctx: AppContext): void {
+  const box = outboxOf(ctx);
+  box.register(XAPI_OUTBOX_KIND, xapiForwardHandler({ db: ctx.db, ltiKey: ctx.secrets.ltiKey }));
+  ctx.jobs.register(OUTBOX_JOB, ctx.config.worker.intervalMs, () => box.runOnce());
+
+  app.get('/admin/xapi', requireAdmin, async (req, res) => {
+    const now = ctx.clock.now();
+    const [statuses, dead] = await Promise.all([destinationStatuses(ctx.db, now), listDeadLetters(ctx.db, { limit: 50 })]);
+    const done = typeof req.query.done === 'string' ? req.query.done : undefined;
+    const count = typeof req.query.count === 'string' ? Number(req.query.count) : 0;
+    res.render('xapi/admin', presentAdmin({ statuses, dead, done, count, t: res.locals.t, locale: res.locals.locale as string }));
+  });
+
+  app.post('/admin/xapi/replay', requireAdmin, validate(ReplaySchema), async (_req, res) => {
+    const body = input(res, ReplaySchema);
+    const n = await replayDeadLetters(ctx.db, ctx.clock.now(), { destinationId: body.destination, ids: body.id ? [body.id] : undefined });
+    res.redirect(303, `/admin/xapi?done=replayed&count=${n}`);
+  });
+
+  app.post('/admin/xapi/resend', requireAdmin, validate(ResendSchema), async (_req, res) => {
+    const body = input(res, ResendSchema);
+    const d = await findDestination(ctx.db, body.destination);
+    const n = await resendFrom(ctx.db, d.id, new Date(body.from), ctx.clock.now());
+    res.redirect(303, `/admin/xapi?done=resent&count=${n}`);
+  });
+}
