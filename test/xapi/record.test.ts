@@ -1,0 +1,105 @@
+import { expect } from 'chai';
+import { sql } from 'drizzle-orm';
+import type { Database } from '../../src/platform/db/client';
+import { ValidationError } from '../../src/platform/errors';
+import { recordEvents, type LearningEvent } from '../../src/xapi';
+import { addDestination, setDestinationEnabled } from '../../src/xapi/forwarding/destinations';
+import { rowsOf } from '../../src/xapi/outbox/outbox';
+import { TEST_SECRETS, testConfig } from '../support/app';
+import { createTestDatabase } from '../support/db';
+import { buildEvent, buildEventSession } from './fixtures';
+
+const deps = { config: testConfig({ XAPI_BASE_IRI: 'https://instants.test/xapi' }), secrets: TEST_SECRETS };
+
+async function count(database: Database, table: string, where = 'true'): Promise<number> {
+  return Number(rowsOf<{ n: string }>(await database.db.execute(sql.raw(`select count(*) as n from ${table} where ${where}`)))[0]!.n);
+}
+
+describe('xapi: recordEvents in the caller transaction', () => {
+  let database: Database;
+  before(async () => {
+    database = await createTestDatabase();
+    await database.db.execute(sql`create table test_domain_rows (id serial primary key, note text not null)`);
+  });
+  after(async () => database.close());
+
+  it('stores one statement per event (two for a finished quiz) with the event ids, returning them in order', async () => {
+    const events = [buildEvent('launched'), buildEvent('quiz-completed'), buildEvent('rated')];
+    const ids = await database.db.transaction((tx) => recordEvents(tx, events, deps));
+    expect(ids).to.have.length(4);
+    expect(ids[0]).to.equal(events[0]!.id);
+    expect(ids[1]).to.equal(events[1]!.id);
+    expect(ids[3]).to.equal(events[2]!.id);
+    const stored = rowsOf<{ id: string; verb_id: string }>(await database.db.execute(sql`select id::text, verb_id from lrs_statements where id = any(${`{${ids.join(',')}}`}::uuid[]) order by seq`));
+    expect(stored.map((r) => r.id)).to.deep.equal(ids);
+  });
+
+  it('leaves neither the domain row nor the statement when the transaction fails after recording', async () => {
+    const event = buildEvent('attended');
+    const before = await count(database, 'lrs_statements');
+    let caught: unknown;
+    try {
+      await database.db.transaction(async (tx) => {
+        await tx.execute(sql`insert into test_domain_rows (note) values ('check-in')`);
+        await recordEvents(tx, [event], deps);
+        throw new Error('the domain change failed after recording');
+      });
+    } catch (err) {
+      caught = err;
+    }
+    expect((caught as Error).message).to.equal('the domain change failed after recording');
+    expect(await count(database, 'test_domain_rows')).to.equal(0);
+    expect(await count(database, 'lrs_statements')).to.equal(before);
+    expect(await count(database, 'lrs_statements', `id = '${event.id}'`)).to.equal(0);
+  });
+
+  it('refuses a batch holding one invalid event before writing anything, naming the event', async () => {
+    const destination = await addDestination(database.db, TEST_SECRETS.ltiKey, { name: 'refusal-check', endpoint: 'http://127.0.0.1:9/xapi', key: 'k', secret: 's' });
+    const before = { statements: await count(database, 'lrs_statements'), outbox: await count(database, 'outbox') };
+    const bad = { ...buildEvent('self-positioned'), level: 12 } as LearningEvent;
+    let caught: unknown;
+    try {
+      await database.db.transaction(async (tx) => {
+        await tx.execute(sql`insert into test_domain_rows (note) values ('positioning')`);
+        await recordEvents(tx, [buildEvent('launched'), bad], deps);
+      });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).to.be.instanceOf(ValidationError);
+    expect((caught as ValidationError).details!.map((d) => d.path)).to.deep.equal(['events[1].level']);
+    expect(await count(database, 'lrs_statements')).to.equal(before.statements);
+    expect(await count(database, 'outbox')).to.equal(before.outbox);
+    expect(await count(database, 'test_domain_rows')).to.equal(0);
+    await setDestinationEnabled(database.db, destination.id, false);
+  });
+
+  it('enqueues each statement for every enabled destination whose verb or activity filter matches', async () => {
+    const all = await addDestination(database.db, TEST_SECRETS.ltiKey, { name: 'all', endpoint: 'http://127.0.0.1:9/xapi', key: 'k', secret: 's' });
+    const onlyRated = await addDestination(database.db, TEST_SECRETS.ltiKey, { name: 'only-rated', endpoint: 'http://127.0.0.1:9/xapi', key: 'k', secret: 's', verbs: ['http://id.tincanapi.com/verb/rated'] });
+    const session = buildEventSession();
+    const onlyThisSession = await addDestination(database.db, TEST_SECRETS.ltiKey, { name: 'one-session', endpoint: 'http://127.0.0.1:9/xapi', key: 'k', secret: 's', activities: [`https://instants.test/xapi/sessions/${session.id}`] });
+    const events = [buildEvent('launched', { session }), buildEvent('rated'), buildEvent('attended')];
+    const ids = await database.db.transaction((tx) => recordEvents(tx, events, deps));
+    const rows = rowsOf<{ destination: string; ref: string }>(await database.db.execute(sql`select destination::text, ref from outbox where ref = any(${`{${ids.join(',')}}`}) order by id`));
+    expect(rows.filter((r) => r.destination === all.id).map((r) => r.ref)).to.deep.equal(ids);
+    expect(rows.filter((r) => r.destination === onlyRated.id).map((r) => r.ref)).to.deep.equal([ids[1]]);
+    expect(rows.filter((r) => r.destination === onlyThisSession.id).map((r) => r.ref)).to.deep.equal([ids[0]]);
+    expect(rows).to.have.length(5);
+    for (const d of [all, onlyRated, onlyThisSession]) await setDestinationEnabled(database.db, d.id, false);
+  });
+
+  it('records the same event twice (a retried request) as one statement', async () => {
+    const event = buildEvent('launched');
+    await database.db.transaction((tx) => recordEvents(tx, [event], deps));
+    await database.db.transaction((tx) => recordEvents(tx, [event], deps));
+    expect(await count(database, 'lrs_statements', `id = '${event.id}'`)).to.equal(1);
+  });
+
+  it('never writes the LMS user id, name or email into a stored statement', async () => {
+    const event = buildEvent('launched', { sub: 'moodle-user-98765' });
+    await database.db.transaction((tx) => recordEvents(tx, [event], deps));
+    const [row] = rowsOf<{ s: string }>(await database.db.execute(sql`select statement::text as s from lrs_statements where id = ${event.id}::uuid`));
+    expect(row!.s).to.not.contain('moodle-user-98765');
+  });
+});
