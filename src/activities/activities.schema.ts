@@ -164,7 +164,7 @@ export const FollowUpAnswerSchema = z.object({
 /** The check-in form. */
 export const CheckinSchema = z.object({
   code: z.string({ error: 'code' }).trim().toUpperCase().regex(/^[A-Z0-9]{4,10}$/, { error: 'code' }),
-  method: z.enum(['code', 'qr']).default('code'),
+  method: z.enum(['code', 'qr'], { error: 'code' }).default('code'),
 });
 
 /** "I can present a tool". */

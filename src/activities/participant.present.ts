@@ -142,6 +142,8 @@ export function presentQuiz(t: Translate, v: ParticipantView, errors: Record<str
       const saved = st.answers.get(`q:${q.id}`) as { choices: string[]; success: boolean; certainty: number | null } | undefined;
       return {
         id: q.id,
+        choicesId: `q-${q.id}-choices`,
+        certaintyId: `q-${q.id}-certainty`,
         number: i + 1,
         text: q.text,
         multiple: q.multiple,
