@@ -174,7 +174,8 @@ const VOIDED = 'http://adlnet.gov/expapi/verbs/voided';
 
 /** Rules across properties: platform and revision only about activities, voiding only by StatementRef. */
 function crossRules(v: { object: unknown; verb: { id: string }; context?: unknown }, ctx: z.RefinementCtx): void {
-  const object = v.object as { objectType?: string };
+  const object = v.object as { objectType?: string } | undefined;
+  if (typeof object !== 'object' || object === null || typeof v.verb !== 'object' || v.verb === null) return;
   const context = v.context as { revision?: string; platform?: string } | undefined;
   const isActivity = object.objectType === undefined || object.objectType === 'Activity';
   if (context && !isActivity) {
