@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client';
 import { ValidationError } from '../../platform/errors';
-import { rowsOf } from '../outbox/outbox';
+import { DUE_NOW, rowsOf } from '../outbox/outbox';
 import { findDestination, listDestinations, XAPI_OUTBOX_KIND } from './destinations';
 
 /** What operators see per destination: backlog, lag, last error, dead letters. */
@@ -110,8 +110,8 @@ export async function resendFrom(db: DbOrTx, destination: string, from: Date, no
   const d = await findDestination(db, destination);
   const verbs = `{${d.verbs.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
   const acts = `{${d.activities.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
-  const res = await db.execute(sql`insert into outbox (kind, destination, ref, payload)
-    select ${XAPI_OUTBOX_KIND}, ${d.id}, s.id::text, s.statement - 'stored' - 'authority' - 'version'
+  const res = await db.execute(sql`insert into outbox (kind, destination, ref, payload, next_attempt_at)
+    select ${XAPI_OUTBOX_KIND}, ${d.id}, s.id::text, s.statement - 'stored' - 'authority' - 'version', ${DUE_NOW.toISOString()}::timestamptz
     from lrs_statements s
     where s.stored >= ${from.toISOString()}::timestamptz
       and (cardinality(${verbs}::text[]) = 0 or s.verb_id = any(${verbs}::text[]))

@@ -46,10 +46,13 @@ export interface NewOutboxRow {
   payload: unknown;
 }
 
+/** Due at once, whatever the worker's clock says (the database's now() may be ahead of the application's). */
+export const DUE_NOW = new Date(0);
+
 /** Writes outbox rows, in the caller's transaction, in the given order (ids follow it). */
 export async function enqueueOutbox(tx: DbOrTx, rows: NewOutboxRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 1000) {
-    await tx.insert(outbox).values(rows.slice(i, i + 1000).map((r) => ({ kind: r.kind, destination: r.destination, ref: r.ref ?? null, payload: r.payload })));
+    await tx.insert(outbox).values(rows.slice(i, i + 1000).map((r) => ({ kind: r.kind, destination: r.destination, ref: r.ref ?? null, payload: r.payload, nextAttemptAt: DUE_NOW })));
   }
 }
 

@@ -1,0 +1,85 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A scripted LRS on loopback: accepts POST /xapi/statements and fails on command. Used for the forwarding
+ * fault tests (down, 5xx, 429, 400 on given statements, 409, 401).
+ */
+export interface ScriptedLrs {
+  url: string;
+  /** Statement ids accepted, in order of arrival (duplicates included). */
+  received: string[];
+  /** Requests seen (one per POST). */
+  requests: Array<{ count: number; version: string | undefined; authorization: string | undefined }>;
+  /** Answers the next `times` requests with this status (and headers/body); undefined `times` = until cleared. */
+  failNext(status: number, options?: { times?: number; headers?: Record<string, string>; body?: string }): void;
+  /** Answers 400 to any batch holding one of these ids (what an LRS does with one bad statement). */
+  rejectIds: Set<string>;
+  /** Answers 409 to any batch holding one of these ids. */
+  conflictIds: Set<string>;
+  /** Stops listening and drops connections (the LRS is down: connection refused). */
+  down(): Promise<void>;
+  /** Listens again on the same port. */
+  up(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startScriptedLrs(): Promise<ScriptedLrs> {
+  let failure: { status: number; times: number | undefined; headers: Record<string, string>; body: string } | undefined;
+  const state = {
+    received: [] as string[],
+    requests: [] as ScriptedLrs['requests'],
+    rejectIds: new Set<string>(),
+    conflictIds: new Set<string>(),
+  };
+  const handler: http.RequestListener = (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.method !== 'POST' || !req.url?.startsWith('/xapi/statements')) {
+        res.writeHead(404).end();
+        return;
+      }
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+      const statements = (Array.isArray(body) ? body : [body]) as Array<{ id: string }>;
+      state.requests.push({ count: statements.length, version: req.headers['x-experience-api-version'] as string | undefined, authorization: req.headers.authorization });
+      if (failure) {
+        const f = failure;
+        if (f.times !== undefined && --f.times <= 0) failure = undefined;
+        res.writeHead(f.status, { 'content-type': 'application/json', ...f.headers }).end(f.body);
+        return;
+      }
+      const bad = statements.find((s) => state.rejectIds.has(s.id));
+      if (bad) {
+        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: true, message: `Statement ${bad.id}: result.score.scaled out of range` }));
+        return;
+      }
+      if (statements.some((s) => state.conflictIds.has(s.id))) {
+        res.writeHead(409, { 'content-type': 'application/json' }).end(JSON.stringify({ error: true, message: 'conflict' }));
+        return;
+      }
+      for (const s of statements) state.received.push(s.id);
+      res.writeHead(200, { 'content-type': 'application/json', 'x-experience-api-version': '1.0.3' }).end(JSON.stringify(statements.map((s) => s.id)));
+    });
+  };
+  let server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const stop = async () => {
+    if (!server.listening) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return Object.assign(state, {
+    url: `http://127.0.0.1:${port}/xapi/`,
+    failNext(status: number, o: { times?: number; headers?: Record<string, string>; body?: string } = {}) {
+      failure = { status, times: o.times, headers: o.headers ?? {}, body: o.body ?? JSON.stringify({ error: true, status }) };
+    },
+    down: stop,
+    async up() {
+      server = http.createServer(handler);
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    },
+    close: stop,
+  });
+}
