@@ -1,0 +1,125 @@
+import { expect } from 'chai';
+import { createTestApp, type TestApp } from '../support/app';
+import { signIn } from '../support/factories';
+import { csrfTokenFrom } from '../support/http';
+import { buildSession, countRows, countStatements } from './helpers';
+
+describe('activities: check-in', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp();
+  });
+  after(async () => t.close());
+
+  /** A session owned by a course, its organiser's screen and the code shown there. */
+  async function sessionWithCode(contextId = `course-${Math.random()}`) {
+    const organiser = await signIn(t, { role: 'organiser', contextId });
+    const { session } = await buildSession(t.database.db, { ownerContextRef: organiser.contextRef });
+    const screen = await organiser.browser.get(`/organiser/sessions/${session.id}/checkin`);
+    expect(screen.status).to.equal(200);
+    const html = await screen.text();
+    const code = /<p class="display-3[^>]*>([A-Z0-9]{6})<\/p>/.exec(html)![1]!;
+    return { organiser, session, html, code, contextId };
+  }
+
+  async function participant(sessionId: string, contextId: string) {
+    const who = await signIn(t, { role: 'participant', sessionId, contextId });
+    const html = await (await who.browser.get(`/sessions/${sessionId}/checkin`)).text();
+    return { ...who, csrf: csrfTokenFrom(html) };
+  }
+
+  it('shows organisers a short code and a server-made QR code of the check-in address', async () => {
+    const { html, code, session } = await sessionWithCode();
+    expect(code).to.match(/^[A-HJ-NP-Z2-9]{6}$/);
+    expect(html).to.contain('src="data:image/png;base64,');
+    expect(html.replace(/&#x3D;/g, "=")).to.contain(`/sessions/${session.id}/checkin?code=${code}`);
+  });
+
+  it('marks a participant present with the right code, once, with its statement', async () => {
+    const { session, code, contextId } = await sessionWithCode();
+    const p = await participant(session.id, contextId);
+    const before = await countStatements(t.database.db, 'attended');
+    const res = await p.browser.postForm(`/sessions/${session.id}/checkin`, { _csrf: p.csrf, code: code.toLowerCase() });
+    expect(res.status).to.equal(303);
+    const again = await p.browser.postForm(`/sessions/${session.id}/checkin`, { _csrf: p.csrf, code });
+    expect(again.status).to.equal(303);
+    expect(await countStatements(t.database.db, 'attended')).to.equal(before + 1);
+    expect(await (await p.browser.get(`/sessions/${session.id}`)).text()).to.contain('Présence enregistrée le');
+  });
+
+  it('prefills the code from the QR code address', async () => {
+    const { session, code, contextId } = await sessionWithCode();
+    const p = await signIn(t, { sessionId: session.id, contextId });
+    const html = await (await p.browser.get(`/sessions/${session.id}/checkin?code=${code}`)).text();
+    expect(html).to.contain(`value="${code}"`).and.contain('name="method" value="qr"');
+  });
+
+  it('says a wrong code is wrong without revealing the right one, and records nothing', async () => {
+    const { session, code, contextId } = await sessionWithCode();
+    const p = await participant(session.id, contextId);
+    const attendances = await countRows(t.database.db, 'activity_attendances');
+    const res = await p.browser.postForm(`/sessions/${session.id}/checkin`, { _csrf: p.csrf, code: code === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA' });
+    expect(res.status).to.equal(400);
+    const html = await res.text();
+    expect(html).to.contain('Ce code n&#x27;est pas le bon.');
+    expect(html).not.to.contain(code);
+    const malformed = await p.browser.postForm(`/sessions/${session.id}/checkin`, { _csrf: p.csrf, code: '<x>' });
+    expect(malformed.status).to.equal(400);
+    expect(await malformed.text()).to.contain('Saisissez le code de 6 caractères');
+    expect(await countRows(t.database.db, 'activity_attendances')).to.equal(attendances);
+  });
+
+  it('refuses the right code outside the session time window', async () => {
+    const { session, code, contextId } = await sessionWithCode();
+    const p = await participant(session.id, contextId);
+    t.clock.advance(3 * 3600 * 1000);
+    try {
+      const res = await p.browser.postForm(`/sessions/${session.id}/checkin`, { _csrf: p.csrf, code });
+      expect(res.status).to.equal(400);
+      expect(await res.text()).to.contain('pas valable en ce moment');
+    } finally {
+      t.clock.advance(-3 * 3600 * 1000);
+    }
+  });
+
+  it('rate-limits wrong codes per person (429), even when the right code comes next', async () => {
+    const { session, code, contextId } = await sessionWithCode();
+    const p = await participant(session.id, contextId);
+    for (let i = 0; i < 5; i++) {
+      expect((await p.browser.postForm(`/sessions/${session.id}/checkin`, { _csrf: p.csrf, code: 'ZZZZZ9' })).status).to.equal(400);
+    }
+    const limited = await p.browser.postForm(`/sessions/${session.id}/checkin`, { _csrf: p.csrf, code });
+    expect(limited.status).to.equal(429);
+    expect(limited.headers.get('retry-after')).to.equal('600');
+    expect(await limited.text()).to.contain('Trop de codes erronés');
+    const other = await participant(session.id, contextId);
+    expect((await other.browser.postForm(`/sessions/${session.id}/checkin`, { _csrf: other.csrf, code })).status).to.equal(303);
+  });
+
+  it('lets organisers mark by hand someone who launched, and refuses unknown people', async () => {
+    const { organiser, session, contextId } = await sessionWithCode();
+    const p = await signIn(t, { sessionId: session.id, contextId, name: 'Camille Martin' });
+    const page = await (await organiser.browser.get(`/organiser/sessions/${session.id}/participants`)).text();
+    expect(page).to.contain('Camille Martin').and.contain('Marquer présent·e');
+    const _csrf = csrfTokenFrom(page);
+    const bad = await organiser.browser.postForm(`/organiser/sessions/${session.id}/participants/present`, { _csrf, user: 'nobody' });
+    expect(bad.status).to.equal(400);
+    const stranger = await signIn(t, { contextId: 'elsewhere' });
+    const notHere = await organiser.browser.postForm(`/organiser/sessions/${session.id}/participants/present`, { _csrf, user: stranger.userId });
+    expect(notHere.status).to.equal(404);
+    const before = await countStatements(t.database.db, 'attended');
+    const ok = await organiser.browser.postForm(`/organiser/sessions/${session.id}/participants/present`, { _csrf, user: p.userId });
+    expect(ok.status).to.equal(303);
+    expect(await countStatements(t.database.db, 'attended')).to.equal(before + 1);
+    expect(await (await organiser.browser.get(`/organiser/sessions/${session.id}/participants`)).text()).to.contain('à la main');
+  });
+
+  it("refuses another course's organiser the check-in screen and the participants list (403)", async () => {
+    const { session } = await sessionWithCode();
+    const other = await signIn(t, { role: 'organiser', contextId: 'another-course' });
+    expect((await other.browser.get(`/organiser/sessions/${session.id}/checkin`)).status).to.equal(403);
+    expect((await other.browser.get(`/organiser/sessions/${session.id}/participants`)).status).to.equal(403);
+    const admin = await signIn(t, { role: 'organiser', contextId: 'another-course', isAdmin: true });
+    expect((await admin.browser.get(`/organiser/sessions/${session.id}/participants`)).status).to.equal(200);
+  });
+});
