@@ -1,0 +1,98 @@
+import crypto from 'node:crypto';
+import { expect } from 'chai';
+import { sql } from 'drizzle-orm';
+import { aStatement, client, startLrs, type LrsTestApp } from './support';
+
+const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
+const attachment = (content: Buffer, over: Record<string, unknown> = {}) => ({
+  usageType: 'http://id.tincanapi.com/attachment/supporting_media',
+  display: { 'fr-FR': 'Support', 'en-US': 'Slides' },
+  contentType: 'text/plain',
+  length: content.length,
+  sha2: sha(content),
+  ...over,
+});
+
+function multipart(statement: unknown, parts: Array<{ content: Buffer; headers?: Record<string, string> }>, boundary = 'xapi-test-boundary') {
+  const chunks: Buffer[] = [Buffer.from(`--${boundary}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(statement)}\r\n`)];
+  for (const p of parts) {
+    const headers = { 'Content-Type': 'text/plain', 'Content-Transfer-Encoding': 'binary', 'X-Experience-API-Hash': sha(p.content), ...p.headers };
+    chunks.push(Buffer.from(`--${boundary}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`), p.content, Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { headers: { 'content-type': `multipart/mixed; boundary=${boundary}` }, body: Buffer.concat(chunks) };
+}
+
+/** xAPI-Communication §1.5.2 (attachments) and Data §2.4.11. */
+describe('lrs: attachments (Communication 1.5.2, Data 2.4.11)', () => {
+  let t: LrsTestApp;
+  before(async () => {
+    t = await startLrs();
+  });
+  after(async () => t.close());
+  const count = async () => Number(((await t.database.db.execute(sql`select count(*)::int as n from lrs_statements`)) as unknown as { rows: Array<{ n: number }> }).rows[0]!.n);
+
+  it('stores a statement with an attachment part and returns it with attachments=true as multipart/mixed', async () => {
+    const content = Buffer.from(`diapositives ${crypto.randomUUID()}`);
+    const res = await t.xapi('/statements', { method: 'POST', ...multipart(aStatement({ attachments: [attachment(content)] }), [{ content }]) });
+    expect(res.status).to.equal(200);
+    const [id] = (await res.json()) as string[];
+    const got = await t.xapi(`/statements?statementId=${id}&attachments=true`);
+    expect(got.headers.get('content-type')).to.match(/^multipart\/mixed; boundary=/);
+    const text = Buffer.from(await got.arrayBuffer()).toString('utf8');
+    expect(text).to.contain(`X-Experience-API-Hash: ${sha(content)}`).and.to.contain(content.toString());
+  });
+
+  it('stores the content once when two statements declare the same attachment', async () => {
+    const content = Buffer.from(`partagé ${crypto.randomUUID()}`);
+    for (let i = 0; i < 2; i++) await t.xapi('/statements', { method: 'POST', ...multipart(aStatement({ attachments: [attachment(content)] }), [{ content }]) });
+    const rows = (await t.database.db.execute(sql`select count(*)::int as n from lrs_attachments where sha2 = ${sha(content)}`)) as unknown as { rows: Array<{ n: number }> };
+    expect(rows.rows[0]!.n).to.equal(1);
+  });
+
+  it('sends attachments through the @xapi/xapi client and reads them back', async () => {
+    const content = 'contenu envoyé par le client';
+    const att = attachment(Buffer.from(content));
+    const res = await client(t).sendStatement({ statement: aStatement({ attachments: [att] }) as never, attachments: [content] as never });
+    expect(res.status).to.equal(200);
+    const got = await t.xapi(`/statements?statementId=${res.data[0]}&attachments=true`);
+    expect(Buffer.from(await got.arrayBuffer()).toString('utf8')).to.contain(content);
+  });
+
+  it('accepts an attachment given by fileUrl without a part, in plain JSON', async () => {
+    const res = await client(t).sendStatement({ statement: aStatement({ attachments: [attachment(Buffer.from('x'), { fileUrl: 'https://exemple.fr/x.txt' })] }) as never });
+    expect(res.status).to.equal(200);
+  });
+
+  const broken: Array<[string, () => { headers: Record<string, string>; body: Buffer }]> = [
+    ['a part whose hash does not match its content', () => {
+      const content = Buffer.from('a');
+      return multipart(aStatement({ attachments: [attachment(content)] }), [{ content, headers: { 'X-Experience-API-Hash': sha(Buffer.from('b')) } }]);
+    }],
+    ['a part without X-Experience-API-Hash', () => {
+      const content = Buffer.from('a');
+      const m = multipart(aStatement({ attachments: [attachment(content)] }), [{ content }]);
+      return { ...m, body: Buffer.from(m.body.toString('latin1').replace(/X-Experience-API-Hash: [0-9a-f]+\r\n/, ''), 'latin1') };
+    }],
+    ['a part without Content-Transfer-Encoding: binary', () => {
+      const content = Buffer.from('a');
+      return multipart(aStatement({ attachments: [attachment(content)] }), [{ content, headers: { 'Content-Transfer-Encoding': 'base64' } }]);
+    }],
+    ['a declared attachment without fileUrl and without its part', () => multipart(aStatement({ attachments: [attachment(Buffer.from('absent'))] }), [])],
+    ['a part no statement declares', () => multipart(aStatement(), [{ content: Buffer.from('orphelin') }])],
+    ['a body without the closing boundary', () => {
+      const m = multipart(aStatement(), []);
+      return { ...m, body: m.body.subarray(0, m.body.length - 30) };
+    }],
+    ['a multipart type without boundary', () => ({ headers: { 'content-type': 'multipart/mixed' }, body: Buffer.from('x') })],
+    ['a first part that is not JSON', () => ({ headers: { 'content-type': 'multipart/mixed; boundary=b' }, body: Buffer.from('--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n--b--\r\n') })],
+  ];
+  for (const [what, build] of broken) {
+    it(`rejects ${what} (400), storing nothing`, async () => {
+      const before = await count();
+      const res = await t.xapi('/statements', { method: 'POST', ...build() });
+      expect(res.status).to.equal(400);
+      expect(await count()).to.equal(before);
+    });
+  }
+});
