@@ -17,6 +17,8 @@ export interface ScriptedLrs {
   rejectIds: Set<string>;
   /** Answers 409 to any batch holding one of these ids. */
   conflictIds: Set<string>;
+  /** Called before answering each statements request (after it was read): may wait, or kill a client. */
+  beforeAnswer: ((requestNumber: number) => Promise<void> | void) | undefined;
   /** Stops listening and drops connections (the LRS is down: connection refused). */
   down(): Promise<void>;
   /** Listens again on the same port. */
@@ -31,11 +33,14 @@ export async function startScriptedLrs(): Promise<ScriptedLrs> {
     requests: [] as ScriptedLrs['requests'],
     rejectIds: new Set<string>(),
     conflictIds: new Set<string>(),
+    beforeAnswer: undefined as ScriptedLrs['beforeAnswer'],
   };
   const handler: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
+      if (state.beforeAnswer) await state.beforeAnswer(state.requests.length + 1);
+      if (res.destroyed) return;
       if (req.method !== 'POST' || !req.url?.startsWith('/xapi/statements')) {
         res.writeHead(404).end();
         return;
