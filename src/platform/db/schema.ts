@@ -6,3 +6,4 @@ export * from '../../xapi/xapi.tables';
 export * from '../../catalog/catalog.tables';
 export * from '../../activities/activities.tables';
 export * from '../../dashboard/dashboard.tables';
+export * from '../../grades/grades.tables';

@@ -1,0 +1,126 @@
+import crypto from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import { importPKCS8, SignJWT, type CryptoKey } from 'jose';
+import { z } from 'zod';
+import type { Clock } from '../platform/clock';
+import type { Db } from '../platform/db/client';
+import { gradesServiceTokens } from './grades.tables';
+import { PlatformAnswerError } from './platform-http';
+
+/** What Instants needs to ask a platform for a service token: our key for it and its token endpoint. */
+export interface ServiceCredentials {
+  issuer: string;
+  clientId: string;
+  tokenUrl: string;
+  /** Our key id for this platform, published in our JWKS. */
+  kid: string;
+  /** Our RS256 private key for this platform (PKCS#8 PEM). */
+  privateKey: string;
+}
+
+/** Finds the credentials of a platform registration (the lti slice's key store in the app). */
+export type CredentialsSource = (issuer: string, clientId: string) => Promise<ServiceCredentials | undefined>;
+
+export const SCOPES = {
+  lineitem: 'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem',
+  lineitemReadonly: 'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly',
+  score: 'https://purl.imsglobal.org/spec/lti-ags/scope/score',
+  memberships: 'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly',
+} as const;
+
+const TokenAnswerSchema = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string().refine((v) => v.toLowerCase() === 'bearer', 'expected a bearer token'),
+  expires_in: z.coerce.number().int().positive().optional(),
+  scope: z.string().optional(),
+});
+
+export interface ServiceTokenDeps {
+  db: Db;
+  clock: Clock;
+  fetch?: typeof fetch;
+}
+
+/** Tokens are renewed this long before the platform says they expire. */
+const RENEW_MARGIN_MS = 60_000;
+
+/**
+ * A bearer token for these scopes from the platform's client-credentials endpoint, signed with our key
+ * (1EdTech Security Framework §4.1: iss = sub = client id, aud = token endpoint, unique jti; plus the LTI
+ * deployment_id claim). Cached in the database until shortly before expiry; a refresh takes an advisory lock
+ * on the cache key so concurrent callers (any instance) wait for it instead of each asking the platform.
+ */
+export async function getServiceToken(deps: ServiceTokenDeps, creds: ServiceCredentials, deploymentId: string | null, scopes: string[]): Promise<string> {
+  const sorted = [...new Set(scopes)].sort();
+  const key = `${creds.issuer} ${creds.clientId} ${sorted.join(' ')}`;
+  const cached = await readValid(deps, key);
+  if (cached) return cached;
+  return deps.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`);
+    const again = await readValid({ ...deps, db: tx as unknown as Db }, key);
+    if (again) return again;
+    const answer = await requestToken(deps, creds, deploymentId, sorted);
+    const expiresAt = new Date(deps.clock.now().getTime() + (answer.expires_in ?? 3600) * 1000);
+    await tx
+      .insert(gradesServiceTokens)
+      .values({ cacheKey: key, issuer: creds.issuer, clientId: creds.clientId, scopes: sorted, accessToken: answer.access_token, expiresAt })
+      .onConflictDoUpdate({ target: gradesServiceTokens.cacheKey, set: { accessToken: answer.access_token, expiresAt, createdAt: deps.clock.now() } });
+    return answer.access_token;
+  });
+}
+
+/** Forgets a cached token (after the platform refused it with 401). */
+export async function dropServiceToken(db: Db, creds: Pick<ServiceCredentials, 'issuer' | 'clientId'>, scopes: string[]): Promise<void> {
+  const key = `${creds.issuer} ${creds.clientId} ${[...new Set(scopes)].sort().join(' ')}`;
+  await db.delete(gradesServiceTokens).where(eq(gradesServiceTokens.cacheKey, key));
+}
+
+async function readValid(deps: ServiceTokenDeps, key: string): Promise<string | undefined> {
+  const [row] = await deps.db.select().from(gradesServiceTokens).where(eq(gradesServiceTokens.cacheKey, key));
+  if (row && row.expiresAt.getTime() - RENEW_MARGIN_MS > deps.clock.now().getTime()) return row.accessToken;
+  return undefined;
+}
+
+/** Builds the signed client assertion (exported for tests of the platform simulator). */
+export async function signClientAssertion(creds: ServiceCredentials, deploymentId: string | null, now: Date): Promise<string> {
+  const key: CryptoKey = await importPKCS8(creds.privateKey, 'RS256');
+  const iat = Math.floor(now.getTime() / 1000);
+  const claims: Record<string, unknown> = {};
+  if (deploymentId) claims['https://purl.imsglobal.org/spec/lti/claim/deployment_id'] = deploymentId;
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: creds.kid })
+    .setIssuer(creds.clientId)
+    .setSubject(creds.clientId)
+    .setAudience(creds.tokenUrl)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + 300)
+    .setJti(crypto.randomUUID())
+    .sign(key);
+}
+
+async function requestToken(deps: ServiceTokenDeps, creds: ServiceCredentials, deploymentId: string | null, scopes: string[]) {
+  const assertion = await signClientAssertion(creds, deploymentId, deps.clock.now());
+  const body = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    client_assertion: assertion,
+    scope: scopes.join(' '),
+  });
+  const res = await (deps.fetch ?? fetch)(creds.tokenUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body,
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new PlatformAnswerError('token', res.status, text, res.headers.get('retry-after'));
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new PlatformAnswerError('token', res.status, text, null, 'token endpoint answered with something other than JSON');
+  }
+  const parsed = TokenAnswerSchema.safeParse(json);
+  if (!parsed.success) throw new PlatformAnswerError('token', res.status, text, null, 'token endpoint answer lacks access_token or token_type');
+  return parsed.data;
+}
