@@ -5,10 +5,12 @@ import helmet from 'helmet';
 import path from 'node:path';
 import { pinoHttp } from 'pino-http';
 import { mountActivities } from './activities';
+import { mountCatalog } from './catalog';
+import { mountDashboard } from './dashboard';
 import { mountHome } from './home';
 import { mountXapi } from './xapi';
 import { mountLrs } from './lrs';
-import { loadActor } from './lti';
+import { loadActor, mountLti } from './lti';
 import type { AppContext, AppDeps, MountSlice } from './platform/context';
 import { errorHandler, notFound } from './platform/error-handler';
 import { chooseLocale, cookieOptions, requestId } from './platform/http';
@@ -19,7 +21,7 @@ import { loadSession, SessionStore, SESSION_COOKIE } from './platform/session';
 import { setupViews } from './platform/views';
 
 /** The slices of Instants, mounted in this order. */
-const SLICES: MountSlice[] = [mountHome, mountActivities, mountLrs, mountXapi];
+const SLICES: MountSlice[] = [mountHome, mountCatalog, mountLti, mountActivities, mountLrs, mountXapi, mountDashboard];
 
 /** A built application: the express app, its background jobs and a way to release what it holds. */
 export interface Instants {
@@ -119,7 +121,11 @@ export async function createApp(deps: AppDeps): Promise<Instants> {
     getSessionIdentifier: (req) => String((req.signedCookies as Record<string, unknown>)?.[SESSION_COOKIE] ?? ''),
     cookieName: deps.config.http.publicUrl.startsWith('https://') ? '__Host-instants.csrf' : 'instants.csrf',
     cookieOptions: { ...ctx.cookies, httpOnly: true },
-    getCsrfTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? req.get('x-csrf-token'),
+    getCsrfTokenFromRequest: (req) =>
+      (req.body as Record<string, string> | undefined)?._csrf ??
+      req.get('x-csrf-token') ??
+      // Multipart forms (uploads) are parsed after this check, by their route: their token rides in the action URL.
+      (req.is('multipart/form-data') && typeof req.query._csrf === 'string' ? req.query._csrf : undefined),
     skipCsrfProtection: (req) => isExempt(req.path),
   });
   app.use((req, res, next) => {

@@ -11,3 +11,11 @@ export {
   startLaunchSession,
   type Actor,
 } from './actor';
+export { mountLti, ltiOf } from './lti.routes';
+export { mapRoles, type MappedRole } from './roles';
+export type { LaunchContext } from './launch.schema';
+export { LtiLaunchError, type LtiRefusal } from './lti.errors';
+export { openLti, addPlatform, listPlatformRecords, findPlatformRecord, removePlatform, type LtiServices, type PlatformRecord } from './registry';
+export type { PlatformInfo, PlatformInput } from './platform.types';
+export { PlatformCore, ROLE_URI, type LaunchSpec, type Tamper, type FormPost } from './demo/platform-core';
+export { platformRouter, autoSubmitPage } from './demo/platform.routes';

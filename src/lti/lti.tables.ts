@@ -1,4 +1,4 @@
-import { boolean, index, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 
 /** Drizzle tables of the lti slice (migrations 01xx). */
 
@@ -70,7 +70,43 @@ export const ltiLaunches = pgTable(
     documentTarget: text('document_target'),
     nrpsUrl: text('nrps_url'),
     custom: jsonb('custom').notNull().default({}),
+    clientId: text('client_id'),
+    deepLinking: jsonb('deep_linking'),
     launchedAt: timestamp('launched_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('lti_launches_user_idx').on(t.userRef, t.launchedAt), index('lti_launches_context_idx').on(t.contextRef, t.launchedAt)],
+);
+
+/** ltijs's nine collections as JSON documents (migration 0101), written only by our ltijs database plugin. */
+export const ltijsDocuments = pgTable('ltijs_documents', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  collection: text('collection').notNull(),
+  doc: jsonb('doc').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }),
+});
+
+/** OIDC login requests answered by Instants, so the id_token can be bound to their state, nonce and target. */
+export const ltiLoginRequests = pgTable('lti_login_requests', {
+  state: text('state').primaryKey(),
+  nonce: text('nonce').notNull(),
+  issuer: text('issuer').notNull(),
+  clientId: text('client_id'),
+  targetLinkUri: text('target_link_uri').notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+});
+
+/** Deployments known per platform registration. */
+export const ltiDeployments = pgTable(
+  'lti_deployments',
+  {
+    issuer: text('issuer').notNull(),
+    clientId: text('client_id').notNull(),
+    deploymentId: text('deployment_id').notNull(),
+    source: text('source', { enum: ['declared', 'launch', 'registration'] }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.issuer, t.clientId, t.deploymentId] })],
 );

@@ -1,0 +1,29 @@
+import { getSession } from '../catalog';
+import { isUuid } from './uuid';
+import type { LaunchContext } from './launch.schema';
+import { saveLaunch } from './launch.repo';
+import type { LtiServices } from './registry';
+import { mapRoles } from './roles';
+
+/** Custom parameter that binds a Moodle activity to an Instants session (set by deep linking). */
+export const SESSION_PARAM = 'instants_session';
+
+/** Where a launch lands, by message type, role and whether the resource link is bound to a session. */
+export function destinationOf(messageType: LaunchContext['messageType'], role: 'participant' | 'organiser', sessionId: string | null): string {
+  if (messageType === 'LtiDeepLinkingRequest') return '/lti/deep-linking';
+  if (sessionId) return role === 'organiser' ? `/organiser/sessions/${sessionId}` : `/sessions/${sessionId}`;
+  return role === 'organiser' ? '/lti/bind' : '/lti/not-ready';
+}
+
+/**
+ * Records a verified launch (user, course, resource link with its AGS endpoints, launch with its NRPS URL,
+ * locale and return URL), binding the resource link to the session named by the custom parameter when that
+ * session exists. Returns the launch id and where to send the browser.
+ */
+export async function completeLaunch(lti: LtiServices, launch: LaunchContext): Promise<{ launchId: string; destination: string; role: 'participant' | 'organiser' }> {
+  const mapped = mapRoles(launch.roles);
+  const wanted = launch.custom[SESSION_PARAM];
+  const bind = wanted && isUuid(wanted) && (await getSession(lti.db, wanted)) ? wanted : null;
+  const { launchId, sessionId } = await saveLaunch(lti.db, launch, mapped, bind, lti.clock.now());
+  return { launchId, destination: destinationOf(launch.messageType, mapped.role, sessionId), role: mapped.role };
+}

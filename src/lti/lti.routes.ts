@@ -1,0 +1,242 @@
+import express, { type Express, type RequestHandler, type Response } from 'express';
+import { z } from 'zod';
+import { getSession, searchSessions } from '../catalog';
+import type { AppContext } from '../platform/context';
+import { ForbiddenError, NotFoundError, ValidationError } from '../platform/errors';
+import type { WebSession } from '../platform/session';
+import { actorOf, requireOrganiser, startLaunchSession } from './actor';
+import { buildDeepLinkingResponse, deepLinkingOf } from './deep-linking.service';
+import { mountDemo } from './demo/demo.routes';
+import { checkIdToken } from './launch.checks';
+import { insertLoginRequest, bindResourceLink } from './launch.repo';
+import { completeLaunch } from './launch.service';
+import { LtiLaunchError } from './lti.errors';
+import { purgeExpiredLtiData } from './ltijs.plugin';
+import { presentSessionChoices } from './lti.present';
+import { listPlatformRecords, openLti, type LtiServices } from './registry';
+import { checkFormToken, formToken, signResumeToken, verifyResumeToken } from './resume-token';
+import { isUuid } from './uuid';
+
+const slices = new WeakMap<AppContext, LtiServices>();
+
+/** The lti services of an app (tests and the demo use them to manage platforms). */
+export function ltiOf(ctx: AppContext): LtiServices {
+  const lti = slices.get(ctx);
+  if (!lti) throw new Error('mountLti has not run for this app');
+  return lti;
+}
+
+/** Paths ltijs answers under /lti; everything else under /lti is ours. */
+const LTIJS_PATHS = new Set(['/', '/login', '/keys']);
+const LOGIN_LIFETIME_MS = 10 * 60_000;
+
+const localPath = (to: unknown): string | undefined => (typeof to === 'string' && /^\/(?!\/)[\w\-./?=&%]*$/.test(to) ? to : undefined);
+const sessionIdOf = (res: Response) => (res.locals.session as WebSession | undefined)?.id;
+
+/** Records each OIDC login request ltijs answers (state, nonce, target) so the id_token can be bound to it. */
+function recordLogin(lti: LtiServices): RequestHandler {
+  return (req, res, next) => {
+    const params = { ...(req.query as Record<string, unknown>), ...((req.body as Record<string, unknown> | undefined) ?? {}) };
+    const target = params.target_link_uri;
+    if (typeof params.iss !== 'string' || typeof params.login_hint !== 'string' || typeof target !== 'string') return next(new LtiLaunchError('bad_login_request'));
+    if (!target.startsWith(`${lti.config.http.publicUrl}/`)) return next(new LtiLaunchError('bad_login_request', { detail: 'target_link_uri is not Instants' }));
+    const redirect = res.redirect.bind(res) as (url: string) => void;
+    (res as unknown as { redirect: (url: string) => void }).redirect = (url: string) => {
+      const q = new URL(url).searchParams;
+      const now = lti.clock.now();
+      insertLoginRequest(lti.db, {
+        state: q.get('state') ?? '',
+        nonce: q.get('nonce') ?? '',
+        issuer: params.iss as string,
+        clientId: q.get('client_id'),
+        targetLinkUri: target,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + LOGIN_LIFETIME_MS),
+      }).then(() => redirect(url), next);
+    };
+    next();
+  };
+}
+
+/** Runs our checks on a posted id_token before ltijs, leaving the LaunchContext in res.locals. */
+function precheckLaunch(lti: LtiServices): RequestHandler {
+  return async (req, res, next) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (req.method !== 'POST' || body.id_token === undefined) return next();
+    try {
+      res.locals.ltiLaunch = await checkIdToken(
+        {
+          db: lti.db,
+          keySets: lti.keySets,
+          leewaySeconds: lti.config.lti.clockLeewaySeconds,
+          unknownDeployment: lti.config.lti.unknownDeployment,
+          findPlatform: (iss, clientId) => lti.provider.findPlatform(iss, clientId),
+          now: Date.now,
+        },
+        body.id_token,
+        body.state,
+      );
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+/** Origins of registered platforms (issuer and login page), for CSP frame-ancestors; cached 30 s. */
+function platformOrigins(lti: LtiServices): () => Promise<string[]> {
+  let cached: { at: number; origins: string[] } | undefined;
+  return async () => {
+    if (cached && Date.now() - cached.at < 30_000) return cached.origins;
+    const origins = new Set<string>();
+    for (const p of await lti.provider.listPlatforms()) {
+      for (const u of [p.issuer, p.authEndpoint]) {
+        try {
+          origins.add(new URL(u).origin);
+        } catch {
+          /* an unparsable URL names no origin */
+        }
+      }
+    }
+    cached = { at: Date.now(), origins: [...origins] };
+    return cached.origins;
+  };
+}
+
+const BindSchema = z.object({ sessionId: z.string().refine(isUuid, 'expected a session id'), _csrf: z.string().optional() });
+const PickSchema = z.object({ sessions: z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v])), _csrf: z.string().optional() });
+
+function requireFormToken(ctx: AppContext): RequestHandler {
+  return (req, res, next) => {
+    if (!checkFormToken(ctx.secrets.cookieSecret, sessionIdOf(res), (req.body as Record<string, unknown>)?._csrf))
+      return next(new ForbiddenError('Invalid or missing form token', { messageKey: 'errors.csrf' }));
+    next();
+  };
+}
+
+/** Mounts the LTI slice: login, launch, key set, dynamic registration, binding, deep linking, cookie help, demo. */
+export async function mountLti(app: Express, ctx: AppContext): Promise<void> {
+  const lti = await openLti({ db: ctx.db, clock: ctx.clock, config: ctx.config, ltiKey: ctx.secrets.ltiKey }, async (launch, _req, res) => {
+    const { launchId, destination } = await completeLaunch(lti, launch);
+    await startLaunchSession(ctx, res, launchId);
+    const token = signResumeToken(ctx.secrets.cookieSecret, launchId, Date.now());
+    res.redirect(303, `/lti/continue?to=${encodeURIComponent(destination)}&t=${encodeURIComponent(token)}`);
+  });
+  slices.set(ctx, lti);
+  ctx.jobs.register('lti-purge', 600_000, () => purgeExpiredLtiData({ db: ctx.db, clock: ctx.clock }));
+  ctx.frameAncestors.push(platformOrigins(lti));
+
+  const router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: '64kb' });
+  router.get('/autosubmit.js', (_req, res) => {
+    res.type('application/javascript').send("document.getElementById('lti-autosubmit').submit();\n");
+  });
+
+  // After a launch: straight on when the session cookie came back, else the cookie help page.
+  router.get('/continue', (req, res) => {
+    const to = localPath(req.query.to) ?? '/';
+    if (res.locals.actor) return res.redirect(303, to);
+    res.status(200).render('lti/cookies', { title: res.locals.t('lti.cookies.title'), resumeUrl: `/lti/resume?to=${encodeURIComponent(to)}&t=${encodeURIComponent(String(req.query.t ?? ''))}` });
+  });
+  router.get('/resume', async (req, res, next) => {
+    const launchId = verifyResumeToken(ctx.secrets.cookieSecret, req.query.t, Date.now());
+    if (!launchId) return next(new LtiLaunchError('session_expired'));
+    await startLaunchSession(ctx, res, launchId);
+    res.redirect(303, localPath(req.query.to) ?? '/');
+  });
+  router.get('/cookies', (_req, res) => res.render('lti/cookies', { title: res.locals.t('lti.cookies.title') }));
+  router.get('/not-ready', (_req, res) => {
+    actorOf(res);
+    res.render('lti/not-ready', { title: res.locals.t('lti.not_ready.title') });
+  });
+
+  router.get('/bind', requireOrganiser, async (req, res) => {
+    const actor = actorOf(res);
+    if (!actor.resourceLinkRef) throw new NotFoundError('No resource link in this launch');
+    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
+    const sessions = await searchSessions(ctx.db, { q, endsAfter: ctx.clock.now(), upcomingFirst: true, limit: 50 });
+    res.render('lti/bind', { title: res.locals.t('lti.bind.title'), q, csrf: formToken(ctx.secrets.cookieSecret, sessionIdOf(res) ?? ''), bound: actor.sessionId, sessions: presentSessionChoices(sessions, res.locals.locale as string) });
+  });
+  router.post('/bind', form, requireOrganiser, requireFormToken(ctx), async (req, res) => {
+    const actor = actorOf(res);
+    const parsed = BindSchema.safeParse(req.body);
+    if (!parsed.success) throw new ValidationError('Invalid body', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })), { messageKey: 'errors.validation_failed' });
+    if (!actor.resourceLinkRef) throw new NotFoundError('No resource link in this launch');
+    if (!(await getSession(ctx.db, parsed.data.sessionId))) throw new NotFoundError('No such session');
+    await bindResourceLink(ctx.db, actor.resourceLinkRef, parsed.data.sessionId, ctx.clock.now());
+    res.redirect(303, `/organiser/sessions/${parsed.data.sessionId}`);
+  });
+
+  router.get('/deep-linking', requireOrganiser, async (req, res) => {
+    const actor = actorOf(res);
+    const { settings } = await deepLinkingOf(lti, actor);
+    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
+    const sessions = await searchSessions(ctx.db, { q, endsAfter: ctx.clock.now(), upcomingFirst: true, limit: 50 });
+    res.render('lti/deep-linking', {
+      title: res.locals.t('lti.dl.title'),
+      q,
+      multiple: settings.accept_multiple !== false,
+      csrf: formToken(ctx.secrets.cookieSecret, sessionIdOf(res) ?? ''),
+      sessions: presentSessionChoices(sessions, res.locals.locale as string),
+    });
+  });
+  router.post('/deep-linking', form, requireOrganiser, requireFormToken(ctx), async (req, res) => {
+    const actor = actorOf(res);
+    const parsed = PickSchema.safeParse(req.body);
+    const ids = parsed.success ? parsed.data.sessions.filter(isUuid) : [];
+    if (ids.length === 0) throw new ValidationError('No session chosen', [{ path: 'sessions', message: res.locals.t('lti.dl.none_chosen') }], { messageKey: 'lti.dl.none_chosen' });
+    const picked = [];
+    for (const id of ids.slice(0, 20)) {
+      const s = await getSession(ctx.db, id);
+      if (!s) throw new NotFoundError('No such session');
+      picked.push({ id: s.id, title: s.title, text: s.tool ?? '' });
+    }
+    const { returnUrl, jwt } = await buildDeepLinkingResponse(lti, actor, picked);
+    res.render('lti/autosubmit', { title: res.locals.t('lti.dl.title'), action: returnUrl, jwt });
+  });
+
+  router.get('/register', async (req, res, next) => {
+    const config = req.query.openid_configuration;
+    if (typeof config !== 'string' || !/^https?:\/\//.test(config)) return next(new LtiLaunchError('bad_login_request', { detail: 'openid_configuration' }));
+    try {
+      await lti.provider.register(config, typeof req.query.registration_token === 'string' ? req.query.registration_token : undefined);
+    } catch (cause) {
+      ctx.log.warn({ err: cause }, 'dynamic registration failed');
+      return res.status(400).render('lti/registered', { title: res.locals.t('lti.register.failed_title'), failed: true });
+    }
+    res.render('lti/registered', { title: res.locals.t('lti.register.title'), pending: !ctx.config.lti.autoActivate, scripts: ['/lti/close-registration.js'] });
+  });
+  router.get('/close-registration.js', (_req, res) => {
+    res.type('application/javascript').send('(window.opener || window.parent).postMessage({ subject: "org.imsglobal.lti.close" }, "*");\n');
+  });
+  router.get('/platforms.json', async (_req, res) => {
+    actorOf(res);
+    if (!(res.locals.actor as { isAdmin: boolean }).isAdmin) throw new ForbiddenError('Administrator role required');
+    res.json((await listPlatformRecords(lti)).map(({ issuer, clientId, name, active, deployments }) => ({ issuer, clientId, name, active, deployments })));
+  });
+
+  // ltijs: OIDC login, launch (id_token post) and key set.
+  // An express app (not a router), so that express restores req/res to ours when ltijs hands back.
+  const ltijsPart = express();
+  ltijsPart.use((req, _res, next) => next(LTIJS_PATHS.has(req.path) ? undefined : 'router'));
+  ltijsPart.use(form, (req, _res, next) => {
+    // ltijs's older body-parser skips bodies already read only when it sees this flag.
+    (req as unknown as { _body: boolean })._body = true;
+    next();
+  });
+  ltijsPart.use('/keys', (_req, res, next) => {
+    res.set('access-control-allow-origin', '*');
+    next();
+  });
+  ltijsPart.use('/login', recordLogin(lti));
+  ltijsPart.post('/', precheckLaunch(lti));
+  ltijsPart.use(lti.provider.app);
+  ltijsPart.use(((err, _req, _res, next) => {
+    if (err instanceof LtiLaunchError) ctx.log.warn({ reason: err.reason, detail: err.message }, 'LTI launch refused');
+    next(err);
+  }) as express.ErrorRequestHandler);
+  app.use('/lti', router);
+  app.use('/lti', ltijsPart);
+
+  if (ctx.config.demo) await mountDemo(app, ctx, lti);
+}

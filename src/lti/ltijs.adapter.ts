@@ -1,0 +1,192 @@
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import cookieParser from 'cookie-parser';
+import { z } from 'zod';
+import type { LaunchContext } from './launch.schema';
+import { fromLtijsError, LtiLaunchError } from './lti.errors';
+import type { LtijsDatabasePlugin } from './ltijs.plugin';
+import type { PlatformInfo, PlatformInput } from './platform.types';
+
+/**
+ * The only file that imports ltijs. It builds one ltijs Provider per app (never ltijs's process-wide
+ * instance), deploys it serverless, takes its SIGINT handler away (main.ts owns signals), and turns its
+ * untyped token into our LaunchContext and its string errors into our typed errors.
+ */
+
+interface LtijsPlatform {
+  platformName(): Promise<string>;
+  platformUrl(): Promise<string>;
+  platformClientId(): Promise<string>;
+  platformKid(): Promise<string>;
+  platformAuthEndpoint(): Promise<string>;
+  platformAccessTokenEndpoint(): Promise<string>;
+  platformAuthConfig(): Promise<{ method: PlatformInfo['keys']['method']; key: string }>;
+  platformActive(active?: boolean): Promise<boolean>;
+  platformPrivateKey(): Promise<string>;
+  delete(): Promise<boolean>;
+}
+
+type Callback = (token: unknown, req: Request, res: Response, next: NextFunction) => unknown;
+
+interface LtijsProvider {
+  app: express.Express;
+  DynamicRegistration?: { register(openidConfiguration: string, registrationToken?: string): Promise<string> };
+  setup(key: string, database: { plugin: LtijsDatabasePlugin }, options: Record<string, unknown>): LtijsProvider;
+  deploy(options: { serverless: boolean; silent: boolean }): Promise<boolean>;
+  onConnect(cb: Callback): void;
+  onDeepLinking(cb: Callback): void;
+  onInvalidToken(cb: (req: Request, res: Response, next: NextFunction) => unknown): void;
+  onSessionTimeout(cb: (req: Request, res: Response, next: NextFunction) => unknown): void;
+  onUnregisteredPlatform(cb: (req: Request, res: Response, next: NextFunction) => unknown): void;
+  onInactivePlatform(cb: (req: Request, res: Response, next: NextFunction) => unknown): void;
+  onDynamicRegistration(cb: (req: Request, res: Response, next: NextFunction) => unknown): void;
+  registerPlatform(p: Record<string, unknown>): Promise<LtijsPlatform>;
+  getPlatform(url: string, clientId?: string): Promise<LtijsPlatform | LtijsPlatform[] | false>;
+  getAllPlatforms(): Promise<LtijsPlatform[]>;
+}
+
+/** The part of ltijs's token we check at the boundary: it must describe the launch our checks verified. */
+const LtijsTokenSchema = z.object({
+  iss: z.string(),
+  user: z.string(),
+  clientId: z.string(),
+  deploymentId: z.string(),
+  platformContext: z.object({ messageType: z.enum(['LtiResourceLinkRequest', 'LtiDeepLinkingRequest']) }).loose(),
+});
+
+export interface LtiProviderOptions {
+  plugin: LtijsDatabasePlugin;
+  ltiKey: string;
+  cookies: { secure: boolean; sameSite: 'None' | 'Lax' };
+  dynamicRegistration: { url: string; name: string; description: string; logo?: string; autoActivate: boolean; redirectUris: string[]; customParameters?: Record<string, string> };
+  /** Called with our LaunchContext once ltijs and our checks both accepted the id_token. */
+  onLaunch(launch: LaunchContext, req: Request, res: Response): Promise<void>;
+}
+
+/** Our view of ltijs: the express app to mount at `/lti` and platform management. */
+export interface LtiProvider {
+  /** ltijs's own express app (login, launch, JWKS, dynamic registration). */
+  app: express.Express;
+  registerPlatform(p: PlatformInput): Promise<PlatformInfo>;
+  findPlatform(issuer: string, clientId: string): Promise<PlatformInfo | undefined>;
+  listPlatforms(): Promise<PlatformInfo[]>;
+  setActive(issuer: string, clientId: string, active: boolean): Promise<boolean>;
+  removePlatform(issuer: string, clientId: string): Promise<boolean>;
+  /** Our private signing key for a platform (deep-linking responses, service tokens). */
+  signingKey(issuer: string, clientId: string): Promise<{ kid: string; pem: string } | undefined>;
+  /** ltijs's dynamic registration: returns its HTML answer (which closes Moodle's registration window). */
+  register(openidConfiguration: string, registrationToken: string | undefined): Promise<string>;
+}
+
+async function describe(p: LtijsPlatform): Promise<PlatformInfo> {
+  const auth = await p.platformAuthConfig();
+  return {
+    issuer: await p.platformUrl(),
+    clientId: await p.platformClientId(),
+    name: await p.platformName(),
+    authEndpoint: await p.platformAuthEndpoint(),
+    tokenEndpoint: await p.platformAccessTokenEndpoint(),
+    keys: { method: auth.method, key: auth.key },
+    kid: await p.platformKid(),
+    active: await p.platformActive(),
+  };
+}
+
+/** Builds, sets up and deploys (serverless) one ltijs provider. */
+export async function createLtiProvider(o: LtiProviderOptions): Promise<LtiProvider> {
+  const { Provider } = require('ltijs') as { Provider: { constructor: new () => LtijsProvider } };
+  const lti = new Provider.constructor();
+  lti.setup(o.ltiKey, { plugin: o.plugin }, {
+    appRoute: '/',
+    loginRoute: '/login',
+    keysetRoute: '/keys',
+    dynRegRoute: '/register',
+    // ltijs reflects any origin with credentials: off; /lti/keys gets its own open CORS, nothing else needs it.
+    cors: false,
+    // One hop: ltijs hands the verified launch to us instead of redirecting with an `ltik`; we start our session.
+    ltiaas: true,
+    // Age is checked by us with the configured leeway (ltijs's 10 s default refuses slow Moodle posts).
+    tokenMaxAge: false,
+    cookies: o.cookies,
+    dynReg: { ...o.dynamicRegistration, useDeepLinking: true },
+  });
+  const before = new Set(process.listeners('SIGINT'));
+  await lti.deploy({ serverless: true, silent: true });
+  for (const l of process.listeners('SIGINT')) if (!before.has(l)) process.removeListener('SIGINT', l);
+
+  const connect: Callback = async (token, req, res, next) => {
+    try {
+      const launch = res.locals.ltiLaunch as LaunchContext | undefined;
+      const parsed = LtijsTokenSchema.safeParse(token);
+      if (!launch || !parsed.success) throw new LtiLaunchError('invalid_token', { detail: 'ltijs token' });
+      const t = parsed.data;
+      if (t.iss !== launch.issuer || t.user !== launch.sub || t.clientId !== launch.clientId || t.deploymentId !== launch.deploymentId || t.platformContext.messageType !== launch.messageType)
+        throw new LtiLaunchError('invalid_token', { detail: 'ltijs and Instants disagree on the launch' });
+      await o.onLaunch(launch, req, res);
+    } catch (err) {
+      next(err);
+    }
+  };
+  lti.onConnect(connect);
+  lti.onDeepLinking(connect);
+  lti.onInvalidToken((_req, res, next) => next(fromLtijsError((res.locals.err as { details?: { message?: string } } | undefined)?.details?.message)));
+  lti.onSessionTimeout((_req, _res, next) => next(new LtiLaunchError('session_expired')));
+  lti.onUnregisteredPlatform((_req, _res, next) => next(new LtiLaunchError('unknown_platform')));
+  lti.onInactivePlatform((_req, _res, next) => next(new LtiLaunchError('inactive_platform')));
+
+  // Our cookie-parser ran first, so ltijs's skips: its state cookie is signed with our cookie secret and
+  // already in req.signedCookies; cookies signed with ltijs's own secret are added.
+  const ltijsApp = lti.app;
+  const reparse: RequestHandler = (req, _res, next) => {
+    const own = cookieParser.signedCookies({ ...(req.cookies as Record<string, string>) }, [o.ltiKey]) as Record<string, string>;
+    req.signedCookies = { ...own, ...(req.signedCookies as Record<string, string>) };
+    next();
+  };
+  const app = express();
+  app.use(reparse, ltijsApp);
+
+  const find = async (issuer: string, clientId: string) => {
+    const p = await lti.getPlatform(issuer, clientId);
+    return p && !Array.isArray(p) ? p : undefined;
+  };
+  return {
+    app,
+    async registerPlatform(p) {
+      const registered = await lti.registerPlatform({
+        url: p.issuer,
+        clientId: p.clientId,
+        name: p.name,
+        authenticationEndpoint: p.authEndpoint,
+        accesstokenEndpoint: p.tokenEndpoint,
+        authConfig: p.keys,
+      });
+      return describe(registered);
+    },
+    async findPlatform(issuer, clientId) {
+      const p = await find(issuer, clientId);
+      return p ? describe(p) : undefined;
+    },
+    async listPlatforms() {
+      return Promise.all((await lti.getAllPlatforms()).map(describe));
+    },
+    async setActive(issuer, clientId, active) {
+      const p = await find(issuer, clientId);
+      if (!p) return false;
+      await p.platformActive(active);
+      return true;
+    },
+    async removePlatform(issuer, clientId) {
+      const p = await find(issuer, clientId);
+      if (!p) return false;
+      await p.delete();
+      return true;
+    },
+    async signingKey(issuer, clientId) {
+      const p = await find(issuer, clientId);
+      return p ? { kid: await p.platformKid(), pem: await p.platformPrivateKey() } : undefined;
+    },
+    async register(openidConfiguration, registrationToken) {
+      if (!lti.DynamicRegistration) throw new Error('dynamic registration not set up');
+      return lti.DynamicRegistration.register(openidConfiguration, registrationToken);
+    },
+  };
+}

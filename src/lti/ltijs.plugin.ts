@@ -1,0 +1,170 @@
+import crypto from 'node:crypto';
+import { and, eq, isNull, lt, or, gt, sql } from 'drizzle-orm';
+import type { Clock } from '../platform/clock';
+import type { Db } from '../platform/db/client';
+import { ltiLoginRequests, ltijsDocuments } from './lti.tables';
+
+/** ltijs's nine collections. */
+export const LTIJS_COLLECTIONS = ['platform', 'platformStatus', 'publickey', 'privatekey', 'accesstoken', 'idtoken', 'contexttoken', 'nonce', 'state'] as const;
+export type LtijsCollection = (typeof LTIJS_COLLECTIONS)[number];
+
+/**
+ * Lifetimes of ltijs's mongoose TTL indexes, in seconds (null: kept). Nonces are kept longer than ltijs's
+ * 10 s: for the whole life of a Moodle id_token (60 s) plus leeway, so a replay inside that window is seen.
+ */
+export const LTIJS_TTL_SECONDS: Record<LtijsCollection, number | null> = {
+  platform: null,
+  platformStatus: null,
+  publickey: null,
+  privatekey: null,
+  accesstoken: 3600,
+  idtoken: 24 * 3600,
+  contexttoken: 24 * 3600,
+  nonce: 180,
+  state: 600,
+};
+
+type Doc = Record<string, unknown>;
+type Query = Doc | undefined;
+
+/** Hooks our patch of ltijs (patches/ltijs+5.9.9.patch) looks for on the database plugin. */
+export interface LtijsHooks {
+  /** Returns the platform's JWK for `kid` from our key-set cache (refetched on an unknown kid). */
+  GetPlatformJwk(keySetUrl: string, kid: string): Promise<Record<string, unknown>>;
+  /** Clock leeway in seconds given to jsonwebtoken when ltijs verifies an id_token. */
+  ClockToleranceSeconds: number;
+}
+
+/** ltijs's encryption of keys and access tokens, kept as is: aes-256-cbc, key sha256(secret), hex iv. */
+function encrypt(data: string, secret: string): { iv: string; data: string } {
+  const key = crypto.createHash('sha256').update(secret).digest().subarray(0, 32);
+  const iv = crypto.randomBytes(16);
+  const cipher = crypto.createCipheriv('aes-256-cbc', key, iv);
+  return { iv: iv.toString('hex'), data: Buffer.concat([cipher.update(data), cipher.final()]).toString('hex') };
+}
+
+function decrypt(data: string, iv: string, secret: string): string {
+  const key = crypto.createHash('sha256').update(secret).digest().subarray(0, 32);
+  const decipher = crypto.createDecipheriv('aes-256-cbc', key, Buffer.from(iv, 'hex'));
+  return Buffer.concat([decipher.update(Buffer.from(data, 'hex')), decipher.final()]).toString();
+}
+
+/** JSON of a mongo-style equality query; undefined values are dropped as mongoose drops them. */
+const queryJson = (query: Query) => JSON.stringify(query ?? {});
+
+/**
+ * The ltijs database plugin of Instants: ltijs's documented plugin interface (`setup`, `Close`, `Get`,
+ * `Insert`, `Replace`, `Modify`, `Delete`) over one PostgreSQL table of JSON documents, queried by JSONB
+ * containment (ltijs only ever asks for equality on top-level fields).
+ */
+export class LtijsDatabasePlugin implements LtijsHooks {
+  constructor(
+    private readonly deps: { db: Db; clock: Clock },
+    private readonly hooks: LtijsHooks,
+  ) {}
+
+  get ClockToleranceSeconds(): number {
+    return this.hooks.ClockToleranceSeconds;
+  }
+
+  GetPlatformJwk(keySetUrl: string, kid: string): Promise<Record<string, unknown>> {
+    return this.hooks.GetPlatformJwk(keySetUrl, kid);
+  }
+
+  /** The database is opened and migrated by Instants itself. */
+  async setup(): Promise<true> {
+    return true;
+  }
+
+  /** The database is closed by Instants itself. */
+  async Close(): Promise<true> {
+    return true;
+  }
+
+  private where(collection: string, query: Query) {
+    const now = this.deps.clock.now();
+    return and(
+      eq(ltijsDocuments.collection, collection),
+      sql`${ltijsDocuments.doc} @> ${queryJson(query)}::jsonb`,
+      or(isNull(ltijsDocuments.expiresAt), gt(ltijsDocuments.expiresAt, now)),
+    );
+  }
+
+  private expiry(collection: string): Date | null {
+    const ttl = LTIJS_TTL_SECONDS[collection as LtijsCollection];
+    if (ttl === undefined) throw new Error(`Unknown ltijs collection ${collection}`);
+    return ttl === null ? null : new Date(this.deps.clock.now().getTime() + ttl * 1000);
+  }
+
+  private stored(key: string | false, item: Doc, index?: Doc): Doc {
+    if (!key) return item;
+    if (!index) throw new Error('MISSING_PARAMS');
+    return { ...index, ...encrypt(JSON.stringify(item), key) };
+  }
+
+  async Get(key: string | false, collection: string, query?: Doc): Promise<Doc[] | false> {
+    if (!collection) throw new Error('MISSING_COLLECTION');
+    const rows = await this.deps.db
+      .select({ doc: ltijsDocuments.doc, createdAt: ltijsDocuments.createdAt })
+      .from(ltijsDocuments)
+      .where(this.where(collection, query))
+      .orderBy(ltijsDocuments.id);
+    if (rows.length === 0) return false;
+    return rows.map((r) => {
+      const doc = r.doc as Doc;
+      if (!key) return { ...doc, createdAt: r.createdAt };
+      return { ...(JSON.parse(decrypt(String(doc.data), String(doc.iv), key)) as Doc), createdAt: r.createdAt.getTime() };
+    });
+  }
+
+  async Insert(key: string | false, collection: string, item: Doc, index?: Doc): Promise<true> {
+    if (!collection || !item) throw new Error('MISSING_PARAMS');
+    await this.deps.db.insert(ltijsDocuments).values({ collection, doc: this.stored(key, item, index), createdAt: this.deps.clock.now(), expiresAt: this.expiry(collection) });
+    return true;
+  }
+
+  /** Upsert: replaces the documents matching `query` by one document. */
+  async Replace(key: string | false, collection: string, query: Doc, item: Doc, index?: Doc): Promise<true> {
+    if (!collection || !item) throw new Error('MISSING_PARAMS');
+    const doc = this.stored(key, item, index);
+    await this.deps.db.transaction(async (tx) => {
+      await tx.delete(ltijsDocuments).where(and(eq(ltijsDocuments.collection, collection), sql`${ltijsDocuments.doc} @> ${queryJson(query)}::jsonb`));
+      await tx.insert(ltijsDocuments).values({ collection, doc, createdAt: this.deps.clock.now(), expiresAt: this.expiry(collection) });
+    });
+    return true;
+  }
+
+  /** Sets top-level fields of the matching documents (for encrypted ones, the first field, as ltijs does). */
+  async Modify(key: string | false, collection: string, query: Doc, modification: Doc): Promise<true> {
+    if (!collection || !query || !modification) throw new Error('MISSING_PARAMS');
+    let patch = modification;
+    if (key) {
+      const [row] = await this.deps.db.select({ doc: ltijsDocuments.doc }).from(ltijsDocuments).where(this.where(collection, query)).limit(1);
+      if (!row) return true;
+      const doc = row.doc as Doc;
+      const plain = JSON.parse(decrypt(String(doc.data), String(doc.iv), key)) as Doc;
+      const [field] = Object.keys(modification);
+      if (field) plain[field] = modification[field];
+      patch = encrypt(JSON.stringify(plain), key);
+    }
+    await this.deps.db
+      .update(ltijsDocuments)
+      .set({ doc: sql`${ltijsDocuments.doc} || ${JSON.stringify(patch)}::jsonb` })
+      .where(and(eq(ltijsDocuments.collection, collection), sql`${ltijsDocuments.doc} @> ${queryJson(query)}::jsonb`));
+    return true;
+  }
+
+  async Delete(collection: string, query: Doc): Promise<true> {
+    if (!collection || !query) throw new Error('MISSING_PARAMS');
+    await this.deps.db.delete(ltijsDocuments).where(and(eq(ltijsDocuments.collection, collection), sql`${ltijsDocuments.doc} @> ${queryJson(query)}::jsonb`));
+    return true;
+  }
+}
+
+/** Deletes expired ltijs documents and login requests (the purge job); returns how many rows went. */
+export async function purgeExpiredLtiData(deps: { db: Db; clock: Clock }): Promise<number> {
+  const now = deps.clock.now();
+  const docs = await deps.db.delete(ltijsDocuments).where(lt(ltijsDocuments.expiresAt, now)).returning({ id: ltijsDocuments.id });
+  const logins = await deps.db.delete(ltiLoginRequests).where(lt(ltiLoginRequests.expiresAt, now)).returning({ s: ltiLoginRequests.state });
+  return docs.length + logins.length;
+}

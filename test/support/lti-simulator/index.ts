@@ -1,0 +1,82 @@
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { autoSubmitPage, PlatformCore, platformRouter, type LaunchSpec } from '../../../src/lti';
+
+/** The issuer the simulator plays (registered once in the template database by test/support/lti.ts). */
+export const SIMULATOR_ISSUER = 'https://moodle.test.ac-dijon.fr';
+export const SIMULATOR_CLIENT_ID = 'instants-test-client';
+export const SIMULATOR_DEPLOYMENT_ID = '1';
+
+/** A running LTI platform simulator on loopback (plays Moodle for tests, benches and browser tests). */
+export interface Simulator {
+  /** Base URL of the simulator's HTTP server. */
+  url: string;
+  core: PlatformCore;
+  /** URLs to give Instants when registering the platform. */
+  endpoints: { authEndpoint: string; tokenEndpoint: string; keySetUrl: string };
+  /** A top-level page that starts a launch (auto-submitted login initiation): for Playwright's page.goto. */
+  startUrl(spec?: LaunchSpec): string;
+  /** A "course page" of the simulator embedding the launch in an iframe (another origin than Instants). */
+  coursePageUrl(spec?: LaunchSpec): string;
+  close(): Promise<void>;
+}
+
+/** Starts the simulator for a tool at `toolUrl` (e.g. a TestApp's url). */
+export async function startSimulator(options: { toolUrl: string; issuer?: string; clientId?: string; deploymentId?: string; keySetMaxAge?: number }): Promise<Simulator> {
+  const app = express();
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const core = await PlatformCore.create({
+    issuer: options.issuer ?? SIMULATOR_ISSUER,
+    clientId: options.clientId ?? SIMULATOR_CLIENT_ID,
+    deploymentId: options.deploymentId ?? SIMULATOR_DEPLOYMENT_ID,
+    tool: { loginUrl: `${options.toolUrl}/lti/login`, launchUrl: `${options.toolUrl}/lti`, keySetUrl: `${options.toolUrl}/lti/keys` },
+    deepLinkReturnUrl: `${url}/deep-linking/return`,
+    keySetMaxAge: options.keySetMaxAge,
+  });
+  const starts = new Map<string, LaunchSpec>();
+  const remember = (spec: LaunchSpec) => {
+    const key = crypto.randomBytes(8).toString('hex');
+    starts.set(key, spec);
+    return key;
+  };
+  app.get('/start/:key', (req, res) => {
+    const spec = starts.get(req.params.key);
+    if (!spec) return void res.status(404).send('unknown launch');
+    starts.delete(req.params.key);
+    res.type('html').send(autoSubmitPage(core.loginInitiation(spec), `${url}/autosubmit.js`));
+  });
+  app.get('/course/:key', (req, res) => {
+    res
+      .type('html')
+      .send(
+        `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Cours Moodle (simulateur)</title></head><body>` +
+          `<h1>Instants numériques</h1><iframe id="tool" title="Instants" src="/start/${encodeURIComponent(req.params.key)}" style="width:100%;height:800px;border:0" allow="fullscreen"></iframe></body></html>`,
+      );
+  });
+  app.use('/', platformRouter(core, url));
+  return {
+    url,
+    core,
+    endpoints: { authEndpoint: `${url}/auth`, tokenEndpoint: `${url}/token`, keySetUrl: `${url}/jwks` },
+    startUrl: (spec = {}) => `${url}/start/${remember(spec)}`,
+    coursePageUrl: (spec = {}) => `${url}/course/${remember(spec)}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Reads the first form of an HTML page (action and fields), as a browser would submit it. */
+export function formFrom(html: string): { action: string; fields: Record<string, string> } {
+  const decode = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const action = /<form[^>]*action="([^"]*)"/.exec(html)?.[1];
+  if (action === undefined) throw new Error(`No form in page: ${html.slice(0, 300)}`);
+  const fields: Record<string, string> = {};
+  for (const m of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) fields[decode(m[1]!)] = decode(m[2]!);
+  return { action: decode(action), fields };
+}
