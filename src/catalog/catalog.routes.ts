@@ -1,0 +1,8 @@
+import type { Express } from 'express';
+import type { AppContext } from '../platform/context';
+import { mountSessionRoutes } from './sessions.routes';
+
+/** Mounts the catalog slice: organiser authoring pages, the participants' catalogue and uploaded files. */
+export function mountCatalog(app: Express, ctx: AppContext): void {
+  mountSessionRoutes(app, ctx);
+}
