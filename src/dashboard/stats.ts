@@ -77,25 +77,18 @@ export interface PairedEffect {
 /** Paired effect size (post − pre), Hedges-corrected, with its 95 % confidence interval and n. */
 export function pairedEffectSize(pairs: Array<{ pre: number; post: number }>): PairedEffect {
   const diffs = pairs.map((p) => p.post - p.pre);
-  const n = diffs.length;
-  const meanDiff = mean(diffs);
-  const sdDiff = sampleSd(diffs);
+  return pairedEffectFromSummary(diffs.length, mean(diffs), sampleSd(diffs));
+}
+
+/** The same from summary statistics of the differences (n, mean, sample sd), as SQL gives them. */
+export function pairedEffectFromSummary(n: number, meanDiff: number | null, sdDiff: number | null): PairedEffect {
   if (n < 3 || meanDiff === null || !sdDiff) {
     return { n, meanDiff, sdDiff, dz: null, correction: null, g: null, ciLow: null, ciHigh: null };
   }
   const dz = meanDiff / sdDiff;
   const correction = 1 - 3 / (4 * (n - 1) - 1);
   const se = Math.sqrt(1 / n + (dz * dz) / (2 * n));
-  return {
-    n,
-    meanDiff,
-    sdDiff,
-    dz,
-    correction,
-    g: correction * dz,
-    ciLow: correction * (dz - 1.96 * se),
-    ciHigh: correction * (dz + 1.96 * se),
-  };
+  return { n, meanDiff, sdDiff, dz, correction, g: correction * dz, ciLow: correction * (dz - 1.96 * se), ciHigh: correction * (dz + 1.96 * se) };
 }
 
 /** Relative change of a figure against the previous window; null when there was nothing before. */

@@ -44,7 +44,7 @@ export function randomStatements(seed: number, count: number) {
     session(id, { title: pick(['Tchap', 'Pix', 'Nuage']), course: { issuer: ISSUER, contextId: `course-${i % 2}`, title: null } }),
   );
   const people = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'];
-  const out = [];
+  const out: Array<Record<string, unknown>> = [];
   for (let i = 0; i < count; i++) {
     const at = new Date(Date.UTC(2026, 0, 1 + Math.floor(r() * 60), Math.floor(r() * 24))).toISOString();
     const s = pick(sessions);
