@@ -9,7 +9,7 @@ export interface LrsTestApp extends TestApp {
   secret: string;
   auth: string;
   /** A raw request to /xapi with credentials and a version header unless overridden (null removes one). */
-  xapi(path: string, init?: { method?: string; headers?: Record<string, string | null>; body?: BodyInit }): Promise<Response>;
+  xapi(path: string, init?: { method?: string; headers?: Record<string, string | null>; body?: BodyInit | Uint8Array }): Promise<Response>;
   /** Another credential's Authorization header. */
   credential(scopes: Scope[], name?: string): Promise<string>;
 }
@@ -24,11 +24,11 @@ export async function startLrs(env: Record<string, string> = {}): Promise<LrsTes
     key,
     secret,
     auth,
-    async xapi(path: string, init: { method?: string; headers?: Record<string, string | null>; body?: BodyInit } = {}) {
+    async xapi(path: string, init: { method?: string; headers?: Record<string, string | null>; body?: BodyInit | Uint8Array } = {}) {
       const headers: Record<string, string> = {};
       const given = { authorization: auth, 'x-experience-api-version': '1.0.3', ...Object.fromEntries(Object.entries(init.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])) };
       for (const [k, v] of Object.entries(given)) if (v !== null) headers[k] = v;
-      return fetch(`${t.url}/xapi${path}`, { method: init.method ?? 'GET', headers, body: init.body });
+      return fetch(`${t.url}/xapi${path}`, { method: init.method ?? 'GET', headers, body: init.body as BodyInit | undefined });
     },
     async credential(scopes: Scope[], name = 'Other') {
       const c = await createCredential(t.database.db, { name, scopes });
