@@ -63,6 +63,7 @@ describe('activities: check-in', () => {
     const html = await res.text();
     expect(html).to.contain('Ce code n&#x27;est pas le bon.');
     expect(html).not.to.contain(code);
+    expect(csrfTokenFrom(html), 'the re-shown form can be sent again').to.equal(p.csrf);
     const malformed = await p.browser.postForm(`/sessions/${session.id}/checkin`, { _csrf: p.csrf, code: '<x>' });
     expect(malformed.status).to.equal(400);
     expect(await malformed.text()).to.contain('Saisissez le code de 6 caractères');
