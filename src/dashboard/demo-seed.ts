@@ -2,7 +2,7 @@ import { storeStatements } from '../lrs';
 import type { Db } from '../platform/db/client';
 import type { EventSession, LearningEvent } from '../xapi/events';
 import { CRCN } from './crcn';
-import { statementOf, type PersonProfile } from './demo-statements';
+import { statementsOf, type PersonProfile } from './demo-statements';
 import { upsertTarget } from './dashboard.repo';
 
 /**
@@ -14,6 +14,7 @@ import { upsertTarget } from './dashboard.repo';
 
 export interface DemoOptions {
   baseIri: string;
+  pseudonymKey: string;
   /** The LMS the demo launches come from, so that the demo organiser sees the data. */
   issuer: string;
   contextId: string;
@@ -124,7 +125,7 @@ export async function seedDemo(db: Db, o: DemoOptions): Promise<number> {
         ev(30 * 24 * 60, { kind: 'follow-up-completed', usedSince: used, frequency: used ? pick(['chaque semaine', 'chaque mois']) : null, purposes: [], obstacles: used ? [] : [pick(OBSTACLES)] });
       }
     }
-    const statements = events.map(({ e, profile }) => statementOf(e, profile, o.baseIri));
+    const statements = events.flatMap(({ e, profile }) => statementsOf(e, profile, { baseIri: o.baseIri, pseudonymKey: o.pseudonymKey }));
     await db.transaction(async (tx) => {
       await storeStatements(tx, statements);
     });

@@ -129,11 +129,12 @@ export function extractFacts(statement: unknown, out: Facts, actorIfi?: string):
   if (service || jobFamily) out.people.push({ actor, service, jobFamily, at, stmt });
 
   if (course) {
-    const courseExt = course.extensions;
+    // Instants writes `<base>/courses/<issuer>/<context id>`, each segment URI-encoded.
+    const [issuerSeg, contextSeg] = course.id.replace(/\/+$/, '').split('/').slice(-2).map(safeDecode);
     out.courses.push({
       courseKey: course.id,
-      issuer: str(ext(courseExt, 'issuer')),
-      contextId: str(ext(courseExt, 'context-id')) ?? decodeURIComponent(course.id.replace(/\/+$/, '').split('/').pop() ?? ''),
+      issuer: str(ext(course.extensions, 'issuer')) ?? (issuerSeg && /^https?:\/\//.test(issuerSeg) ? issuerSeg : null),
+      contextId: str(ext(course.extensions, 'context-id')) ?? contextSeg ?? null,
       title: course.name,
     });
   }
@@ -147,7 +148,7 @@ export function extractFacts(statement: unknown, out: Facts, actorIfi?: string):
     sessionKey,
     sessionId,
     title: session.name,
-    tool: str(ext(session.extensions, 'tool')),
+    tool: str(ext(session.extensions, 'tool')) ?? str(ext(cext, 'tool')),
     seriesKey: series?.id ?? null,
     seriesTitle: series?.name ?? null,
     competences,
@@ -208,6 +209,14 @@ export function extractFacts(statement: unknown, out: Facts, actorIfi?: string):
     }
   } else if (NEED_VERBS.has(verb)) {
     pushNeed(out, actor, object, result, cext, at, sessionKey);
+  }
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
   }
 }
 

@@ -1,8 +1,9 @@
 import type { LearningEvent, EventSession } from '../../src/xapi/events';
-import { statementOf, type PersonProfile } from '../../src/dashboard/demo-statements';
+import { statementsOf, type PersonProfile } from '../../src/dashboard/demo-statements';
 
 export const BASE = 'https://instants.test/xapi';
 export const ISSUER = 'https://moodle.test.ac-dijon.fr';
+export const PSEUDONYM_KEY = 'test-pseudonym-key-0123456789abcdef0123456789';
 
 /** A small deterministic random generator (mulberry32), so that failing sequences can be replayed. */
 export function rng(seed: number): () => number {
@@ -31,7 +32,7 @@ export function session(id: string, o: Partial<EventSession> = {}): EventSession
 
 /** A statement for one event of person `sub`, with their service. */
 export function st(sub: string, at: string, s: EventSession, e: DistributiveOmit<LearningEvent, 'actor' | 'at' | 'session' | 'language'>, profile: Partial<PersonProfile> = {}) {
-  return statementOf({ ...e, actor: { issuer: ISSUER, sub }, at: new Date(at), session: s, language: 'fr' } as LearningEvent, { service: 'DANE', jobFamily: null, ...profile }, BASE);
+  return statementsOf({ ...e, actor: { issuer: ISSUER, sub }, at: new Date(at), session: s, language: 'fr' } as LearningEvent, { service: 'DANE', jobFamily: null, ...profile }, { baseIri: BASE, pseudonymKey: PSEUDONYM_KEY })[0]!;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

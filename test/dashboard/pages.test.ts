@@ -5,7 +5,10 @@ import { catchUp } from '../../src/dashboard/rollup.service';
 import { queryRows } from '../../src/dashboard/rollup.repo';
 import { createTestApp, TestClock, type TestApp } from '../support/app';
 import { signIn } from '../support/factories';
-import { BASE, session, st } from './fixtures';
+import { activityIris } from '../../src/xapi';
+import { BASE, ISSUER, session, st } from './fixtures';
+
+const courseKey = (contextId: string) => activityIris(BASE).course(ISSUER, contextId);
 
 /**
  * A small fixed data set with hand-computed figures. Session S, course-1, 7 people registered (launched),
@@ -114,7 +117,7 @@ describe('dashboard pages', () => {
 
   it('hides everything when combined filters leave fewer than 5 people, with a notice', async () => {
     const { browser } = await admin();
-    for (const q of ['service=DSDEN+21', `service=DANE&session=${encodeURIComponent(`${BASE}/sessions/${SMALL.id}`)}`, `course=${encodeURIComponent(`${BASE}/courses/course-1`)}&service=DSDEN+21`, 'from=2026-03-01&to=2026-03-31']) {
+    for (const q of ['service=DSDEN+21', `service=DANE&session=${encodeURIComponent(`${BASE}/sessions/${SMALL.id}`)}`, `course=${encodeURIComponent(courseKey('course-1'))}&service=DSDEN+21`, 'from=2026-03-01&to=2026-03-31']) {
       const res = await browser.get(`/organiser/dashboard?${q}`);
       expect(res.status, q).to.equal(200);
       const html = await res.text();
@@ -141,7 +144,7 @@ describe('dashboard pages', () => {
     expect(res.status).to.equal(200);
     const html = await res.text();
     expect(html).to.include('id="table-sessions"').and.include('Tchap pour tous').and.not.include('Autre cours');
-    const other = await mine.browser.get(`/organiser/dashboard?course=${encodeURIComponent(`${BASE}/courses/course-2`)}`);
+    const other = await mine.browser.get(`/organiser/dashboard?course=${encodeURIComponent(courseKey('course-2'))}`);
     expect(other.status).to.equal(403);
     const participant = await signIn(t, { role: 'participant', contextId: 'course-1' });
     expect((await participant.browser.get('/organiser/dashboard')).status).to.equal(403);
