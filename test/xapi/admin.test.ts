@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import { sql } from 'drizzle-orm';
+import { recordEvents } from '../../src/xapi';
+import { addDestination, type Destination } from '../../src/xapi/forwarding/destinations';
+import { listDeadLetters } from '../../src/xapi/forwarding/operations';
+import { rowsOf } from '../../src/xapi/outbox/outbox';
+import { createTestApp, TEST_SECRETS, type TestApp } from '../support/app';
+import { signIn } from '../support/factories';
+import { csrfTokenFrom } from '../support/http';
+import { buildEvent } from './fixtures';
+import { startScriptedLrs, type ScriptedLrs } from './scripted-lrs';
+
+describe('xapi: /admin/xapi operations page', () => {
+  let t: TestApp;
+  let lrs: ScriptedLrs;
+  let destination: Destination;
+  let ids: string[];
+
+  before(async () => {
+    t = await createTestApp();
+    lrs = await startScriptedLrs();
+    destination = await addDestination(t.database.db, TEST_SECRETS.ltiKey, { name: 'lrs-academie', endpoint: lrs.url, key: 'visible-key', secret: 'never-shown-secret' });
+    ids = await t.database.db.transaction((tx) => recordEvents(tx, [buildEvent('launched'), buildEvent('rated'), buildEvent('attended')], { config: t.config, secrets: TEST_SECRETS }));
+    lrs.rejectIds.add(ids[1]!);
+    await t.instants.jobs.runOnce('outbox');
+  });
+  after(async () => {
+    await lrs.close();
+    await t.close();
+  });
+
+  it('asks for a launch (401) and refuses participants and organisers who are not administrators (403)', async () => {
+    expect((await fetch(`${t.url}/admin/xapi`, { headers: { accept: 'text/html' } })).status).to.equal(401);
+    const { browser } = await signIn(t, { role: 'participant' });
+    expect((await browser.get('/admin/xapi')).status).to.equal(403);
+    const organiser = await signIn(t, { role: 'organiser' });
+    expect((await organiser.browser.get('/admin/xapi')).status).to.equal(403);
+  });
+
+  it('shows each destination with its backlog, lag and dead letters in French, without its credentials', async () => {
+    const { browser } = await signIn(t, { role: 'organiser', isAdmin: true });
+    const res = await browser.get('/admin/xapi');
+    expect(res.status).to.equal(200);
+    const html = await res.text();
+    expect(html).to.contain('Transfert xAPI').and.to.contain('lrs-academie').and.to.contain('Déclarations refusées');
+    expect(html).to.contain(ids[1]).and.to.contain('result.score.scaled out of range');
+    expect(html).to.not.contain('never-shown-secret').and.to.not.contain('visible-key').and.to.not.contain('Basic ');
+    const en = await (await browser.get('/admin/xapi?lang=en')).text();
+    expect(en).to.contain('xAPI forwarding').and.to.contain('Refused statements');
+  });
+
+  it('replays one dead letter from its button, which then gets delivered', async () => {
+    const { browser } = await signIn(t, { role: 'organiser', isAdmin: true });
+    const html = await (await browser.get('/admin/xapi')).text();
+    const [dead] = await listDeadLetters(t.database.db);
+    lrs.rejectIds.clear();
+    const res = await browser.postForm('/admin/xapi/replay', { _csrf: csrfTokenFrom(html), id: String(dead!.id) });
+    expect(res.status).to.equal(303);
+    expect(res.headers.get('location')).to.equal('/admin/xapi?done=replayed&count=1');
+    expect(await (await browser.get(res.headers.get('location')!)).text()).to.contain('1 déclaration(s) remise(s)');
+    await t.instants.jobs.runOnce('outbox');
+    expect(lrs.received).to.include(ids[1]);
+    expect(await listDeadLetters(t.database.db)).to.have.length(0);
+  });
+
+  it('refuses a resend with a malformed date, queuing nothing', async () => {
+    const { browser } = await signIn(t, { role: 'organiser', isAdmin: true });
+    const html = await (await browser.get('/admin/xapi')).text();
+    const res = await browser.postForm('/admin/xapi/resend', { _csrf: csrfTokenFrom(html), destination: destination.id, from: '31/12/2026' });
+    expect(res.status).to.equal(400);
+    expect(await res.text()).to.contain('from');
+    const [row] = rowsOf<{ n: string }>(await t.database.db.execute(sql`select count(*) as n from outbox`));
+    expect(Number(row!.n)).to.equal(0);
+  });
+
+  it('refuses a form posted without the CSRF token', async () => {
+    const { browser } = await signIn(t, { role: 'organiser', isAdmin: true });
+    const res = await browser.postForm('/admin/xapi/replay', {});
+    expect(res.status).to.equal(403);
+  });
+
+  it('queues every statement since a date from the resend form', async () => {
+    const { browser } = await signIn(t, { role: 'organiser', isAdmin: true });
+    const html = await (await browser.get('/admin/xapi')).text();
+    const res = await browser.postForm('/admin/xapi/resend', { _csrf: csrfTokenFrom(html), destination: destination.id, from: '2020-01-01' });
+    expect(res.status).to.equal(303);
+    expect(res.headers.get('location')).to.equal('/admin/xapi?done=resent&count=3');
+  });
+});
