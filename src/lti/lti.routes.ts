@@ -35,11 +35,18 @@ const sessionIdOf = (res: Response) => (res.locals.session as WebSession | undef
 
 /** Records each OIDC login request ltijs answers (state, nonce, target) so the id_token can be bound to it. */
 function recordLogin(lti: LtiServices): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const params = { ...(req.query as Record<string, unknown>), ...((req.body as Record<string, unknown> | undefined) ?? {}) };
     const target = params.target_link_uri;
     if (typeof params.iss !== 'string' || typeof params.login_hint !== 'string' || typeof target !== 'string') return next(new LtiLaunchError('bad_login_request'));
     if (!target.startsWith(`${lti.config.http.publicUrl}/`)) return next(new LtiLaunchError('bad_login_request', { detail: 'target_link_uri is not Instants' }));
+    // ltijs answers unknown and inactive platforms at login with callbacks that cannot reach our error page.
+    const platform =
+      typeof params.client_id === 'string'
+        ? await lti.provider.findPlatform(params.iss, params.client_id)
+        : (await lti.provider.listPlatforms()).find((p) => p.issuer === params.iss);
+    if (!platform) return next(new LtiLaunchError('unknown_platform'));
+    if (!platform.active) return next(new LtiLaunchError('inactive_platform'));
     const redirect = res.redirect.bind(res) as (url: string) => void;
     (res as unknown as { redirect: (url: string) => void }).redirect = (url: string) => {
       const q = new URL(url).searchParams;

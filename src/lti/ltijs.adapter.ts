@@ -36,8 +36,9 @@ interface LtijsProvider {
   onDeepLinking(cb: Callback): void;
   onInvalidToken(cb: (req: Request, res: Response, next: NextFunction) => unknown): void;
   onSessionTimeout(cb: (req: Request, res: Response, next: NextFunction) => unknown): void;
-  onUnregisteredPlatform(cb: (req: Request, res: Response, next: NextFunction) => unknown): void;
-  onInactivePlatform(cb: (req: Request, res: Response, next: NextFunction) => unknown): void;
+  /** ltijs calls these two without `next` (our login check answers those cases first). */
+  onUnregisteredPlatform(cb: (req: Request, res: Response) => unknown): void;
+  onInactivePlatform(cb: (req: Request, res: Response) => unknown): void;
   onDynamicRegistration(cb: (req: Request, res: Response, next: NextFunction) => unknown): void;
   registerPlatform(p: Record<string, unknown>): Promise<LtijsPlatform>;
   getPlatform(url: string, clientId?: string): Promise<LtijsPlatform | LtijsPlatform[] | false>;
@@ -130,8 +131,8 @@ export async function createLtiProvider(o: LtiProviderOptions): Promise<LtiProvi
   lti.onDeepLinking(connect);
   lti.onInvalidToken((_req, res, next) => next(fromLtijsError((res.locals.err as { details?: { message?: string } } | undefined)?.details?.message)));
   lti.onSessionTimeout((_req, _res, next) => next(new LtiLaunchError('session_expired')));
-  lti.onUnregisteredPlatform((_req, _res, next) => next(new LtiLaunchError('unknown_platform')));
-  lti.onInactivePlatform((_req, _res, next) => next(new LtiLaunchError('inactive_platform')));
+  lti.onUnregisteredPlatform((_req, res) => res.status(400).type('text/plain').send(new LtiLaunchError('unknown_platform').message));
+  lti.onInactivePlatform((_req, res) => res.status(401).type('text/plain').send(new LtiLaunchError('inactive_platform').message));
 
   // Our cookie-parser ran first, so ltijs's skips: its state cookie is signed with our cookie secret and
   // already in req.signedCookies; cookies signed with ltijs's own secret are added.

@@ -76,6 +76,8 @@ export interface LaunchPost {
   login: Response;
   /** Instants' answer to the id_token post (303 on success, 400/401 error page otherwise). */
   response: Response;
+  /** The id_token form the simulator had the browser post (action path and fields), to replay it. */
+  form?: { path: string; fields: Record<string, string> };
 }
 
 /** Runs the OIDC flow up to and including the id_token post (bad-input tests stop here). */
@@ -90,8 +92,9 @@ export async function postLaunch(t: TestApp, opts: LaunchAsOptions = {}): Promis
   const auth = await fetch(location, { redirect: 'manual' });
   if (auth.status !== 200) throw new Error(`simulator refused the authorisation request: ${auth.status} ${await auth.text()}`);
   const form = formFrom(await auth.text());
-  const response = await browser.postForm(new URL(form.action).pathname, form.fields);
-  return { browser, simulator, login, response };
+  const path = new URL(form.action).pathname;
+  const response = await browser.postForm(path, form.fields);
+  return { browser, simulator, login, response, form: { path, fields: form.fields } };
 }
 
 /**
