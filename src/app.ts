@@ -9,6 +9,7 @@ import { mountCatalog } from './catalog';
 import { mountDashboard } from './dashboard';
 import { mountHome } from './home';
 import { mountXapi } from './xapi';
+import { mountGrades } from './grades';
 import { mountLrs } from './lrs';
 import { loadActor, mountLti } from './lti';
 import type { AppContext, AppDeps, MountSlice } from './platform/context';
@@ -21,7 +22,7 @@ import { loadSession, SessionStore, SESSION_COOKIE } from './platform/session';
 import { setupViews } from './platform/views';
 
 /** The slices of Instants, mounted in this order. */
-const SLICES: MountSlice[] = [mountHome, mountCatalog, mountLti, mountActivities, mountLrs, mountXapi, mountDashboard];
+const SLICES: MountSlice[] = [mountHome, mountCatalog, mountLti, mountActivities, mountLrs, mountXapi, mountGrades, mountDashboard];
 
 /** A built application: the express app, its background jobs and a way to release what it holds. */
 export interface Instants {

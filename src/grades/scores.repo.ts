@@ -174,8 +174,9 @@ export async function countByStatus(db: DbOrTx, sessionId: string): Promise<Sync
 
 export async function listRefused(db: DbOrTx, sessionId: string, limit = 200) {
   return db
-    .select({ id: gradesScores.id, userRef: gradesScores.userRef, remoteStatus: gradesScores.remoteStatus, remoteBody: gradesScores.remoteBody, updatedAt: gradesScores.updatedAt })
+    .select({ id: gradesScores.id, sub: ltiUsers.sub, name: ltiUsers.name, remoteStatus: gradesScores.remoteStatus, remoteBody: gradesScores.remoteBody, updatedAt: gradesScores.updatedAt })
     .from(gradesScores)
+    .innerJoin(ltiUsers, eq(ltiUsers.id, gradesScores.userRef))
     .where(and(eq(gradesScores.sessionId, sessionId), eq(gradesScores.status, 'refused')))
     .orderBy(gradesScores.updatedAt)
     .limit(limit);

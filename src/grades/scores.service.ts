@@ -2,6 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Clock } from '../platform/clock';
 import type { Db, DbOrTx } from '../platform/db/client';
 import { outbox } from '../platform/db/schema';
+import { enqueueOutbox } from '../xapi';
 import { countByStatus, findClientId, findGradableLinks, findScoreMode, listRefused, requeueRefused, upsertScore, type ScoreRow, type SyncCounts } from './scores.repo';
 import { SCORE_KIND, type ScorePayload } from './score.handler';
 
@@ -46,16 +47,14 @@ export async function queueSessionScore(tx: DbOrTx, r: SessionResult): Promise<S
       comment: null,
       at: r.at,
     });
-    await enqueue(tx, [row], r.at);
+    await enqueue(tx, [row]);
     queued.push(row);
   }
   return queued;
 }
 
-/** Outbox rows (the shared table's column contract), due at `at` by the app's clock. */
-async function enqueue(tx: DbOrTx, rows: ScoreRow[], at: Date): Promise<void> {
-  if (!rows.length) return;
-  await tx.insert(outbox).values(rows.map((r) => ({ kind: SCORE_KIND, destination: destinationOf(r), ref: r.id, payload: { scoreId: r.id } satisfies ScorePayload, nextAttemptAt: at, createdAt: at })));
+async function enqueue(tx: DbOrTx, rows: ScoreRow[]): Promise<void> {
+  await enqueueOutbox(tx, rows.map((r) => ({ kind: SCORE_KIND, destination: destinationOf(r), ref: r.id, payload: { scoreId: r.id } satisfies ScorePayload })));
 }
 
 /** The outbox destination of a score: one per platform registration, so a down platform pauses only its own. */
@@ -71,7 +70,7 @@ export async function retryRefusedScores(db: Db, clock: Clock, sessionId: string
     if (!rows.length) return 0;
     // Their dead letters are superseded by the new rows.
     await tx.delete(outbox).where(and(eq(outbox.kind, SCORE_KIND), eq(outbox.status, 'dead'), inArray(outbox.ref, rows.map((r) => r.id))));
-    await enqueue(tx, rows, at);
+    await enqueue(tx, rows);
     return rows.length;
   });
 }

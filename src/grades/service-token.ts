@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { importPKCS8, SignJWT, type CryptoKey } from 'jose';
+import { SignJWT } from 'jose';
 import { z } from 'zod';
 import type { Clock } from '../platform/clock';
 import type { Db } from '../platform/db/client';
@@ -14,7 +14,7 @@ export interface ServiceCredentials {
   tokenUrl: string;
   /** Our key id for this platform, published in our JWKS. */
   kid: string;
-  /** Our RS256 private key for this platform (PKCS#8 PEM). */
+  /** Our RS256 private key for this platform (PEM, PKCS#1 or PKCS#8). */
   privateKey: string;
 }
 
@@ -83,7 +83,8 @@ async function readValid(deps: ServiceTokenDeps, key: string): Promise<string | 
 
 /** Builds the signed client assertion (exported for tests of the platform simulator). */
 export async function signClientAssertion(creds: ServiceCredentials, deploymentId: string | null, now: Date): Promise<string> {
-  const key: CryptoKey = await importPKCS8(creds.privateKey, 'RS256');
+  // ltijs stores PKCS#1 PEM keys; node reads PKCS#1 and PKCS#8 alike.
+  const key = crypto.createPrivateKey(creds.privateKey);
   const iat = Math.floor(now.getTime() / 1000);
   const claims: Record<string, unknown> = {};
   if (deploymentId) claims['https://purl.imsglobal.org/spec/lti/claim/deployment_id'] = deploymentId;

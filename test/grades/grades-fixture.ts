@@ -3,19 +3,22 @@ import { eq } from 'drizzle-orm';
 import { createScoreHandler, type CredentialsSource, type GradesDeps } from '../../src/grades';
 import { ltiDeployments, ltiLaunches, ltiResourceLinks } from '../../src/lti/lti.tables';
 import type { Database } from '../../src/platform/db/client';
-import { Outbox } from '../../src/xapi/outbox/outbox';
+import { Outbox } from '../../src/xapi';
 import { createLogger } from '../../src/platform/logger';
 import { buildLaunch } from '../support/factories';
 import { makeToolKey, startPlatformServices, type PlatformServices, type SimMember, type ToolKey } from '../support/platform-services';
 
-/** A settable clock (test/support/app's TestClock pulls in the whole app, which other slices may be mid-way through). */
+/**
+ * Real time plus an offset that tests move forward (outbox rows are due by the database's clock, so the
+ * app's clock must not lag behind it).
+ */
 export class TestClock {
-  constructor(private current: Date) {}
+  private offset = 0;
   now(): Date {
-    return new Date(this.current);
+    return new Date(Date.now() + this.offset);
   }
   advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
+    this.offset += ms;
   }
 }
 
@@ -38,7 +41,7 @@ export interface GradesWorld {
 }
 
 export async function createGradesWorld(database: Database, o: { members?: Record<string, SimMember[]>; pageSizeMax?: number } = {}): Promise<GradesWorld> {
-  const clock = new TestClock(new Date('2026-11-20T12:00:00.000Z'));
+  const clock = new TestClock();
   const sim = await startPlatformServices({ pageSizeMax: o.pageSizeMax, now: () => clock.now() });
   const key = await makeToolKey();
   sim.registerTool({ clientId: CLIENT_ID, typeId: TYPE_ID, jwks: key.jwks });
