@@ -8,6 +8,7 @@ import {
   findDestination,
   listDestinations,
   removeDestination,
+  setDestinationCredentials,
   setDestinationEnabled,
   XAPI_OUTBOX_KIND,
 } from '../xapi/forwarding/destinations';
@@ -91,6 +92,18 @@ for (const [name, enabled] of [['enable', true], ['disable', false]] as const) {
       }),
     );
 }
+destinations
+  .command('set-credentials <name>')
+  .description("replace a destination's key and secret")
+  .requiredOption('--key <key>', 'the LRS key')
+  .requiredOption('--secret <secret>', 'the LRS secret')
+  .action((n: string, o: { key: string; secret: string }) =>
+    run(async ({ database, secrets }) => {
+      const d = await findDestination(database.db, n);
+      await setDestinationCredentials(database.db, secrets.ltiKey, d.id, o.key, o.secret);
+      out(`${d.name}: credentials replaced`);
+    }),
+  );
 destinations
   .command('remove <name>')
   .description('remove a destination (statements still pending for it become dead letters)')

@@ -67,6 +67,12 @@ export async function setDestinationEnabled(db: DbOrTx, id: string, enabled: boo
   await db.update(xapiDestinations).set({ enabled, updatedAt: new Date() }).where(eq(xapiDestinations.id, id));
 }
 
+/** Replaces a destination's key and secret (e.g. after the LRS rotated them). */
+export async function setDestinationCredentials(db: DbOrTx, ltiKey: string, id: string, key: string, secret: string): Promise<void> {
+  if (!key || !secret) throw new ValidationError('Invalid credentials', [{ path: key ? 'secret' : 'key', message: 'must not be empty' }]);
+  await db.update(xapiDestinations).set({ authEncrypted: encryptAuth(ltiKey, basicAuth(key, secret)), updatedAt: new Date() }).where(eq(xapiDestinations.id, id));
+}
+
 /** Removes a destination; its pending outbox rows are left for the worker to dead-letter. */
 export async function removeDestination(db: DbOrTx, id: string): Promise<void> {
   await db.delete(xapiDestinations).where(eq(xapiDestinations.id, id));
