@@ -1,8 +1,12 @@
 import type { Express } from 'express';
 import type { AppContext } from '../platform/context';
+import { mountCatalogueRoutes } from './catalogue.routes';
+import { mountResourceRoutes } from './resources.routes';
 import { mountSessionRoutes } from './sessions.routes';
 
 /** Mounts the catalog slice: organiser authoring pages, the participants' catalogue and uploaded files. */
 export function mountCatalog(app: Express, ctx: AppContext): void {
   mountSessionRoutes(app, ctx);
+  mountResourceRoutes(app, ctx);
+  mountCatalogueRoutes(app, ctx);
 }

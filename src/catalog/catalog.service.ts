@@ -1,6 +1,8 @@
 import type { Db, DbOrTx } from '../platform/db/client';
 import { NotFoundError } from '../platform/errors';
 import type { EventSession } from '../xapi/events';
+import { listCompetences, listFrameworks } from './frameworks.repo';
+import { listResources, type SessionResource } from './resources.service';
 import { findSession, searchSessionRows, type CatalogSession, type SessionSearch } from './catalog.repo';
 
 /** Reads one session (with its series title and targeted competences), or undefined when there is none. */
@@ -35,4 +37,17 @@ export async function eventSessionFor(db: Db | DbOrTx, sessionId: string, course
     course: eventCourse,
     competences: s.competences.map((c) => ({ framework: c.framework, code: c.code, title: c.title })),
   };
+}
+
+/** The resources of a session in their order (`target` is the link or `/files/:id`); no access check. */
+export function listSessionResources(db: DbOrTx, sessionId: string): Promise<SessionResource[]> {
+  return listResources({ db: db as Db }, sessionId);
+}
+
+/** The competences of the default framework (the CRCN unless an administrator changed it), in order. */
+export async function listDefaultCompetences(db: DbOrTx): Promise<Array<{ framework: string; code: string; domain: string; title: string }>> {
+  const frameworks = await listFrameworks(db);
+  const def = frameworks.find((f) => f.isDefault) ?? frameworks[0];
+  if (!def) return [];
+  return (await listCompetences(db)).filter((c) => c.frameworkId === def.id).map((c) => ({ framework: c.frameworkId, code: c.code, domain: c.domain, title: c.title }));
 }

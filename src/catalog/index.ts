@@ -1,4 +1,12 @@
 /** The catalog slice's public surface: sessions, series, resources and competence frameworks. */
-export { getSession, searchSessions, eventSessionFor, type EventCourse } from './catalog.service';
+export {
+  eventSessionFor,
+  getSession,
+  listDefaultCompetences,
+  listSessionResources,
+  searchSessions,
+  type EventCourse,
+} from './catalog.service';
 export type { CatalogSession, SessionCompetence, SessionSearch, SessionStatus } from './catalog.repo';
+export { fileUrl, type SessionResource } from './resources.service';
 export { mountCatalog } from './catalog.routes';

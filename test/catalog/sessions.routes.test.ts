@@ -5,29 +5,7 @@ import { catalogSessions } from '../../src/catalog/catalog.tables';
 import { createTestApp, type TestApp } from '../support/app';
 import { signIn } from '../support/factories';
 import { Browser, csrfTokenFrom } from '../support/http';
-
-/** A valid session form, as an organiser would post it. */
-export function sessionForm(overrides: Record<string, string | string[]> = {}): Record<string, string | string[]> {
-  return {
-    title: 'Cartographier avec OpenStreetMap',
-    tool: 'OpenStreetMap',
-    tags: 'cartes, données ouvertes',
-    description: 'Découvrir **OpenStreetMap**.',
-    date: '2030-01-10',
-    startTime: '12:15',
-    endTime: '13:00',
-    format: 'in_person',
-    place: 'Hall du rectorat',
-    remoteUrl: '',
-    capacity: '30',
-    audience: 'Rectorat, DSDEN 21',
-    presenters: 'Camille Martin',
-    contributors: 'Alex Durand\nSam Petit',
-    seriesId: '',
-    competences: ['crcn:1.3', 'crcn:2.3'],
-    ...overrides,
-  };
-}
+import { sessionForm } from './helpers';
 
 async function post(browser: Browser, formPath: string, postPath: string, fields: Record<string, string | string[]>) {
   const page = await browser.get(formPath);

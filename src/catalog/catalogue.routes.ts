@@ -1,0 +1,44 @@
+import type { Express } from 'express';
+import { z } from 'zod';
+import { actorOf, requireLaunch } from '../lti';
+import type { AppContext } from '../platform/context';
+import { input, validate } from '../platform/http';
+import { searchSessionRows } from './catalog.repo';
+import { participantNav, presentSessionCard } from './catalog.present';
+import { readFile } from './resources.service';
+import { contentDisposition, isInline } from './uploads';
+
+const CatalogueQuerySchema = z.object({ q: z.string().max(200).optional().catch(undefined) });
+
+/** The participants' catalogue of upcoming sessions, and uploaded resource files served back safely. */
+export function mountCatalogueRoutes(app: Express, ctx: AppContext): void {
+  app.get('/catalogue', requireLaunch, validate(CatalogueQuerySchema, 'query'), async (_req, res) => {
+    const { q } = input(res, CatalogueQuerySchema, 'query');
+    const t = res.locals.t;
+    // Published and cancelled sessions not yet over: a cancellation stays visible so nobody comes for nothing.
+    const sessions = await searchSessionRows(ctx.db, { q, status: ['published', 'cancelled'], endsAfter: ctx.clock.now(), upcomingFirst: true, limit: 100 });
+    res.render('catalog/catalogue', {
+      title: t('catalog.catalogue.title'),
+      nav: participantNav(t, 'catalogue'),
+      sessions: sessions.map((s) => presentSessionCard(s, t, res.locals.locale as string)),
+      q: q ?? '',
+    });
+  });
+
+  app.get('/files/:id', requireLaunch, async (req, res) => {
+    const file = await readFile({ db: ctx.db }, actorOf(res), String(req.params.id));
+    res.setHeader('Content-Type', file.contentType);
+    res.setHeader('Content-Length', String(file.sizeBytes));
+    res.setHeader('Content-Disposition', contentDisposition(file.filename, isInline(file.contentType)));
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    // The file is a document, never a page of ours: no script, no plugins, even if a browser sniffed it.
+    res.setHeader('Content-Security-Policy', "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'");
+    res.setHeader('Cache-Control', 'private, max-age=3600');
+    res.setHeader('ETag', `"${file.sha256}"`);
+    if (req.get('if-none-match') === `"${file.sha256}"`) {
+      res.status(304).end();
+      return;
+    }
+    res.end(file.data);
+  });
+}
