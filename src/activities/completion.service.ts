@@ -1,3 +1,4 @@
+import { queueSessionScore } from '../grades';
 import type { Tx } from '../platform/db/client';
 import { loadActivities } from './activities.config';
 import { findAttempts, findAttendance, insertCompletion } from './activities.repo';
@@ -21,10 +22,11 @@ export async function maybeCompleteSession(tx: Tx, deps: RecordDeps, who: EventW
 }
 
 /**
- * What follows a session's completion, in the same transaction: its `session-completed` statement, and
- * (when the grades slice lands) the score queued for the Moodle gradebook. The one place to hook grades in.
+ * What follows a session's completion, in the same transaction: its `session-completed` statement and the
+ * score queued for the Moodle gradebook (grades slice). The one place where completion meets grades.
  */
 export async function onSessionCompleted(tx: Tx, deps: RecordDeps, who: EventWho, sessionId: string, at: Date, score: { scaled: number } | null): Promise<void> {
   const base = await eventBase(tx, who, sessionId, at);
   await record(tx, [{ ...base, kind: 'session-completed', score }], deps);
+  await queueSessionScore(tx, { userId: who.actor.userId, sessionId, at, quizScaled: score?.scaled ?? null, final: true });
 }

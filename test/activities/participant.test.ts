@@ -70,6 +70,19 @@ describe('activities: participant pages', () => {
     expect(await (await browser.get(`/sessions/${session.id}`)).text()).to.contain('En cours');
   });
 
+  it('stores one answer and one statement when the same answer is sent twice at the same moment', async () => {
+    const { session } = await buildSession(t.database.db);
+    await configure(t.database.db, session.id, [{ kind: 'satisfaction', required: true }]);
+    const { browser } = await signIn(t, { sessionId: session.id });
+    const _csrf = csrfTokenFrom(await (await browser.get(`/sessions/${session.id}/satisfaction`)).text());
+    const rated = await countStatements(t.database.db, 'rated');
+    const completions = await countRows(t.database.db, 'activity_session_completions');
+    const results = await Promise.all([1, 2, 3].map(() => browser.postForm(`/sessions/${session.id}/satisfaction`, { _csrf, rating: '4' })));
+    expect(results.map((r) => r.status)).to.deep.equal([303, 303, 303]);
+    expect(await countStatements(t.database.db, 'rated')).to.equal(rated + 1);
+    expect(await countRows(t.database.db, 'activity_session_completions')).to.equal(completions + 1);
+  });
+
   it('rejects a bad self-positioning answer with a French message next to the field, storing nothing', async () => {
     const { session } = await buildSession(t.database.db);
     await configure(t.database.db, session.id, [{ kind: 'self-positioning' }]);

@@ -1,0 +1,112 @@
+/**
+ * Activities benchmark on PostgreSQL: the participant session page under 50 concurrent participants
+ * (p50/p95/p99 render time), and the check-in of 100 participants sending the code at once.
+ * Usage: npx tsx bench/activities-page.ts [--pg postgres://postgres@127.0.0.1:5432/postgres] [--requests 20]
+ */
+import pg from 'pg';
+import { buildSession, configure } from '../test/activities/helpers';
+import { createTestApp } from '../test/support/app';
+import { signIn } from '../test/support/factories';
+import { csrfTokenFrom } from '../test/support/http';
+import { openPostgres } from '../src/platform/db/client';
+import { migrate } from '../src/platform/db/migrate';
+
+const arg = (name: string, fallback: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1]! : fallback);
+const pgAdmin = arg('--pg', 'postgres://postgres@127.0.0.1:5432/postgres');
+const perParticipant = Number(arg('--requests', '20'));
+const CONCURRENT = 50;
+const CHECKINS = 100;
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+async function main() {
+  const admin = new pg.Client({ connectionString: pgAdmin });
+  await admin.connect();
+  const name = `instants_bench_act_${process.pid}`;
+  await admin.query(`create database ${name}`);
+  const url = new URL(pgAdmin);
+  url.pathname = `/${name}`;
+  const database = await openPostgres(url.toString(), 10);
+  try {
+    await migrate(database);
+    const t = await createTestApp({ database, env: { LOG_LEVEL: 'silent' } });
+    try {
+      const organiser = await signIn(t, { role: 'organiser', contextId: 'bench-course' });
+      const { session } = await buildSession(database.db, {
+        ownerContextRef: organiser.contextRef,
+        resources: [
+          { title: 'Site', url: 'https://www.openstreetmap.org/' },
+          { title: 'Guide', url: 'https://wiki.openstreetmap.org/' },
+          { title: 'Vidéo', url: 'https://example.org/v', type: 'video' },
+        ],
+      });
+      await configure(database.db, session.id, [{ kind: 'self-positioning', required: true }, { kind: 'quiz', required: true }, { kind: 'needs' }, { kind: 'satisfaction' }, { kind: 'follow-up' }]);
+
+      // Session page: 50 participants, each with an answer saved, loading the page `perParticipant` times at once.
+      const participants = await Promise.all(Array.from({ length: CONCURRENT }, () => signIn(t, { sessionId: session.id, contextId: 'bench-course' })));
+      await Promise.all(
+        participants.map(async (p) => {
+          const _csrf = csrfTokenFrom(await (await p.browser.get(`/sessions/${session.id}/positioning`)).text());
+          await p.browser.postForm(`/sessions/${session.id}/positioning`, { _csrf, competence: '2.3', moment: 'after', step: '3' });
+        }),
+      );
+      for (const p of participants.slice(0, 5)) await (await p.browser.get(`/sessions/${session.id}`)).text(); // warm-up
+      const times: number[] = [];
+      let errors = 0;
+      const started = performance.now();
+      await Promise.all(
+        participants.map(async (p) => {
+          for (let i = 0; i < perParticipant; i++) {
+            const t0 = performance.now();
+            const res = await p.browser.get(`/sessions/${session.id}`);
+            await res.text();
+            times.push(performance.now() - t0);
+            if (res.status !== 200) errors++;
+          }
+        }),
+      );
+      const wall = (performance.now() - started) / 1000;
+      times.sort((a, b) => a - b);
+      console.log(`session page, ${CONCURRENT} concurrent participants × ${perParticipant} loads (PostgreSQL, one process)`);
+      console.log(`  p50 ${pct(times, 50).toFixed(1)} ms   p95 ${pct(times, 95).toFixed(1)} ms   p99 ${pct(times, 99).toFixed(1)} ms   max ${times[times.length - 1]!.toFixed(1)} ms`);
+      console.log(`  ${times.length} pages in ${wall.toFixed(1)} s (${(times.length / wall).toFixed(0)} pages/s), ${errors} errors`);
+
+      // Check-in: 100 participants send the right code at the same moment.
+      const screen = await (await organiser.browser.get(`/organiser/sessions/${session.id}/checkin`)).text();
+      const code = /<p class="display-3[^>]*>([A-Z0-9]{6})<\/p>/.exec(screen)![1]!;
+      const people = await Promise.all(Array.from({ length: CHECKINS }, () => signIn(t, { sessionId: session.id, contextId: 'bench-course' })));
+      const forms = await Promise.all(people.map(async (p) => csrfTokenFrom(await (await p.browser.get(`/sessions/${session.id}/checkin`)).text())));
+      const checkinTimes: number[] = [];
+      let checkinErrors = 0;
+      const c0 = performance.now();
+      await Promise.all(
+        people.map(async (p, i) => {
+          const t0 = performance.now();
+          const res = await p.browser.postForm(`/sessions/${session.id}/checkin`, { _csrf: forms[i]!, code });
+          checkinTimes.push(performance.now() - t0);
+          if (res.status !== 303) checkinErrors++;
+        }),
+      );
+      const checkinWall = (performance.now() - c0) / 1000;
+      checkinTimes.sort((a, b) => a - b);
+      const rows = new pg.Client({ connectionString: url.toString() });
+      await rows.connect();
+      const counted = await rows.query(`select (select count(*)::int from activity_attendances) as present, (select count(*)::int from lrs_statements where verb_id like '%/attended') as statements`);
+      await rows.end();
+      console.log(`check-in of ${CHECKINS} participants sending the code at once`);
+      console.log(`  all done in ${checkinWall.toFixed(2)} s; per request p50 ${pct(checkinTimes, 50).toFixed(0)} ms, p95 ${pct(checkinTimes, 95).toFixed(0)} ms; ${checkinErrors} errors`);
+      console.log(`  attendances ${counted.rows[0].present}, attended statements ${counted.rows[0].statements}`);
+    } finally {
+      await t.close();
+    }
+  } finally {
+    await database.close();
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
