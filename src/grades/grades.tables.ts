@@ -11,6 +11,7 @@ export const gradesServiceTokens = pgTable('grades_service_tokens', {
   accessToken: text('access_token').notNull(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  refreshingUntil: timestamp('refreshing_until', { withTimezone: true }),
 });
 
 export const gradesLineItems = pgTable('grades_line_items', {

@@ -43,35 +43,67 @@ export interface ServiceTokenDeps {
 
 /** Tokens are renewed this long before the platform says they expire. */
 const RENEW_MARGIN_MS = 60_000;
+/** How long a refresh may take before another caller may try (covers the token request's own timeout). */
+const LEASE_MS = 20_000;
+const WAIT_STEP_MS = 50;
+const MAX_WAIT_MS = 25_000;
 
 /**
  * A bearer token for these scopes from the platform's client-credentials endpoint, signed with our key
  * (1EdTech Security Framework §4.1: iss = sub = client id, aud = token endpoint, unique jti; plus the LTI
- * deployment_id claim). Cached in the database until shortly before expiry; a refresh takes an advisory lock
- * on the cache key so concurrent callers (any instance) wait for it instead of each asking the platform.
+ * deployment_id claim). Cached in the database until shortly before expiry. One refresh at a time across
+ * instances: a caller claims a short lease on the cache row; the others wait for its token. No transaction is
+ * held during the HTTP call (the platform may fetch our key set meanwhile, which needs the database).
  */
 export async function getServiceToken(deps: ServiceTokenDeps, creds: ServiceCredentials, deploymentId: string | null, scopes: string[]): Promise<string> {
   const sorted = [...new Set(scopes)].sort();
-  const key = `${creds.issuer} ${creds.clientId} ${sorted.join(' ')}`;
-  const cached = await readValid(deps, key);
-  if (cached) return cached;
-  return deps.db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`);
-    const again = await readValid({ ...deps, db: tx as unknown as Db }, key);
-    if (again) return again;
-    const answer = await requestToken(deps, creds, deploymentId, sorted);
-    const expiresAt = new Date(deps.clock.now().getTime() + (answer.expires_in ?? 3600) * 1000);
-    await tx
-      .insert(gradesServiceTokens)
-      .values({ cacheKey: key, issuer: creds.issuer, clientId: creds.clientId, scopes: sorted, accessToken: answer.access_token, expiresAt })
-      .onConflictDoUpdate({ target: gradesServiceTokens.cacheKey, set: { accessToken: answer.access_token, expiresAt, createdAt: deps.clock.now() } });
-    return answer.access_token;
-  });
+  const key = cacheKey(creds, sorted);
+  for (let waited = 0; waited <= MAX_WAIT_MS; waited += WAIT_STEP_MS) {
+    const cached = await readValid(deps, key);
+    if (cached) return cached;
+    if (await claimRefresh(deps, creds, key, sorted)) {
+      try {
+        const answer = await requestToken(deps, creds, deploymentId, sorted);
+        const expiresAt = new Date(deps.clock.now().getTime() + (answer.expires_in ?? 3600) * 1000);
+        await deps.db
+          .update(gradesServiceTokens)
+          .set({ accessToken: answer.access_token, expiresAt, createdAt: deps.clock.now(), refreshingUntil: null })
+          .where(eq(gradesServiceTokens.cacheKey, key));
+        return answer.access_token;
+      } catch (err) {
+        await deps.db.update(gradesServiceTokens).set({ refreshingUntil: null }).where(eq(gradesServiceTokens.cacheKey, key));
+        throw err;
+      }
+    }
+    await new Promise((r) => setTimeout(r, WAIT_STEP_MS));
+  }
+  throw new Error('timed out waiting for another refresh of the service token');
+}
+
+/** Takes the refresh lease when the cached token is missing or stale and nobody holds a live lease. */
+async function claimRefresh(deps: ServiceTokenDeps, creds: ServiceCredentials, key: string, scopes: string[]): Promise<boolean> {
+  const now = deps.clock.now();
+  const stale = new Date(now.getTime() + RENEW_MARGIN_MS).toISOString();
+  const leaseEnd = new Date(now.getTime() + LEASE_MS);
+  const claimed = await deps.db
+    .insert(gradesServiceTokens)
+    .values({ cacheKey: key, issuer: creds.issuer, clientId: creds.clientId, scopes, accessToken: '', expiresAt: new Date(0), refreshingUntil: leaseEnd })
+    .onConflictDoUpdate({
+      target: gradesServiceTokens.cacheKey,
+      set: { refreshingUntil: leaseEnd },
+      setWhere: sql`${gradesServiceTokens.expiresAt} <= ${stale}::timestamptz and (${gradesServiceTokens.refreshingUntil} is null or ${gradesServiceTokens.refreshingUntil} <= ${now.toISOString()}::timestamptz)`,
+    })
+    .returning({ key: gradesServiceTokens.cacheKey });
+  return claimed.length > 0;
+}
+
+function cacheKey(creds: Pick<ServiceCredentials, 'issuer' | 'clientId'>, sortedScopes: string[]): string {
+  return `${creds.issuer} ${creds.clientId} ${sortedScopes.join(' ')}`;
 }
 
 /** Forgets a cached token (after the platform refused it with 401). */
 export async function dropServiceToken(db: Db, creds: Pick<ServiceCredentials, 'issuer' | 'clientId'>, scopes: string[]): Promise<void> {
-  const key = `${creds.issuer} ${creds.clientId} ${[...new Set(scopes)].sort().join(' ')}`;
+  const key = cacheKey(creds, [...new Set(scopes)].sort());
   await db.delete(gradesServiceTokens).where(eq(gradesServiceTokens.cacheKey, key));
 }
 
