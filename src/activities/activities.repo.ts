@@ -283,3 +283,28 @@ export async function ltiUserById(db: DbOrTx, id: string) {
 function rowsOf<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;
 }
+
+/** One person's state in a session in one round trip: attempts with answers, opened resources, presence, completion. */
+export async function findPersonalState(db: DbOrTx, sessionId: string, userRef: string) {
+  const result = await db.execute(sql`
+    select
+      (select coalesce(json_agg(json_build_object(
+          'id', t.id, 'kind', t.kind, 'startedAt', t.started_at, 'completedAt', t.completed_at, 'result', t.result,
+          'answers', (select coalesce(json_agg(json_build_object('questionKey', a.question_key, 'value', a.value, 'answeredAt', a.answered_at) order by a.answered_at), '[]'::json)
+                        from activity_answers a where a.attempt_id = t.id))), '[]'::json)
+         from activity_attempts t where t.session_id = ${sessionId} and t.user_ref = ${userRef}) as attempts,
+      (select coalesce(json_agg(o.resource_id), '[]'::json) from activity_resource_opens o where o.session_id = ${sessionId} and o.user_ref = ${userRef}) as opens,
+      (select json_build_object('at', d.attended_at, 'method', d.method) from activity_attendances d where d.session_id = ${sessionId} and d.user_ref = ${userRef}) as attendance,
+      (select c.completed_at from activity_session_completions c where c.session_id = ${sessionId} and c.user_ref = ${userRef}) as completed_at`);
+  const row = rowsOf<{ attempts: unknown; opens: unknown; attendance: unknown; completed_at: unknown }>(result)[0]!;
+  const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+  const attempts = json<Array<{ id: string; kind: string; startedAt: string; completedAt: string | null; result: unknown; answers: Array<{ questionKey: string; value: unknown; answeredAt: string }> }>>(row.attempts);
+  const attendance = json<{ at: string; method: string } | null>(row.attendance);
+  return {
+    attempts: attempts.map((a) => ({ ...a, kind: a.kind as ActivityKind, startedAt: new Date(a.startedAt), completedAt: date(a.completedAt), answers: a.answers.map((x) => ({ ...x, answeredAt: new Date(x.answeredAt) })) })),
+    opens: json<string[]>(row.opens),
+    attendance: attendance ? { at: new Date(attendance.at), method: attendance.method } : null,
+    completedAt: date(row.completed_at),
+  };
+}

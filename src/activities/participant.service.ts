@@ -4,7 +4,7 @@ import type { Actor } from '../lti';
 import { NotFoundError } from '../platform/errors';
 import { assertOpenForActivities, sessionForParticipant } from './access';
 import { followUpOpensAt, loadActivities, type SessionActivities } from './activities.config';
-import { findAttempts, findAttendance, findCompletion, findMySessionIds, findResourceOpens, insertOffer, listOffers, listTopics, recordResourceOpen } from './activities.repo';
+import { findMySessionIds, findPersonalState, insertOffer, listOffers, listTopics, recordResourceOpen } from './activities.repo';
 import type { OfferSchema } from './activities.schema';
 import type { ActivityKind } from './activities.tables';
 import type { ActivityDeps, Participant } from './answers.service';
@@ -38,19 +38,18 @@ export interface ParticipantView {
 
 /** Loads the session page of a participant. */
 export async function participantView(deps: ActivityDeps, actor: Actor, sessionId: string): Promise<ParticipantView> {
-  const session = await sessionForParticipant(deps.db, actor, sessionId);
-  const [activities, resources, opens, attempts, attendance, completion] = await Promise.all([
-    loadActivities(deps.db, session.id),
-    loadResources(deps.db, session.id),
-    findResourceOpens(deps.db, session.id, actor.userId),
-    findAttempts(deps.db, session.id, actor.userId),
-    findAttendance(deps.db, session.id, actor.userId),
-    findCompletion(deps.db, session.id, actor.userId),
+  if (!UUID_RE.test(sessionId)) throw new NotFoundError(`No session ${sessionId}`);
+  // One round trip each, all at once: the page's latency is that of the slowest query.
+  const [session, activities, resources, mine] = await Promise.all([
+    sessionForParticipant(deps.db, actor, sessionId),
+    loadActivities(deps.db, sessionId),
+    loadResources(deps.db, sessionId),
+    findPersonalState(deps.db, sessionId, actor.userId),
   ]);
   const now = deps.clock.now();
-  const opened = new Set(opens.map((o) => o.resourceId));
+  const opened = new Set(mine.opens);
   const states = activities.kinds.map((kind): ActivityState => {
-    const attempt = attempts.find((a) => a.kind === kind);
+    const attempt = mine.attempts.find((a) => a.kind === kind);
     const opensAt = kind === 'follow-up' ? followUpOpensAt(session.endsAt, activities.followUp!.delayDays) : null;
     const status: ActivityStatus = attempt?.completedAt ? 'done' : opensAt && now < opensAt ? 'not-open' : attempt?.answers.length ? 'in-progress' : 'todo';
     return {
@@ -67,11 +66,13 @@ export async function participantView(deps: ActivityDeps, actor: Actor, sessionI
     activities,
     resources: resources.map((r) => ({ ...r, opened: opened.has(r.id) })),
     states,
-    attendance: attendance ? { at: attendance.attendedAt, method: attendance.method } : null,
-    completedAt: completion?.completedAt ?? null,
+    attendance: mine.attendance,
+    completedAt: mine.completedAt,
     now,
   };
 }
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The tools, themes and competences the needs survey offers. */
 export async function needsChoices(deps: ActivityDeps) {
