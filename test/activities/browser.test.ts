@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../support/app';
 import { checkA11y, withPage } from '../support/browser';
 import { signIn } from '../support/factories';
+import { launchAs } from '../support/lti';
 import { addTopics, buildSession, configure, countRows, countStatements } from './helpers';
 
 /** A participant lives a whole Instant in chromium; every page passes axe-core with no serious or critical violation. */
@@ -19,7 +20,7 @@ describe('activities: in the browser (chromium)', function () {
     expect(violations, `${what}: ${JSON.stringify(violations, null, 1)}`).to.deep.equal([]);
   }
 
-  it('launches, opens a resource, checks in, self-positions, answers the quiz across a reload and completes the session', async () => {
+  it('launches from Moodle, opens a resource, checks in, self-positions, answers the quiz across a reload and completes the session', async () => {
     const organiser = await signIn(t, { role: 'organiser', contextId: 'course-browser' });
     const { session, resources } = await buildSession(t.database.db, { ownerContextRef: organiser.contextRef, title: 'Instant OpenStreetMap' });
     await configure(t.database.db, session.id, [{ kind: 'self-positioning', required: true }, { kind: 'quiz', required: true }, { kind: 'needs' }, { kind: 'satisfaction' }]);
@@ -27,7 +28,10 @@ describe('activities: in the browser (chromium)', function () {
     const screen = await (await organiser.browser.get(`/organiser/sessions/${session.id}/checkin`)).text();
     const code = /<p class="display-3[^>]*>([A-Z0-9]{6})<\/p>/.exec(screen)![1]!;
 
-    const participant = await signIn(t, { role: 'participant', sessionId: session.id, contextId: 'course-browser' });
+    // The real LTI 1.3 launch through the platform simulator lands on the session page.
+    const participant = await launchAs(t, { role: 'participant', sessionId: session.id, contextId: 'course-browser', name: 'Camille Participante' });
+    expect(participant.location).to.equal(`/sessions/${session.id}`);
+    expect(participant.response.status).to.equal(200);
     await withPage(
       t,
       async (page, context) => {
