@@ -1,7 +1,7 @@
 import { and, inArray, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../platform/db/client';
 import type { ActivityRef, AgentRef, Json } from './ifi';
-import { lrsActivities, lrsStatementActivities, lrsStatementAgents, lrsStatements } from './lrs.tables';
+import { lrsActivities, lrsStatements } from './lrs.tables';
 import { VOIDED_VERB } from './statement.schema';
 
 /** One row of lrs_statements. */
@@ -16,28 +16,50 @@ export async function findStatementsByIds(tx: DbOrTx, ids: string[]): Promise<Ar
     .where(inArray(lrsStatements.id, ids));
 }
 
-/** Inserts statements and their index rows; returns what was inserted (an id stored meanwhile is skipped). */
+/**
+ * Inserts statements and their index rows; returns what was inserted (an id stored meanwhile is skipped).
+ * Rows travel as one JSON parameter per table (jsonb_to_recordset): one round trip whatever the batch size.
+ */
 export async function insertStatementRows(
   tx: DbOrTx,
   rows: Array<Omit<StatementRow, 'seq'>>,
   refs: Array<{ agents: AgentRef[]; activities: ActivityRef[] }>,
 ): Promise<Array<{ seq: number; id: string }>> {
-  const inserted = await tx
-    .insert(lrsStatements)
-    .values(rows)
-    .onConflictDoNothing({ target: lrsStatements.id })
-    .returning({ seq: lrsStatements.seq, id: lrsStatements.id });
+  const payload = JSON.stringify(
+    rows.map((r) => ({
+      id: r.id, statement: r.statement, stored: r.stored, timestamp: r.timestamp, version: r.version, verb_id: r.verbId, actor_ifi: r.actorIfi,
+      object_type: r.objectType, object_activity_id: r.objectActivityId, object_statement_ref: r.objectStatementRef, registration: r.registration,
+      voided: r.voided, credential_id: r.credentialId, has_attachments: r.hasAttachments,
+    })),
+  );
+  const result = await tx.execute(sql`insert into lrs_statements (id, statement, stored, "timestamp", version, verb_id, actor_ifi, object_type,
+      object_activity_id, object_statement_ref, registration, voided, credential_id, has_attachments)
+    select id, statement, stored, "timestamp", version, verb_id, actor_ifi, object_type, object_activity_id, object_statement_ref, registration,
+      voided, credential_id, has_attachments
+    from jsonb_to_recordset(${payload}::jsonb) as r(id uuid, statement jsonb, stored timestamptz, "timestamp" timestamptz, version text,
+      verb_id text, actor_ifi text, object_type text, object_activity_id text, object_statement_ref uuid, registration uuid, voided boolean,
+      credential_id uuid, has_attachments boolean)
+    on conflict (id) do nothing
+    returning seq, id`);
+  const inserted = (result as unknown as { rows: Array<{ seq: string | number; id: string }> }).rows.map((r) => ({ seq: Number(r.seq), id: r.id }));
   const seqOf = new Map(inserted.map((r) => [r.id, r.seq]));
-  const agents: Array<typeof lrsStatementAgents.$inferInsert> = [];
-  const activities: Array<typeof lrsStatementActivities.$inferInsert> = [];
+  const agents: Array<[number, string, string, string]> = [];
+  const activities: Array<[number, string, string, string]> = [];
   rows.forEach((row, i) => {
     const seq = seqOf.get(row.id);
     if (seq === undefined) return;
-    for (const a of refs[i]!.agents) agents.push({ statementSeq: seq, ifi: a.ifi, role: a.role, stored: row.stored });
-    for (const a of refs[i]!.activities) activities.push({ statementSeq: seq, activityId: a.id, role: a.role, stored: row.stored });
+    for (const a of refs[i]!.agents) agents.push([seq, a.ifi, a.role, row.stored]);
+    for (const a of refs[i]!.activities) activities.push([seq, a.id, a.role, row.stored]);
   });
-  if (agents.length) await tx.insert(lrsStatementAgents).values(agents).onConflictDoNothing();
-  if (activities.length) await tx.insert(lrsStatementActivities).values(activities).onConflictDoNothing();
+  if (agents.length || activities.length) {
+    await tx.execute(sql`with a as (
+        insert into lrs_statement_agents (statement_seq, ifi, role, stored)
+        select (x->>0)::bigint, x->>1, x->>2, (x->>3)::timestamptz from jsonb_array_elements(${JSON.stringify(agents)}::jsonb) x
+        on conflict do nothing)
+      insert into lrs_statement_activities (statement_seq, activity_id, role, stored)
+      select (x->>0)::bigint, x->>1, x->>2, (x->>3)::timestamptz from jsonb_array_elements(${JSON.stringify(activities)}::jsonb) x
+      on conflict do nothing`);
+  }
   return inserted;
 }
 
