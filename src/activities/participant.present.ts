@@ -77,6 +77,8 @@ export function presentSessionPage(t: Translate, v: ParticipantView) {
     checkinHref: `/sessions/${v.session.id}/checkin`,
     canAct: v.session.status === 'published',
     completedAt: v.completedAt,
+    followUpOpen: v.states.some((st) => st.kind === 'follow-up' && (st.status === 'todo' || st.status === 'in-progress')),
+    followUpHref: `/sessions/${v.session.id}/follow-up`,
   };
 }
 
@@ -186,6 +188,7 @@ export function presentNeeds(
     competences: choices.competences.map((c) => ({ ...c, selected: (saved?.competence ?? values.competence) === c.code })),
     freeText: saved?.freeText ?? (values.free_text as string | undefined) ?? '',
     errors,
+    hasErrors: Object.keys(errors).length > 0,
   };
 }
 
@@ -205,6 +208,7 @@ export function presentSatisfaction(t: Translate, v: ParticipantView, errors: Fi
     ratings: Array.from({ length: max }, (_, i) => ({ value: i + 1, checked: rating === i + 1 })),
     comment: saved?.comment ?? (values.comment as string | undefined) ?? '',
     errors,
+    hasErrors: Object.keys(errors).length > 0,
   };
 }
 
@@ -235,5 +239,6 @@ export function presentFollowUp(t: Translate, v: ParticipantView, errors: FieldE
     purposes: (values.purposes as string | undefined) ?? '',
     obstaclesOther: (values.obstacles_other as string | undefined) ?? '',
     errors,
+    hasErrors: Object.keys(errors).length > 0,
   };
 }

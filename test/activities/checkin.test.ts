@@ -47,6 +47,13 @@ describe('activities: check-in', () => {
     expect(await (await p.browser.get(`/sessions/${session.id}`)).text()).to.contain('Présence enregistrée le');
   });
 
+  it('completes the session on check-in when no activity is required', async () => {
+    const { session, code, contextId } = await sessionWithCode();
+    const p = await participant(session.id, contextId);
+    expect((await p.browser.postForm(`/sessions/${session.id}/checkin`, { _csrf: p.csrf, code })).status).to.equal(303);
+    expect(await (await p.browser.get(`/sessions/${session.id}`)).text()).to.contain('Session terminée le');
+  });
+
   it('prefills the code from the QR code address', async () => {
     const { session, code, contextId } = await sessionWithCode();
     const p = await signIn(t, { sessionId: session.id, contextId });

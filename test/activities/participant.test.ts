@@ -190,6 +190,7 @@ describe('activities: participant pages', () => {
       // A month later the participant launches again from Moodle.
       browser = (await signIn(t, { sessionId: session.id, sub: first.sub })).browser;
       const _csrf = csrfTokenFrom(await (await browser.get('/me/offers')).text());
+      expect(await (await browser.get(`/sessions/${session.id}`)).text()).to.contain('Un mois a passé');
       const mine = await (await browser.get('/me/sessions')).text();
       expect(mine, mine.slice(mine.indexOf('<main'))).to.contain('Répondre au suivi à un mois');
       const noFrequency = await browser.postForm(`/sessions/${session.id}/follow-up`, { _csrf, used_since: 'yes' });
