@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import { Command } from 'commander';
+import { z } from 'zod';
+import { addPlatform, findPlatformRecord, listPlatformRecords, openLti, removePlatform, type LtiServices, type PlatformRecord } from '../lti';
+import type { Opened } from '../platform/bootstrap';
+import { systemClock } from '../platform/clock';
+import { runCli, UsageError } from './cli-support';
+
+/** LTI platforms (Moodle sites) allowed to launch Instants: add, list, remove, activate, deactivate. */
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const url = (name: string) => z.url({ error: `${name}: expected an absolute URL (e.g. https://moodle.ac-dijon.fr/mod/lti/auth.php)` });
+
+const AddSchema = z
+  .object({
+    issuer: url('--issuer'),
+    clientId: z.string().min(1, '--client-id: required (shown by Moodle under "Tool configuration details")'),
+    name: z.string().min(1).default('Moodle'),
+    loginUrl: url('--login-url'),
+    tokenUrl: url('--token-url'),
+    keysetUrl: url('--keyset-url').optional(),
+    publicKeyFile: z.string().optional(),
+    deployment: z.array(z.string().regex(/^[\w.-]{1,100}$/, '--deployment: expected an id such as 1')).default([]),
+    inactive: z.boolean().optional(),
+  })
+  .refine((o) => Boolean(o.keysetUrl) !== Boolean(o.publicKeyFile), { message: 'give exactly one of --keyset-url or --public-key-file' });
+
+function run(body: (lti: LtiServices, opened: Opened) => Promise<number | void>): Promise<never> {
+  return runCli(async (opened) => {
+    const lti = await openLti({ db: opened.database.db, clock: systemClock, config: opened.config, ltiKey: opened.secrets.ltiKey });
+    return body(lti, opened);
+  });
+}
+
+function show(p: PlatformRecord): string {
+  return [
+    `issuer       ${p.issuer}`,
+    `client id    ${p.clientId}`,
+    `name         ${p.name}`,
+    `status       ${p.active ? 'active' : 'pending activation'}`,
+    `login URL    ${p.authEndpoint}`,
+    `token URL    ${p.tokenEndpoint}`,
+    `keys         ${p.keys.method === 'JWK_SET' ? p.keys.key : p.keys.method}`,
+    `deployments  ${p.deployments.join(', ') || '(none declared yet)'}`,
+  ].join('\n');
+}
+
+function toolUrls(publicUrl: string): string {
+  return [
+    'Enter these in Moodle (Site administration > Plugins > Activity modules > External tool > Manage tools):',
+    `  Tool URL / redirection URI   ${publicUrl}/lti`,
+    `  Initiate login URL           ${publicUrl}/lti/login`,
+    `  Public keyset URL            ${publicUrl}/lti/keys`,
+    `  Deep linking (content item)  ${publicUrl}/lti`,
+  ].join('\n');
+}
+
+const program = new Command('npm run platform --').description('LTI 1.3 platforms (Moodle sites) allowed to launch Instants. See lti-config/moodle.md.');
+
+program
+  .command('add')
+  .description('register a platform (or update its URLs and add deployments); prints the URLs to enter in Moodle')
+  .requiredOption('--issuer <url>', "the platform's issuer: Moodle's wwwroot, e.g. https://moodle.ac-dijon.fr")
+  .requiredOption('--client-id <id>', 'the client id Moodle gave the tool')
+  .option('--name <name>', 'a name for people', 'Moodle')
+  .requiredOption('--login-url <url>', "the platform's OIDC authentication URL, e.g. https://moodle.ac-dijon.fr/mod/lti/auth.php")
+  .requiredOption('--token-url <url>', "the platform's access token URL, e.g. https://moodle.ac-dijon.fr/mod/lti/token.php")
+  .option('--keyset-url <url>', "the platform's public keyset URL, e.g. https://moodle.ac-dijon.fr/mod/lti/certs.php")
+  .option('--public-key-file <file>', "a PEM file with the platform's public key (instead of a keyset URL)")
+  .option('--deployment <id>', 'a deployment id (repeat); Moodle shows it as "Deployment ID"', collect)
+  .option('--inactive', 'register as pending: launches are refused until `activate`')
+  .action((raw: Record<string, unknown>) =>
+    run(async (lti, { config }) => {
+      const parsed = AddSchema.safeParse(raw);
+      if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join('\n'));
+      const o = parsed.data;
+      let keys: PlatformRecord['keys'];
+      if (o.keysetUrl) keys = { method: 'JWK_SET', key: o.keysetUrl };
+      else {
+        if (!fs.existsSync(o.publicKeyFile!)) throw new UsageError(`--public-key-file: ${o.publicKeyFile} does not exist`);
+        const pem = fs.readFileSync(o.publicKeyFile!, 'utf8');
+        if (!pem.includes('BEGIN PUBLIC KEY')) throw new UsageError('--public-key-file: expected a PEM public key (-----BEGIN PUBLIC KEY-----)');
+        keys = { method: 'RSA_KEY', key: pem };
+      }
+      const p = await addPlatform(lti, { issuer: o.issuer, clientId: o.clientId, name: o.name, authEndpoint: o.loginUrl, tokenEndpoint: o.tokenUrl, keys }, o.deployment, !o.inactive);
+      out(show(p));
+      out('');
+      out(toolUrls(config.http.publicUrl));
+    }),
+  );
+
+program
+  .command('list')
+  .description('list registered platforms')
+  .option('--json', 'print JSON')
+  .action((o: { json?: boolean }) =>
+    run(async (lti) => {
+      const all = await listPlatformRecords(lti);
+      if (o.json) out(JSON.stringify(all.map(({ keys: _k, ...p }) => p), null, 2));
+      else if (all.length === 0) out('no platform registered (see `npm run platform -- add --help`)');
+      else out(all.map(show).join('\n\n'));
+    }),
+  );
+
+const target = (cmd: Command) => cmd.requiredOption('--issuer <url>', "the platform's issuer").requiredOption('--client-id <id>', 'its client id');
+
+target(program.command('remove').description('remove a platform, its keys and deployments (its launches stay in the history)')).action((o: { issuer: string; clientId: string }) =>
+  run(async (lti) => {
+    if (!(await removePlatform(lti, o.issuer, o.clientId))) throw new UsageError(`no platform ${o.issuer} with client id ${o.clientId}`);
+    out(`removed ${o.issuer} (${o.clientId})`);
+  }),
+);
+
+for (const [name, active] of [
+  ['activate', true],
+  ['deactivate', false],
+] as const) {
+  target(program.command(name).description(active ? 'allow launches from a pending platform (e.g. after dynamic registration)' : 'refuse launches from a platform')).action(
+    (o: { issuer: string; clientId: string }) =>
+      run(async (lti) => {
+        if (!(await lti.provider.setActive(o.issuer, o.clientId, active))) throw new UsageError(`no platform ${o.issuer} with client id ${o.clientId}`);
+        out(show((await findPlatformRecord(lti, o.issuer, o.clientId))!));
+      }),
+  );
+}
+
+program.parse();

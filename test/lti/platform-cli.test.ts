@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { createEmptyPostgresDatabase, engine } from '../support/db';
+
+/** Runs `npm run platform -- …` as an administrator would, against a fresh database. */
+function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('npx', ['tsx', 'src/cli/platform.cli.ts', ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 120_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('lti: platform CLI (npm run platform)', function () {
+  this.timeout(240_000);
+  let env: Record<string, string>;
+  let drop: (() => Promise<void>) | undefined;
+  before(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'instants-platform-cli-'));
+    env = { DATA_DIR: dir, PUBLIC_URL: 'https://instants.example.fr' };
+    if (engine === 'postgres') {
+      const pg = await createEmptyPostgresDatabase();
+      env.DATABASE_URL = pg.url;
+      drop = pg.drop;
+    }
+  });
+  after(async () => drop?.());
+
+  it('refuses bad arguments with exit code 64, listing every problem, and registers nothing', async () => {
+    const bad = await cli(['add', '--issuer', 'moodle', '--client-id', 'c', '--login-url', 'x', '--token-url', 'https://m.fr/token.php'], env);
+    expect(bad.code).to.equal(64);
+    expect(bad.stderr).to.contain('--issuer: expected an absolute URL').and.to.contain('--login-url').and.to.contain('--keyset-url');
+    const list = await cli(['list', '--json'], env);
+    expect(JSON.parse(list.stdout)).to.deep.equal([]);
+  });
+
+  it('adds a pending platform with deployments, activates, lists and removes it', async () => {
+    const base = ['--issuer', 'https://moodle.example.fr', '--client-id', 'abc'];
+    const added = await cli(['add', ...base, '--login-url', 'https://moodle.example.fr/mod/lti/auth.php', '--token-url', 'https://moodle.example.fr/mod/lti/token.php', '--keyset-url', 'https://moodle.example.fr/mod/lti/certs.php', '--deployment', '3', '--deployment', '7', '--inactive'], env);
+    expect(added.code, added.stderr).to.equal(0);
+    expect(added.stdout).to.contain('pending activation').and.to.contain('https://instants.example.fr/lti/login').and.to.contain('https://instants.example.fr/lti/keys');
+    const activated = await cli(['activate', ...base], env);
+    expect(activated.stdout).to.contain('status       active');
+    const list = JSON.parse((await cli(['list', '--json'], env)).stdout) as Array<{ issuer: string; active: boolean; deployments: string[] }>;
+    expect(list).to.have.length(1);
+    expect(list[0]).to.include({ issuer: 'https://moodle.example.fr', active: true });
+    expect(list[0]!.deployments).to.deep.equal(['3', '7']);
+    expect((await cli(['remove', ...base], env)).code).to.equal(0);
+    const again = await cli(['remove', ...base], env);
+    expect(again.code).to.equal(64);
+    expect(again.stderr).to.contain('no platform');
+  });
+});
