@@ -31,12 +31,21 @@ export function mountDashboard(app: Express, ctx: AppContext): void {
       return undefined;
     }
     const filters = await service.resolveFilters(deps(), actor, parsed.data);
+    if (parsed.data.format !== 'csv') {
+      const choices = choicesOf(actor);
+      choices.catch(() => undefined);
+      pendingChoices.set(res, choices);
+    }
     return { actor, raw: parsed.data, filters };
   }
 
+  /** The filter form's choices, started early so that they load while the figures are computed. */
+  const choicesOf = async (actor: Actor) => repo.filterChoices(ctx.db, actor.isAdmin ? undefined : await repo.courseKeysFor(ctx.db, actor.issuer, actor.contextId ?? ''));
+  const pendingChoices = new WeakMap<Response, ReturnType<typeof choicesOf>>();
+
   async function render(res: Response, actor: Actor, page: Page, raw: Partial<FiltersInput>, body: { errors?: string[]; notice?: string; kpis?: Kpi[]; sections?: Section[]; heading?: string; targets?: unknown }, status = 200) {
     const t = res.locals.t as Translate;
-    const choices = await repo.filterChoices(ctx.db, actor.isAdmin ? undefined : await repo.courseKeysFor(ctx.db, actor.issuer, actor.contextId ?? ''));
+    const choices = await (pendingChoices.get(res) ?? choicesOf(actor));
     const qs = (extra: Record<string, string>) => queryString({ ...raw, ...extra });
     res.status(status).render('dashboard/page', {
       title: body.heading ?? t(`dashboard.title_${page}`),

@@ -62,7 +62,13 @@ const compare = (current: number | null, previous: number | null): Compared => (
 export async function overview(deps: DashboardDeps, f: Filters) {
   const min = deps.privacy.minGroup;
   const w = windows(f);
-  const [cur, prev] = await Promise.all([repo.kpis(deps.db, f, w.current), repo.kpis(deps.db, f, w.previous)]);
+  const [cur, prev, services, months, sessions] = await Promise.all([
+    repo.kpis(deps.db, f, w.current),
+    repo.kpis(deps.db, f, w.previous),
+    repo.reachByService(deps.db, f, w.current),
+    repo.attendanceByMonth(deps.db, f, w.current),
+    repo.sessionRows(deps.db, f, w.current),
+  ]);
   if (!atLeast(cur.people, min)) return { tooFew: true as const, people: cur.people };
   const figures = (k: repo.Kpis) => {
     const ok = atLeast(k.people, min);
@@ -76,7 +82,6 @@ export async function overview(deps: DashboardDeps, f: Filters) {
   };
   const c = figures(cur);
   const p = figures(prev);
-  const [services, months, sessions] = await Promise.all([repo.reachByService(deps.db, f, w.current), repo.attendanceByMonth(deps.db, f, w.current), repo.sessionRows(deps.db, f, w.current)]);
   // Services under the threshold are pooled; the pool is shown only if it reaches the threshold itself.
   const shown = services.filter((s) => atLeast(s.people, min));
   const pooled = services.filter((s) => !atLeast(s.people, min));

@@ -46,12 +46,19 @@ function langString(v: unknown): string | null {
   return str(m['fr']) ?? str(m['fr-FR']) ?? str(m['en']) ?? str(m['en-US']) ?? str(Object.values(m)[0]);
 }
 
-/** An extension value by the last segment of its IRI. */
+const extIndex = new WeakMap<object, Map<string, unknown>>();
+
+/** An extension value by the last segment of its IRI (each extensions object is indexed once). */
 function ext(extensions: unknown, name: string): unknown {
   const m = obj(extensions);
   if (!m) return undefined;
-  for (const [k, v] of Object.entries(m)) if (k.replace(/\/+$/, '').split('/').pop() === name) return v;
-  return undefined;
+  let index = extIndex.get(m);
+  if (!index) {
+    index = new Map();
+    for (const [k, v] of Object.entries(m)) index.set(k.slice(k.lastIndexOf('/', k.length - 2) + 1).replace(/\/$/, ''), v);
+    extIndex.set(m, index);
+  }
+  return index.get(name);
 }
 
 /** The same text whatever its case, accents, spacing or punctuation: "Tchap ", "tchap" → "tchap". */

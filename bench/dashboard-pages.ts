@@ -1,0 +1,186 @@
+/**
+ * Dashboard bench on PostgreSQL: seeds N statements (default 1,000,000) over P people and S sessions,
+ * measures the rollup catch-up (statements/s), the full rebuild time, and the p95 time of each dashboard
+ * page over HTTP. Prints figures; asserts nothing.
+ *
+ *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx bench/dashboard-pages.ts \
+ *     [--statements 1000000] [--people 20000] [--sessions 500] [--requests 30] [--keep]
+ */
+import { performance } from 'node:perf_hooks';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { catchUp, rebuildRollups } from '../src/dashboard';
+import { CRCN } from '../src/dashboard/crcn';
+import { upsertTarget } from '../src/dashboard/dashboard.repo';
+import { queryRows } from '../src/dashboard/rollup.repo';
+import { insertStatementRows, statementsOf } from '../src/dashboard/demo-statements';
+import { openPostgres } from '../src/platform/db/client';
+import { migrate } from '../src/platform/db/migrate';
+import type { EventSession, LearningEvent } from '../src/xapi';
+import { createTestApp, TEST_SECRETS, TestClock } from '../test/support/app';
+import { signIn } from '../test/support/factories';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const STATEMENTS = arg('statements', 1_000_000);
+const PEOPLE = arg('people', 20_000);
+const SESSIONS = arg('sessions', 500);
+const REQUESTS = arg('requests', 30);
+const KEEP = process.argv.includes('--keep');
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const DB_NAME = 'instants_bench_dashboard';
+const ISSUER = 'https://moodle.bench.ac-dijon.fr';
+const BASE = 'https://instants.ac-dijon.fr/xapi';
+const END = new Date('2026-06-30T00:00:00Z');
+const SERVICES = ['DANE', 'DSI', 'DRH', 'DAFPIC', 'DSDEN 21', 'DSDEN 58', 'DSDEN 71', 'DSDEN 89', 'DRAJES', 'DRAIO', 'Cabinet', 'DEC'];
+
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function admin(sqlText: string) {
+  const c = new pg.Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(sqlText);
+  } finally {
+    await c.end();
+  }
+}
+
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(xs.length * 0.95) - 1]!;
+
+async function main() {
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${DB_NAME}`;
+  await admin(`drop database if exists ${DB_NAME} with (force)`);
+  await admin(`create database ${DB_NAME}`);
+  const database = await openPostgres(u.toString(), 8);
+  try {
+    await migrate(database);
+    const r = rng(7);
+    const perSession = STATEMENTS / SESSIONS;
+    // About 22 statements per person and session (see below).
+    const peoplePerSession = Math.max(5, Math.round(perSession / 22));
+    const start = END.getTime() - 365 * 86_400_000;
+    let written = 0;
+    const t0 = performance.now();
+    let buffer: Array<Record<string, unknown>> = [];
+    for (let k = 0; k < SESSIONS && written < STATEMENTS; k++) {
+      const spec = CRCN[k % CRCN.length]!;
+      const at = new Date(start + Math.floor(r() * 360) * 86_400_000 + 11 * 3600_000);
+      const session: EventSession = {
+        id: `b${String(k).padStart(7, '0')}-0000-4000-8000-${String(k).padStart(12, '0')}`,
+        title: `Session ${k}`,
+        tool: `Outil ${k % 40}`,
+        seriesId: `series-${k % 3}`,
+        seriesTitle: `Série ${k % 3}`,
+        course: { issuer: ISSUER, contextId: `course-${k % 10}`, title: `Cours ${k % 10}` },
+        competences: [{ framework: 'crcn', code: spec.code, title: spec.title }],
+      };
+      for (let i = 0; i < peoplePerSession; i++) {
+        const sub = `p${Math.floor(r() * PEOPLE)}`;
+        const profile = { service: SERVICES[Math.floor(r() * SERVICES.length)]!, jobFamily: ['administratif', 'encadrement', 'technique'][Math.floor(r() * 3)]! };
+        const ev = (min: number, e: Record<string, unknown>) => {
+          const event = { actor: { issuer: ISSUER, sub }, session, language: 'fr', at: new Date(at.getTime() + min * 60_000), ...e } as LearningEvent;
+          buffer.push(...statementsOf(event, profile, { baseIri: BASE, pseudonymKey: TEST_SECRETS.pseudonymKey! }));
+        };
+        const c = session.competences[0]!;
+        const before = 1 + Math.floor(r() * 6);
+        ev(-1440, { kind: 'launched' });
+        ev(0, { kind: 'attended', method: 'qr' });
+        ev(-5, { kind: 'self-positioned', competence: c, level: before, moment: 'before' });
+        ev(55, { kind: 'self-positioned', competence: c, level: Math.max(1, before - 1), moment: 'then' });
+        ev(56, { kind: 'self-positioned', competence: c, level: Math.min(8, before + Math.floor(r() * 3)), moment: 'after' });
+        for (const res of ['a', 'b', 'c']) ev(20, { kind: 'resource-opened', resource: { id: `${k}-${res}`, title: `Ressource ${res}`, type: 'link', url: `https://ex.fr/${k}/${res}` } });
+        for (const q of [1, 2, 3, 4]) {
+          const success = r() < 0.7;
+          ev(45, { kind: 'question-answered', quiz: { id: `quiz-${k}`, title: 'Quiz' }, question: { id: `${k}-${q}`, text: `Question ${q}`, interactionType: 'choice', choices: [], correct: ['a'], competence: null }, response: [success ? 'a' : 'b'], success, certainty: 1 + Math.floor(r() * 4) });
+        }
+        ev(46, { kind: 'quiz-completed', quiz: { id: `quiz-${k}`, title: 'Quiz', masteryScore: 0.75 }, score: { raw: 3, max: 4 }, passed: true, durationSeconds: 100 });
+        ev(58, { kind: 'rated', rating: { value: 3 + Math.floor(r() * 3), max: 5 }, comment: null });
+        ev(59, { kind: 'need-expressed', need: { type: 'tool', id: null, label: `Outil ${Math.floor(r() * 60)}` } });
+        ev(59, { kind: 'need-expressed', need: { type: 'free-text', id: null, label: ['Tchap', 'tchap ', 'IA générative', 'Canva'][Math.floor(r() * 4)]! } });
+        ev(60, { kind: 'session-completed', score: null });
+        ev(43200, { kind: 'follow-up-completed', usedSince: r() < 0.6, frequency: null, purposes: [], obstacles: r() < 0.5 ? ['manque de temps'] : [] });
+      }
+      if (buffer.length >= 20_000) {
+        await insertStatementRows(database.db, buffer);
+        written += buffer.length;
+        buffer = [];
+        process.stderr.write(`\rseeded ${written} statements`);
+      }
+    }
+    if (buffer.length) {
+      await insertStatementRows(database.db, buffer);
+      written += buffer.length;
+    }
+    const seedSeconds = (performance.now() - t0) / 1000;
+    process.stderr.write('\n');
+    for (const [competence, jobFamily, level] of [['1.1', 'administratif', 5], ['2.1', 'encadrement', 6], ['4.1', 'technique', 7]] as const) await upsertTarget(database.db, { competence, jobFamily, level });
+
+    // Catch-up of 90 %, then of the last 10 % appended (what the worker does), then a full rebuild.
+    const all = written;
+    let t = performance.now();
+    const firstRead = await catchUp(database.db);
+    const catchUpSeconds = (performance.now() - t) / 1000;
+    t = performance.now();
+    const rebuilt = await rebuildRollups(database.db);
+    const rebuildSeconds = (performance.now() - t) / 1000;
+    await database.db.execute(sql`analyze`);
+
+    const app = await createTestApp({ database, clock: new TestClock(new Date('2026-07-01T08:00:00Z')), env: { DATABASE_POOL_SIZE: '8' } });
+    const results: Array<[string, number, number]> = [];
+    try {
+      const { browser } = await signIn(app, { role: 'organiser', isAdmin: true, contextId: 'course-admin', issuer: ISSUER });
+      const organiser = await signIn(app, { role: 'organiser', contextId: 'course-3', issuer: ISSUER });
+      const sessionKey = `b0000007-0000-4000-8000-000000000007`;
+      const pages: Array<[string, typeof browser, string]> = [
+        ['overview (admin, 1 year, all courses)', browser, '/organiser/dashboard'],
+        ['overview (admin, service + series filters)', browser, '/organiser/dashboard?service=DSDEN+21&series=' + encodeURIComponent(`${BASE}/series/series-1`)],
+        ['overview (organiser, own course)', organiser.browser, '/organiser/dashboard'],
+        ['session', browser, `/organiser/dashboard/sessions/${sessionKey}`],
+        ['competences', browser, '/organiser/dashboard/competences'],
+        ['needs', browser, '/organiser/dashboard/needs'],
+        ['CSV export (overview sessions table)', browser, '/organiser/dashboard?format=csv&table=sessions'],
+      ];
+      for (const [label, b, path] of pages) {
+        const times: number[] = [];
+        for (let i = 0; i < REQUESTS + 3; i++) {
+          const s = performance.now();
+          const res = await b.get(path);
+          await res.arrayBuffer();
+          if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
+          if (i >= 3) times.push(performance.now() - s);
+        }
+        results.push([label, p95(times), times.reduce((a, x) => a + x, 0) / times.length]);
+      }
+    } finally {
+      await app.close();
+    }
+    const [facts] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from dash_participation`);
+    console.log(`PostgreSQL, ${all} statements, ${PEOPLE} people drawn, ${SESSIONS} sessions (${peoplePerSession} people each); seeding took ${seedSeconds.toFixed(0)} s`);
+    console.log(`participations (facts): ${facts?.n ?? '?'}`);
+    console.log(`rollup catch-up from empty: ${firstRead} statements in ${catchUpSeconds.toFixed(1)} s = ${Math.round(firstRead / catchUpSeconds)} statements/s`);
+    console.log(`full rebuild: ${rebuilt} statements in ${rebuildSeconds.toFixed(1)} s`);
+    console.log(`page times over ${REQUESTS} requests (after 3 warm-ups):`);
+    for (const [label, p, mean] of results) console.log(`  ${label.padEnd(48)} p95 ${p.toFixed(0).padStart(5)} ms   mean ${mean.toFixed(0).padStart(5)} ms`);
+  } finally {
+    await database.close();
+    if (!KEEP) await admin(`drop database if exists ${DB_NAME} with (force)`);
+  }
+}
+
+void main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
