@@ -1,12 +1,16 @@
 import type { Express } from 'express';
 import type { AppContext } from '../platform/context';
 import { mountCatalogueRoutes } from './catalogue.routes';
+import { mountFrameworkRoutes } from './frameworks.routes';
 import { mountResourceRoutes } from './resources.routes';
+import { mountSeriesRoutes } from './series.routes';
 import { mountSessionRoutes } from './sessions.routes';
 
 /** Mounts the catalog slice: organiser authoring pages, the participants' catalogue and uploaded files. */
 export function mountCatalog(app: Express, ctx: AppContext): void {
   mountSessionRoutes(app, ctx);
   mountResourceRoutes(app, ctx);
+  mountSeriesRoutes(app, ctx);
+  mountFrameworkRoutes(app, ctx);
   mountCatalogueRoutes(app, ctx);
 }
