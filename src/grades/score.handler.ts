@@ -3,8 +3,8 @@ import type { Db } from '../platform/db/client';
 import type { Logger } from '../platform/logger';
 import { findOrCreateLineItem, postScore, type AgsScore } from './ags.client';
 import { PlatformAnswerError } from './platform-http';
-import { bumpTimestamp, findLineItem, findResourceLink, findScores, markAttempt, markDelivered, markRefused, saveLineItem, type ScoreRow } from './scores.repo';
-import { dropServiceToken, getServiceToken, SCOPES, type CredentialsSource } from './service-token';
+import { bumpTimestamp, findLineItem, findResourceLink, findScores, markAttempt, markManyDelivered, markRefused, saveLineItem, type ScoreRow } from './scores.repo';
+import { dropServiceToken, getServiceToken, SCOPES, type CredentialsSource, type ServiceCredentials } from './service-token';
 
 /** The outbox kind of gradebook scores. */
 export const SCORE_KIND = 'ags-score';
@@ -31,7 +31,10 @@ export interface ScorePayload {
   scoreId: string;
 }
 
-const CONCURRENCY = 8;
+const CONCURRENCY = 16;
+
+/** What every score of one resource link needs, worked out once per batch. */
+type Target = { ok: true; creds: ServiceCredentials; scopes: string[]; lineitem: string; token: string } | { ok: false; outcome: 'refuse'; status: number; body: string } | { ok: false; outcome: 'error'; error: unknown };
 
 /**
  * The outbox handler of `ags-score`: sends each score's latest value to its line item. Network errors, 5xx
@@ -45,6 +48,8 @@ export function createScoreHandler(deps: GradesDeps) {
       const ids = items.map((i) => (i.payload as ScorePayload).scoreId);
       const rows = new Map((await findScores(deps.db, ids)).map((r) => [r.id, r]));
       const outcomes: ScoreOutcome[] = new Array<ScoreOutcome>(items.length);
+      const targets = new Map<string, Promise<Target>>();
+      const delivered: Array<{ id: string; version: number; timestamp: Date }> = [];
       const sent = new Set<string>();
       let next = 0;
       const worker = async () => {
@@ -57,29 +62,34 @@ export function createScoreHandler(deps: GradesDeps) {
             continue;
           }
           sent.add(row.id);
-          outcomes[i] = await deliverOne(deps, row);
+          if (!targets.has(row.resourceLinkRef)) targets.set(row.resourceLinkRef, resolveTarget(deps, row));
+          const result = await deliverOne(deps, row, await targets.get(row.resourceLinkRef)!);
+          if ('timestamp' in result) {
+            delivered.push({ id: row.id, version: row.version, timestamp: result.timestamp });
+            outcomes[i] = { status: 'delivered' };
+          } else outcomes[i] = result;
         }
       };
       await Promise.all(Array.from({ length: Math.min(CONCURRENCY, ids.length) }, worker));
+      await markManyDelivered(deps.db, delivered, deps.clock.now());
       return outcomes;
     },
   };
 }
 
-async function deliverOne(deps: GradesDeps, row: ScoreRow & { sub: string }): Promise<ScoreOutcome> {
-  const f = deps.fetch ?? fetch;
-  const now = () => deps.clock.now();
+/** Credentials, scopes, token and line item for the scores of one resource link. */
+async function resolveTarget(deps: GradesDeps, row: ScoreRow): Promise<Target> {
   try {
     const creds = await deps.credentials(row.issuer, row.clientId);
-    if (!creds) return refuse(deps, row, 0, 'no key registered for this platform');
+    if (!creds) return { ok: false, outcome: 'refuse', status: 0, body: 'no key registered for this platform' };
     const link = await findResourceLink(deps.db, row.resourceLinkRef);
-    if (!link || (!link.agsLineitem && !link.agsLineitems)) return refuse(deps, row, 0, 'the resource link has no gradebook service');
+    if (!link || (!link.agsLineitem && !link.agsLineitems)) return { ok: false, outcome: 'refuse', status: 0, body: 'the resource link has no gradebook service' };
     const scopes = [SCOPES.score, ...(link.agsLineitem ? [] : [SCOPES.lineitem])].filter((s) => !link.agsScopes.length || link.agsScopes.includes(s));
-    if (!scopes.includes(SCOPES.score)) return refuse(deps, row, 0, 'the platform did not grant the score scope');
-    let token = await getServiceToken(deps, creds, row.deploymentId, scopes);
+    if (!scopes.includes(SCOPES.score)) return { ok: false, outcome: 'refuse', status: 0, body: 'the platform did not grant the score scope' };
+    const token = await getServiceToken(deps, creds, row.deploymentId, scopes);
     let lineitem = link.agsLineitem ?? (await findLineItem(deps.db, link.id));
     if (!lineitem) {
-      lineitem = await findOrCreateLineItem(f, token, link.agsLineitems!, {
+      lineitem = await findOrCreateLineItem(deps.fetch ?? fetch, token, link.agsLineitems!, {
         resourceLinkId: link.resourceLinkId,
         resourceId: row.sessionId ?? link.id,
         tag: LINE_ITEM_TAG,
@@ -88,35 +98,51 @@ async function deliverOne(deps: GradesDeps, row: ScoreRow & { sub: string }): Pr
       });
       await saveLineItem(deps.db, link.id, lineitem);
     }
-    const body = (ts: Date): AgsScore => ({
-      userId: row.sub,
-      ...(row.scoreGiven === null ? {} : { scoreGiven: row.scoreGiven, scoreMaximum: row.scoreMaximum }),
-      activityProgress: row.activityProgress,
-      gradingProgress: row.gradingProgress,
-      timestamp: ts.toISOString(),
-      ...(row.comment ? { comment: row.comment } : {}),
-    });
-    let ts = row.scoreTimestamp;
+    return { ok: true, creds, scopes, lineitem, token };
+  } catch (err) {
+    if (err instanceof PlatformAnswerError && !err.transient && err.status !== 401) return { ok: false, outcome: 'refuse', status: err.status, body: err.body || err.message };
+    return { ok: false, outcome: 'error', error: err };
+  }
+}
+
+async function deliverOne(deps: GradesDeps, row: ScoreRow & { sub: string }, target: Target): Promise<ScoreOutcome | { timestamp: Date }> {
+  const f = deps.fetch ?? fetch;
+  const now = () => deps.clock.now();
+  if (!target.ok) return target.outcome === 'refuse' ? refuse(deps, row, target.status, target.body) : retry(deps, row, target.error);
+  const body = (ts: Date): AgsScore => ({
+    userId: row.sub,
+    ...(row.scoreGiven === null ? {} : { scoreGiven: row.scoreGiven, scoreMaximum: row.scoreMaximum }),
+    activityProgress: row.activityProgress,
+    gradingProgress: row.gradingProgress,
+    timestamp: ts.toISOString(),
+    ...(row.comment ? { comment: row.comment } : {}),
+  });
+  let ts = row.scoreTimestamp;
+  let token = target.token;
+  try {
     for (let attempt = 0; ; attempt++) {
       try {
-        await postScore(f, token, lineitem, body(ts));
-        await markDelivered(deps.db, row.id, row.version, ts, now());
-        return { status: 'delivered' };
+        await postScore(f, token, target.lineitem, body(ts));
+        return { timestamp: ts };
       } catch (err) {
         if (!(err instanceof PlatformAnswerError) || attempt > 0) throw err;
         if (err.status === 409) ts = await bumpTimestamp(deps.db, row.id, now());
         else if (err.status === 401) {
-          await dropServiceToken(deps.db, creds, scopes);
-          token = await getServiceToken(deps, creds, row.deploymentId, scopes);
+          await dropServiceToken(deps.db, target.creds, target.scopes);
+          token = await getServiceToken(deps, target.creds, row.deploymentId, target.scopes);
         } else throw err;
       }
     }
   } catch (err) {
     if (err instanceof PlatformAnswerError && !err.transient && err.status !== 401) return refuse(deps, row, err.status, err.body || err.message);
-    const status = err instanceof PlatformAnswerError ? err.status : undefined;
-    await markAttempt(deps.db, row.id, status ?? null, err instanceof PlatformAnswerError ? err.body : (err as Error).message, now());
-    return { status: 'retry', error: (err as Error).message, retryAfterMs: err instanceof PlatformAnswerError ? err.retryAfterMs : undefined, remoteStatus: status };
+    return retry(deps, row, err);
   }
+}
+
+async function retry(deps: GradesDeps, row: ScoreRow, err: unknown): Promise<ScoreOutcome> {
+  const status = err instanceof PlatformAnswerError ? err.status : undefined;
+  await markAttempt(deps.db, row.id, status ?? null, err instanceof PlatformAnswerError ? err.body : (err as Error).message, deps.clock.now());
+  return { status: 'retry', error: (err as Error).message, retryAfterMs: err instanceof PlatformAnswerError ? err.retryAfterMs : undefined, remoteStatus: status };
 }
 
 async function refuse(deps: GradesDeps, row: ScoreRow, status: number, body: string): Promise<ScoreOutcome> {

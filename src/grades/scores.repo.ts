@@ -113,6 +113,23 @@ export async function markDelivered(db: DbOrTx, id: string, version: number, tim
     .where(eq(gradesScores.id, id));
 }
 
+/** Marks many values as delivered in one statement (see markDelivered). */
+export async function markManyDelivered(db: DbOrTx, done: Array<{ id: string; version: number; timestamp: Date }>, at: Date): Promise<void> {
+  if (!done.length) return;
+  const ids = `{${done.map((d) => d.id).join(',')}}`;
+  const versions = `{${done.map((d) => d.version).join(',')}}`;
+  const stamps = `{${done.map((d) => `"${d.timestamp.toISOString()}"`).join(',')}}`;
+  await db.execute(sql`
+    update grades_scores g set
+      delivered_version = greatest(g.delivered_version, v.version),
+      status = case when g.version = v.version then 'delivered' else g.status end,
+      score_timestamp = greatest(g.score_timestamp, v.ts),
+      attempts = g.attempts + 1, remote_status = null, remote_body = null,
+      delivered_at = ${at.toISOString()}::timestamptz, updated_at = ${at.toISOString()}::timestamptz
+    from (select unnest(${ids}::uuid[]) as id, unnest(${versions}::int[]) as version, unnest(${stamps}::timestamptz[]) as ts) v
+    where g.id = v.id`);
+}
+
 /** Records the platform's refusal of a value (kept until retried or replaced by a newer value). */
 export async function markRefused(db: DbOrTx, id: string, version: number, remoteStatus: number, remoteBody: string, at: Date): Promise<void> {
   await db
