@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { Opened } from '../platform/bootstrap';
 import { seedStatements } from '../lrs/seed';
+import { catchUp, seedDemo } from '../dashboard';
 import { progressBar, runCli, UsageError } from './cli-support';
 
 /**
@@ -37,6 +38,28 @@ const GENERATORS: Record<string, Generator> = {
       bar.stop();
       const seconds = (Date.now() - started) / 1000;
       out(`stored ${count} statements in ${seconds.toFixed(1)} s (${Math.round(count / seconds)} statements/s)`);
+    },
+  },
+  demo: {
+    flags: '--demo',
+    description: 'a realistic year of Instants for the demo course (/demo): sessions, hundreds of participants, answers, needs; dashboards rolled up',
+    async run({ database, config, secrets }, _value, options) {
+      const sessions = 36;
+      const bar = progressBar('demo sessions', sessions);
+      const written = await seedDemo(database.db, {
+        baseIri: config.xapi.baseIri,
+        pseudonymKey: secrets.pseudonymKey,
+        issuer: `${config.http.publicUrl}/demo`,
+        contextId: 'demo-course',
+        contextTitle: 'Instants numériques',
+        end: new Date(),
+        sessions,
+        seed: options.seed === undefined ? 2026 : positive(options.seed, '--seed'),
+        onProgress: () => bar.tick(),
+      });
+      bar.stop();
+      await catchUp(database.db);
+      out(`stored ${written} demo statements; dashboards at /organiser/dashboard (launch /demo as an organiser)`);
     },
   },
 };
