@@ -70,6 +70,26 @@ describe('activities: participant pages', () => {
     expect(await (await browser.get(`/sessions/${session.id}`)).text()).to.contain('En cours');
   });
 
+  it('asks the "before" self-positioning while the session is to come, and the "after" ones only once it started', async () => {
+    const startsAt = new Date(t.clock.now().getTime() + 2 * 24 * 3600 * 1000);
+    const { session } = await buildSession(t.database.db, { startsAt });
+    await configure(t.database.db, session.id, [{ kind: 'self-positioning', required: true }]);
+    const first = await signIn(t, { sessionId: session.id });
+    const html = await (await first.browser.get(`/sessions/${session.id}/positioning`)).text();
+    expect(html).to.contain('Avant la session, où en êtes-vous').and.not.contain('Avec le recul');
+    const _csrf = csrfTokenFrom(html);
+    expect((await first.browser.postForm(`/sessions/${session.id}/positioning`, { _csrf, competence: '2.3', moment: 'after', step: '2' })).status).to.equal(409);
+    expect((await first.browser.postForm(`/sessions/${session.id}/positioning`, { _csrf, competence: '2.3', moment: 'before', step: '1' })).status).to.equal(303);
+    t.clock.advance(2 * 24 * 3600 * 1000 + 60_000);
+    try {
+      const { browser } = await signIn(t, { sessionId: session.id, sub: first.sub });
+      const after = await (await browser.get(`/sessions/${session.id}/positioning`)).text();
+      expect(after).to.contain('Vos réponses avant la session').and.contain('2.3 : Je découvre').and.contain('Avec le recul');
+    } finally {
+      t.clock.advance(-(2 * 24 * 3600 * 1000 + 60_000));
+    }
+  });
+
   it('stores one answer and one statement when the same answer is sent twice at the same moment', async () => {
     const { session } = await buildSession(t.database.db);
     await configure(t.database.db, session.id, [{ kind: 'satisfaction', required: true }]);
