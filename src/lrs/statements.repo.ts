@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { and, inArray, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../platform/db/client';
 import type { ActivityRef, AgentRef, Json } from './ifi';
@@ -63,32 +64,52 @@ export async function insertStatementRows(
   return inserted;
 }
 
-/**
- * Applies voiding (xAPI-Data §2.3.2): the targets of new voiding statements become voided, and so does a new
- * statement that an earlier voiding statement already referred to. A voiding statement is never voided.
- */
-export async function markVoided(tx: DbOrTx, targets: string[], newSeqs: number[]): Promise<void> {
-  if (targets.length) {
-    await tx
-      .update(lrsStatements)
-      .set({ voided: true })
-      .where(and(inArray(lrsStatements.id, targets), ne(lrsStatements.verbId, VOIDED_VERB)));
-  }
-  if (newSeqs.length) {
-    await tx.execute(sql`update lrs_statements s set voided = true
-      where s.seq in ${newSeqs} and s.verb_id <> ${VOIDED_VERB}
-        and exists (select 1 from lrs_statements v where v.object_statement_ref = s.id and v.verb_id = ${VOIDED_VERB})`);
-  }
+/** The ids among `ids` that a stored voiding statement already refers to (one query with the lookup above). */
+export async function findExistingAndVoided(tx: DbOrTx, ids: string[]): Promise<{ existing: Array<{ id: string; statement: unknown }>; voided: Set<string> }> {
+  const rows = (
+    (await tx.execute(sql`select id::text as id, statement, false as ref from lrs_statements where id in ${ids}
+      union all
+      select object_statement_ref::text, null, true from lrs_statements where object_statement_ref in ${ids} and verb_id = ${VOIDED_VERB}`)) as unknown as {
+      rows: Array<{ id: string; statement: unknown; ref: boolean }>;
+    }
+  ).rows;
+  return {
+    existing: rows.filter((r) => !r.ref).map((r) => ({ id: r.id, statement: typeof r.statement === 'string' ? JSON.parse(r.statement) : r.statement })),
+    voided: new Set(rows.filter((r) => r.ref).map((r) => r.id)),
+  };
 }
 
-/** Keeps the latest definition of each activity, merged property by property (for GET /activities). */
+/** Applies new voiding statements (xAPI-Data §2.3.2): their targets become voided, unless voiding statements. */
+export async function markVoided(tx: DbOrTx, targets: string[]): Promise<void> {
+  if (!targets.length) return;
+  await tx
+    .update(lrsStatements)
+    .set({ voided: true })
+    .where(and(inArray(lrsStatements.id, targets), ne(lrsStatements.verbId, VOIDED_VERB)));
+}
+
+/**
+ * Keeps the latest definition of each activity, merged property by property (for GET /activities). Only
+ * changed definitions are written, in id order, so that concurrent writers of the same activities neither
+ * deadlock nor queue behind each other's row locks.
+ */
 export async function upsertActivityDefinitions(tx: DbOrTx, list: Array<{ id: string; definition: Json }>): Promise<void> {
   if (!list.length) return;
   const merged = new Map<string, Json>();
   for (const { id, definition } of list) merged.set(id, { ...(merged.get(id) ?? {}), ...definition });
+  const existing = new Map(
+    (await tx.select({ id: lrsActivities.id, definition: lrsActivities.definition }).from(lrsActivities).where(inArray(lrsActivities.id, [...merged.keys()]))).map(
+      (r) => [r.id, (r.definition ?? {}) as Json],
+    ),
+  );
+  const changed = [...merged]
+    .map(([id, definition]) => ({ id, definition: { ...(existing.get(id) ?? {}), ...definition } }))
+    .filter((a) => !existing.has(a.id) || !isDeepStrictEqual(a.definition, existing.get(a.id)))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+  if (!changed.length) return;
   await tx
     .insert(lrsActivities)
-    .values([...merged].map(([id, definition]) => ({ id, definition })))
+    .values(changed)
     .onConflictDoUpdate({
       target: lrsActivities.id,
       set: { definition: sql`coalesce(${lrsActivities.definition}, '{}'::jsonb) || excluded.definition`, updatedAt: sql`now()` },

@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { DbOrTx } from '../platform/db/client';
 import { ConflictError, ValidationError, type FieldIssue } from '../platform/errors';
 import { actorKey, definedActivities, referencesOf, type Json } from './ifi';
-import { findStatementsByIds, insertStatementRows, markVoided, upsertActivityDefinitions, type StatementRow } from './statements.repo';
+import { findExistingAndVoided, findStatementsByIds, insertStatementRows, markVoided, upsertActivityDefinitions, type StatementRow } from './statements.repo';
 import { statementSchema, VOIDED_VERB, type XapiVersion } from './statement.schema';
 
 /** Options of `storeStatements`. */
@@ -44,7 +44,7 @@ export function validateStatements(statements: unknown[], version: XapiVersion):
 const toUtc = (ts: string) => new Date(/(Z|[+-]\d{2}(:?\d{2})?)$/.test(ts) ? ts : `${ts}Z`).toISOString();
 
 /** Fills what the LRS owns: id, stored, timestamp, authority, version (xAPI-Data §2.4.7–2.4.10). */
-function complete(s: Json, stored: string, authority: unknown, version: XapiVersion): Json {
+export function complete(s: Json, stored: string, authority: unknown, version: XapiVersion): Json {
   const out: Json = { ...s };
   out.id = (typeof s.id === 'string' ? s.id : crypto.randomUUID()).toLowerCase();
   // 2.0 (IEEE 9274.1.1): timestamps with an offset are converted to UTC; 1.0.3 keeps them as sent.
@@ -65,7 +65,8 @@ export function sameStatement(sent: Json, existing: Json): boolean {
   return isDeepStrictEqual(strip(sent, hasTs), strip(existing, hasTs));
 }
 
-function rowOf(s: Json, credentialId: string | null): Omit<StatementRow, 'seq'> {
+/** The lrs_statements row of a completed statement. */
+export function rowOf(s: Json, credentialId: string | null): Omit<StatementRow, 'seq'> {
   const object = s.object as Json;
   const objectType = (object.objectType as string | undefined) ?? 'Activity';
   return {
@@ -100,7 +101,8 @@ export async function storeStatements(tx: DbOrTx, statements: unknown[], options
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) throw new ValidationError(`Statement id ${dup} appears twice in the batch`, [{ path: 'id', message: `duplicate id ${dup}` }]);
 
-  const existing = new Map((await findStatementsByIds(tx, ids)).map((r) => [r.id, r.statement as Json]));
+  const found = await findExistingAndVoided(tx, ids);
+  const existing = new Map(found.existing.map((r) => [r.id, r.statement as Json]));
   const sent = new Map(completed.map((s, i) => [s.id as string, valid[i]!]));
   const checkSame = (s: Json, old: Json) => {
     if (!sameStatement(sent.get(s.id as string)!, old)) throw new ConflictError(`Statement ${String(s.id)} already exists with different content`);
@@ -121,7 +123,8 @@ export async function storeStatements(tx: DbOrTx, statements: unknown[], options
 
   const fresh = completed.filter((s) => !existing.has(s.id as string));
   if (fresh.length) {
-    const rows = fresh.map((s) => rowOf(s, options.credentialId ?? null));
+    // A statement whose voiding statement arrived first is stored voided (Data §2.3.2).
+    const rows = fresh.map((s) => ({ ...rowOf(s, options.credentialId ?? null), voided: found.voided.has(s.id as string) && (s.verb as Json).id !== VOIDED_VERB }));
     const refs = fresh.map((s) => referencesOf(s));
     const inserted = await insertStatementRows(tx, rows, refs);
     if (inserted.length < fresh.length) {
@@ -130,7 +133,7 @@ export async function storeStatements(tx: DbOrTx, statements: unknown[], options
       const raced = new Map((await findStatementsByIds(tx, fresh.filter((s) => !got.has(s.id as string)).map((s) => s.id as string))).map((r) => [r.id, r.statement as Json]));
       for (const s of fresh) if (!got.has(s.id as string)) checkSame(s, raced.get(s.id as string) ?? {});
     }
-    await markVoided(tx, voidTargets, inserted.map((r) => r.seq));
+    await markVoided(tx, voidTargets);
     await upsertActivityDefinitions(tx, fresh.flatMap(definedActivities));
   }
   return ids;

@@ -1,0 +1,60 @@
+/** Shared set-up of the LRS benchmarks: a throw-away PostgreSQL database and Instants on a loopback port. */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { createApp } from '../src/app';
+import { createCredential } from '../src/lrs/credentials.service';
+import { systemClock } from '../src/platform/clock';
+import { openPostgres, type Database } from '../src/platform/db/client';
+import { migrate } from '../src/platform/db/migrate';
+import { createLogger } from '../src/platform/logger';
+import { TEST_SECRETS, testConfig } from '../test/support/app';
+
+export const arg = (name: string, fallback: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1]! : fallback);
+
+export interface BenchLrs {
+  url: string;
+  auth: string;
+  database: Database;
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+/** Opens (or creates and migrates) a database and serves Instants on it; `keep` keeps an existing database. */
+export async function startBenchLrs(options: { adminUrl: string; name: string; create: boolean; poolSize?: number }): Promise<BenchLrs> {
+  const admin = new pg.Client({ connectionString: options.adminUrl });
+  await admin.connect();
+  if (options.create) await admin.query(`create database ${options.name}`);
+  const u = new URL(options.adminUrl);
+  u.pathname = `/${options.name}`;
+  const databaseUrl = u.toString();
+  const database = await openPostgres(databaseUrl, options.poolSize ?? 24);
+  await migrate(database);
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const instants = await createApp({ config: testConfig({ PUBLIC_URL: url, UPLOAD_MAX_BYTES: String(64 * 1024 * 1024) }), secrets: TEST_SECRETS, database, log: createLogger('silent'), clock: systemClock });
+  server.on('request', instants.app);
+  const c = await createCredential(database.db, { name: 'bench', scopes: ['all'] });
+  return {
+    url,
+    auth: `Basic ${Buffer.from(`${c.key}:${c.secret}`).toString('base64')}`,
+    database,
+    databaseUrl,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await instants.close();
+      await database.close();
+      if (options.create) await admin.query(`drop database if exists ${options.name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+/** The p-th percentile of durations in ms. */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
