@@ -8,6 +8,7 @@ import { activityAttendances, activitySessionCompletions, catalogSessions } from
 import { outboxOf } from '../../src/xapi';
 import { createTestApp, type TestApp } from '../support/app';
 import { buildLaunch, signIn } from '../support/factories';
+import { checkA11y, withPage } from '../support/browser';
 import { csrfTokenFrom } from '../support/http';
 import { startPlatformServices, type PlatformServices, type SimMember } from '../support/platform-services';
 
@@ -170,5 +171,26 @@ describe('grades: organiser pages for grade sync and course roster', function ()
     const [row] = await t.database.db.select().from(gradesSettings).where(eq(gradesSettings.sessionId, sessionId));
     expect(row!.scoreMode).to.equal('quiz');
     expect(await (await organiser.browser.get(`/organiser/sessions/${sessionId}/grades`)).text()).to.match(/id="mode-quiz" value="quiz" checked/);
+  });
+
+  it('has accessible grade and roster pages (axe, WCAG AA) whose filter works from the keyboard', async () => {
+    await withPage(
+      t,
+      async (page) => {
+        await page.goto(`/organiser/sessions/${sessionId}/grades`);
+        expect(await checkA11y(page)).to.deep.equal([]);
+        await page.goto(`/organiser/sessions/${sessionId}/roster`);
+        expect(await checkA11y(page)).to.deep.equal([]);
+        await page.getByLabel('Afficher').focus();
+        await page.keyboard.press('ArrowDown');
+        await page.getByRole('button', { name: 'Filtrer' }).focus();
+        await page.keyboard.press('Enter');
+        await page.waitForURL(/filter=not_launched/);
+        const launchedCells = await page.locator('#roster-members tbody tr td:nth-of-type(2)').allTextContents();
+        expect(launchedCells.length).to.be.greaterThan(200);
+        expect(new Set(launchedCells)).to.deep.equal(new Set(['Non']));
+      },
+      { signedIn: organiser.browser },
+    );
   });
 });

@@ -38,7 +38,7 @@ describe('grades: scores to the Moodle gradebook (AGS) through the outbox', () =
     const who = await w.launch({ sub: '101', contextId: '42', resourceLinkId: 'rl-a', sessionId, coupled });
     const at = w.clock.now();
     const [row] = await queueSessionScore(database.db, { userId: who.userId, sessionId, at });
-    expect(row).to.exist;
+    expect(row).to.not.equal(undefined);
     expect(await w.drain()).to.be.greaterThan(0);
     const grade = w.sim.gradebook(coupled).get('101');
     expect(grade).to.deep.include({ grade: 10, activityProgress: 'Completed', gradingProgress: 'FullyGraded' });
