@@ -9,7 +9,7 @@ import { SCALE_STEPS } from './activities.schema';
 import { competenceTitles } from './catalog.port';
 import { activitiesFormFor, addTopic, offersFor, saveActivities, sessionParticipants, toggleTopic, wishesFor } from './organiser.service';
 import { organiserNav } from './organiser.present';
-import { participantNav, type FieldErrors } from './participant.present';
+import { DRAFT_SCRIPTS, participantNav, type FieldErrors } from './participant.present';
 import { fieldErrors } from './participant.routes';
 import { makeOffer, myOffers, mySessions, upcomingSessions } from './participant.service';
 
@@ -38,6 +38,7 @@ async function renderOffers(res: Response, deps: ActivityDeps, errors: FieldErro
   res.render('activities/my-offers', {
     title: t('activities.offers.title'),
     nav: participantNav(t, actor.sessionId, 'offers'),
+    scripts: DRAFT_SCRIPTS,
     offers: await myOffers(deps, actor),
     competences,
     values,

@@ -6,6 +6,9 @@ import type { ActivityState, ParticipantView } from './participant.service';
 
 /** Turns participant views into what the templates show (no rows reach a template). */
 
+/** The page script that keeps unsent answers across a reload (public/js/activities-drafts.js). */
+export const DRAFT_SCRIPTS = ['/assets/js/activities-drafts.js'];
+
 /** Field → message, shown next to the field. */
 export type FieldErrors = Record<string, string>;
 
@@ -96,6 +99,7 @@ export function presentPositioning(t: Translate, v: ParticipantView, errors: Rec
   const steps = SCALE_STEPS.map((s) => ({ value: s.step, label: t(`activities.scale.${s.key}`), band: t(`activities.band.${s.band}`) }));
   return {
     title: `${t('activities.kind.self-positioning')} · ${v.session.title}`,
+    scripts: DRAFT_SCRIPTS,
     nav: participantNav(t, v.session.id, ''),
     session: sessionHeader(t, v),
     started,
@@ -132,6 +136,7 @@ export function presentQuiz(t: Translate, v: ParticipantView, errors: Record<str
   const result = st.result as { raw: number; max: number; passed: boolean } | null;
   return {
     title: `${quiz.title} · ${v.session.title}`,
+    scripts: DRAFT_SCRIPTS,
     nav: participantNav(t, v.session.id, ''),
     session: sessionHeader(t, v),
     quizTitle: quiz.title,
@@ -178,6 +183,7 @@ export function presentNeeds(
   const topic = (k: string) => choices.topics.filter((x) => x.kind === k).map((x) => ({ ...x, checked: chosen.has(x.id) }));
   return {
     title: `${t('activities.kind.needs')} · ${v.session.title}`,
+    scripts: DRAFT_SCRIPTS,
     nav: participantNav(t, v.session.id, ''),
     session: sessionHeader(t, v),
     canAct: v.session.status === 'published',
@@ -200,6 +206,7 @@ export function presentSatisfaction(t: Translate, v: ParticipantView, errors: Fi
   const rating = saved?.rating ?? Number(values.rating ?? 0);
   return {
     title: `${t('activities.kind.satisfaction')} · ${v.session.title}`,
+    scripts: DRAFT_SCRIPTS,
     nav: participantNav(t, v.session.id, ''),
     session: sessionHeader(t, v),
     canAct: v.session.status === 'published',
@@ -219,6 +226,7 @@ export function presentFollowUp(t: Translate, v: ParticipantView, errors: FieldE
   const obstacles = new Set((values.obstacles as string[] | undefined) ?? []);
   return {
     title: `${t('activities.kind.follow-up')} · ${v.session.title}`,
+    scripts: DRAFT_SCRIPTS,
     nav: participantNav(t, v.session.id, ''),
     session: sessionHeader(t, v),
     canAct: v.session.status === 'published',

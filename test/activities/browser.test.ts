@@ -97,6 +97,16 @@ describe('activities: in the browser (chromium)', function () {
         expect(await page.getByText(/Session terminée le/).count()).to.equal(1);
         await expectAccessible(page, 'completed session page');
 
+        // Text typed but not sent yet survives a reload (kept in the tab until the form is sent).
+        await page.goto(`/sessions/${session.id}/satisfaction`);
+        await page.getByLabel('Un commentaire ? (facultatif)').fill('Très concret, merci');
+        await page.getByLabel('4', { exact: true }).check();
+        await page.reload();
+        expect(await page.getByLabel('Un commentaire ? (facultatif)').inputValue()).to.equal('Très concret, merci');
+        expect(await page.getByLabel('4', { exact: true }).isChecked()).to.equal(true);
+        await page.getByRole('button', { name: 'Envoyer' }).click();
+        expect(await page.getByText('Merci pour votre avis.').count()).to.equal(1);
+
         for (const path of [`/sessions/${session.id}/needs`, `/sessions/${session.id}/satisfaction`, '/me/sessions', '/me/offers']) {
           await page.goto(path);
           await expectAccessible(page, path);
