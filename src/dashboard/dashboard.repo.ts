@@ -282,6 +282,13 @@ export async function courseKeysFor(db: DbOrTx, issuer: string, contextId: strin
   return rows.map((r) => r.key);
 }
 
+/** Whether anyone from one of these courses took part in a session. */
+export async function sessionHasCourse(db: DbOrTx, sessionKey: string, courses: string[]): Promise<boolean> {
+  const rows = await queryRows<{ one: number }>(db, sql`select 1 as one from dash_participation where session_key = ${sessionKey}
+    and course_key in (select jsonb_array_elements_text(${JSON.stringify(courses)}::jsonb)) limit 1`);
+  return rows.length > 0;
+}
+
 /** A session's key from its Instants id or its key. */
 export async function findSessionKey(db: DbOrTx, idOrKey: string): Promise<{ key: string; title: string | null } | undefined> {
   const [row] = await queryRows<{ key: string; title: string | null }>(db, sql`select session_key as key, title from dash_sessions where session_id = ${idOrKey} or session_key = ${idOrKey} limit 1`);

@@ -97,6 +97,7 @@ export function mountDashboard(app: Express, ctx: AppContext): void {
     if (!p) return;
     const found = await repo.findSessionKey(ctx.db, String(req.params.id));
     if (!found) throw new NotFoundError('Unknown session', { messageKey: 'dashboard.unknown_session' });
+    if (!p.actor.isAdmin && p.filters.courses !== undefined && !(await repo.sessionHasCourse(ctx.db, found.key, p.filters.courses))) throw new ForbiddenError('This session is not held in your course');
     const d = await service.sessionDashboard(deps(), p.filters, found.key);
     const heading = (res.locals.t as Translate)('dashboard.title_session_named', { title: found.title ?? found.key });
     const model = d.tooFew ? { kpis: [], sections: [], notice: tooFew(res, d.people), heading } : { ...presentSession(fmt(req, res, p.raw), d), heading };

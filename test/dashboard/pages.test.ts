@@ -146,6 +146,8 @@ describe('dashboard pages', () => {
     expect(html).to.include('id="table-sessions"').and.include('Tchap pour tous').and.not.include('Autre cours');
     const other = await mine.browser.get(`/organiser/dashboard?course=${encodeURIComponent(courseKey('course-2'))}`);
     expect(other.status).to.equal(403);
+    expect((await mine.browser.get(`/organiser/dashboard/sessions/${S.id}`)).status).to.equal(200);
+    expect((await mine.browser.get(`/organiser/dashboard/sessions/${OTHER.id}`)).status).to.equal(403);
     const participant = await signIn(t, { role: 'participant', contextId: 'course-1' });
     expect((await participant.browser.get('/organiser/dashboard')).status).to.equal(403);
     expect((await new (mine.browser.constructor as typeof mine.browser & (new (u: string) => typeof mine.browser))(t.url).get('/organiser/dashboard')).status).to.equal(401);
