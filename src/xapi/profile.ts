@@ -69,8 +69,8 @@ export function buildProfileDocument(base: string): Record<string, unknown> {
       verb: t.verb,
       ...(t.objectActivityType.includes(' | ') ? {} : { objectActivityType: t.objectActivityType }),
       contextParentActivityType: t.parentTypes,
-      contextCategoryActivityType: [activityTypes(base).profile.id],
       rules: [
+        { location: '$.context.contextActivities.category[*].id', presence: 'included', any: [profileIri(base)] },
         { location: '$.actor.account.name', presence: 'included' },
         { location: '$.context.registration', presence: 'included' },
         { location: '$.context.platform', presence: 'included' },

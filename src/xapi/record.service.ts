@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { storeStatements, SYSTEM_AUTHORITY } from '../lrs';
 import type { Config } from '../platform/config';
 import type { DbOrTx, Tx } from '../platform/db/client';
@@ -58,6 +58,7 @@ export function prepareStatements(events: LearningEvent[], deps: BuildDeps): Sta
 export async function recordEvents(tx: Tx, events: LearningEvent[], deps: RecordDeps): Promise<string[]> {
   if (!events.length) return [];
   const statements = prepareStatements(events, buildDepsOf(deps));
+  await lockActivities(tx, statements);
   const ids = await storeStatements(tx, statements, { authority: SYSTEM_AUTHORITY, version: '1.0.3' });
   await enqueueForwarding(tx, statements);
   return ids;
@@ -81,4 +82,21 @@ export async function enqueueForwarding(tx: DbOrTx, statements: Array<{ id: stri
   }
   await enqueueOutbox(tx, rows);
   return rows.length;
+}
+
+/**
+ * Storing a statement updates the LRS row of each activity it defines (the session, the series…), so two
+ * recordings that define the same activities in a different order could deadlock. Taking one advisory lock
+ * per activity, in a single global order, first makes every recording wait its turn instead.
+ */
+async function lockActivities(tx: Tx, statements: Statement[]): Promise<void> {
+  const ids = new Set<string>();
+  for (const s of statements) {
+    if (s.object.definition) ids.add(s.object.id);
+    const ca = s.context.contextActivities ?? {};
+    for (const a of [...(ca.parent ?? []), ...(ca.grouping ?? []), ...(ca.category ?? []), ...(ca.other ?? [])]) if (a.definition) ids.add(a.id);
+  }
+  if (!ids.size) return;
+  const list = `{${[...ids].map((id) => `"${id.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+  await tx.execute(sql`select count(pg_advisory_xact_lock(k)) from (select distinct hashtextextended(x, 0) as k from unnest(${list}::text[]) as x order by k) as ordered`);
 }

@@ -71,7 +71,9 @@ export function buildStatements(event: LearningEvent, deps: BuildDeps): Statemen
       contextActivities: {
         parent,
         ...(grouping.length ? { grouping } : {}),
-        category: [activity(profileIri(base), { fr: 'Profil xAPI Instants', en: 'Instants xAPI profile' }, types.profile.id)],
+        // As cmi5 does, the category activity carries no definition: the profile IRI says it all, and every
+        // statement would otherwise update the same activity row in the LRS (one hot row for all writers).
+        category: [{ objectType: 'Activity', id: profileIri(base) }],
         ...(other.length ? { other } : {}),
       },
       ...(Object.keys(contextExtensions).length ? { extensions: contextExtensions } : {}),

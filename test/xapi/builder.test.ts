@@ -29,7 +29,7 @@ function everyEvent(): LearningEvent[] {
 
 function activityTypesOf(s: Statement): string[] {
   const ca = s.context.contextActivities ?? {};
-  return [s.object, ...(ca.parent ?? []), ...(ca.grouping ?? []), ...(ca.category ?? []), ...(ca.other ?? [])].map((a) => a.definition!.type);
+  return [s.object, ...(ca.parent ?? []), ...(ca.grouping ?? []), ...(ca.other ?? [])].map((a) => a.definition!.type);
 }
 
 describe('xapi: statement builder and profile', () => {
@@ -61,7 +61,7 @@ describe('xapi: statement builder and profile', () => {
         expect(template, label).to.not.equal(undefined);
         expect(template!.objectActivityType.split(' | ')).to.include(s.object.definition!.type);
         expect(s.context.contextActivities!.parent!.map((p) => p.definition!.type)).to.deep.equal(template!.parentTypes);
-        expect(s.context.contextActivities!.category![0]!.id).to.equal(profileIri(BASE));
+        expect(s.context.contextActivities!.category).to.deep.equal([{ objectType: 'Activity', id: profileIri(BASE) }]);
         expect(s.context.platform).to.equal('Instants');
         expect(s.context.language).to.equal('fr');
       }

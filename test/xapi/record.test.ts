@@ -7,7 +7,7 @@ import { addDestination, setDestinationEnabled } from '../../src/xapi/forwarding
 import { rowsOf } from '../../src/xapi/outbox/outbox';
 import { TEST_SECRETS, testConfig } from '../support/app';
 import { createTestDatabase } from '../support/db';
-import { buildEvent, buildEventSession } from './fixtures';
+import { ALL_KINDS, buildEvent, buildEventSession } from './fixtures';
 
 const deps = { config: testConfig({ XAPI_BASE_IRI: 'https://instants.test/xapi' }), secrets: TEST_SECRETS };
 
@@ -101,5 +101,22 @@ describe('xapi: recordEvents in the caller transaction', () => {
     await database.db.transaction((tx) => recordEvents(tx, [event], deps));
     const [row] = rowsOf<{ s: string }>(await database.db.execute(sql`select statement::text as s from lrs_statements where id = ${event.id}::uuid`));
     expect(row!.s).to.not.contain('moodle-user-98765');
+  });
+
+  it('records from concurrent transactions defining the same activities in opposite orders without a deadlock', async function () {
+    this.timeout(120_000);
+    const sessions = Array.from({ length: 5 }, () => buildEventSession());
+    // e.g. self-positioned defines the competence first then the session; launched the session first then the competence.
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, w) =>
+        (async () => {
+          for (let i = 0; i < 40; i++) {
+            const kind = ALL_KINDS[(w * 3 + i) % ALL_KINDS.length]!;
+            await database.db.transaction((tx) => recordEvents(tx, [buildEvent(kind, { sub: `${w}-${i}`, session: sessions[(w + i) % 5] })], deps));
+          }
+        })(),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).to.deep.equal([]);
   });
 });
