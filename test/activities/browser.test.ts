@@ -138,6 +138,11 @@ describe('activities: in the browser (chromium)', function () {
         await page.getByRole('button', { name: 'Enregistrer' }).click();
         expect(await page.getByText('indiquez au moins une bonne réponse').count()).to.equal(1);
         await expectAccessible(page, 'activities form with errors');
+        await page.getByLabel('Questions').fill('? Qui peut modifier OpenStreetMap ? [2.3]\n* Tout le monde | Oui.\n- Personne | Non.');
+        await page.getByLabel('Seuil de réussite (%)').fill('80');
+        await page.getByRole('button', { name: 'Enregistrer' }).click();
+        expect(await page.getByText('Activités enregistrées.').count()).to.equal(1);
+        expect(await page.getByLabel('Seuil de réussite (%)').inputValue()).to.equal('80');
       },
       { signedIn: organiser.browser },
     );
