@@ -3,7 +3,7 @@ import { ltiOf } from '../lti';
 import type { AppContext } from '../platform/context';
 import { outboxOf } from '../xapi';
 import { mountGradesRoutes } from './grades.routes';
-import { DEFAULT_ROSTER_OPTIONS, loadRoster, type Roster } from './roster.service';
+import { DEFAULT_ROSTER_OPTIONS, loadRoster, type Roster, type RosterOptions } from './roster.service';
 import { createScoreHandler, SCORE_KIND, type GradesDeps } from './score.handler';
 import type { CredentialsSource } from './service-token';
 
@@ -26,10 +26,14 @@ export function gradesDepsOf(ctx: AppContext): GradesDeps {
 export function mountGrades(app: Express, ctx: AppContext): void {
   const deps = gradesDepsOf(ctx);
   outboxOf(ctx).register(SCORE_KIND, createScoreHandler(deps));
-  mountGradesRoutes(app, ctx, deps, DEFAULT_ROSTER_OPTIONS);
+  mountGradesRoutes(app, ctx, deps, rosterOptionsOf(ctx));
 }
 
 /** A course's members (NRPS, cached) for other slices' organiser pages and dashboards; never for participants. */
 export function courseRoster(ctx: AppContext, contextRef: string, refresh = false): Promise<Roster> {
-  return loadRoster(gradesDepsOf(ctx), DEFAULT_ROSTER_OPTIONS, contextRef, refresh);
+  return loadRoster(gradesDepsOf(ctx), rosterOptionsOf(ctx), contextRef, refresh);
+}
+
+function rosterOptionsOf(ctx: AppContext): RosterOptions {
+  return { ...DEFAULT_ROSTER_OPTIONS, cacheSeconds: ctx.config.grades.rosterCacheSeconds };
 }

@@ -72,6 +72,7 @@ const EnvSchema = z.object({
   PRIVACY_MIN_GROUP: int(5, 1, 1000, '5'),
   PRIVACY_MIN_GROUP_TEXT: int(10, 1, 1000, '10'),
   UPLOAD_MAX_BYTES: int(20 * 1024 * 1024, 1024, 1024 * 1024 * 1024, '20971520'),
+  ROSTER_CACHE_SECONDS: int(600, 0, 7 * 86400, '600'),
   WORKER: bool(true),
   WORKER_INTERVAL_MS: int(1000, 50, 600000, '1000'),
   RETENTION_MONTHS: int(24, 1, 240, '24'),
@@ -94,6 +95,8 @@ export interface Config {
   xapi: { baseIri: string };
   privacy: { minGroup: number; minGroupText: number };
   uploads: { maxBytes: number };
+  /** Course rosters (LTI NRPS) are reused from the database for this long. */
+  grades: { rosterCacheSeconds: number };
   worker: { enabled: boolean; intervalMs: number };
   retentionMonths: number;
   shutdownTimeoutMs: number;
@@ -155,6 +158,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     xapi: { baseIri: (e.XAPI_BASE_IRI ?? `${publicUrl}/xapi`).replace(/\/+$/, '') },
     privacy: { minGroup: e.PRIVACY_MIN_GROUP, minGroupText: e.PRIVACY_MIN_GROUP_TEXT },
     uploads: { maxBytes: e.UPLOAD_MAX_BYTES },
+    grades: { rosterCacheSeconds: e.ROSTER_CACHE_SECONDS },
     worker: { enabled: e.WORKER, intervalMs: e.WORKER_INTERVAL_MS },
     retentionMonths: e.RETENTION_MONTHS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
