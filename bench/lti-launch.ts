@@ -1,0 +1,103 @@
+/**
+ * LTI launch benchmark on PostgreSQL, the platform simulator in another process: complete launches per
+ * second and latency percentiles with 50 concurrent launches (login initiation → platform authorisation →
+ * id_token post → session cookie accepted), and platform key-set fetches per 1,000 launches.
+ * Usage: npx tsx bench/lti-launch.ts [--pg postgres://postgres@127.0.0.1:5432/postgres] [--launches 1000]
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import pg from 'pg';
+import { addPlatform, ltiOf, type FormPost } from '../src/lti';
+import { openPostgres } from '../src/platform/db/client';
+import { migrate } from '../src/platform/db/migrate';
+import { createTestApp } from '../test/support/app';
+import { Browser } from '../test/support/http';
+import { registerSimulatorPlatform } from '../test/support/lti';
+import { formFrom, SIMULATOR_CLIENT_ID, SIMULATOR_ISSUER } from '../test/support/lti-simulator';
+
+const arg = (name: string, fallback: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1]! : fallback);
+const pgAdmin = arg('--pg', 'postgres://postgres@127.0.0.1:5432/postgres');
+const LAUNCHES = Number(arg('--launches', '1000'));
+const CONCURRENT = 50;
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+/** One complete launch as a browser does it; returns true when Instants recognised the session. */
+async function launch(toolUrl: string, initiation: FormPost): Promise<boolean> {
+  const browser = new Browser(toolUrl);
+  const login = await browser.postForm('/lti/login', initiation.fields);
+  const auth = await fetch(login.headers.get('location')!, { redirect: 'manual' });
+  const form = formFrom(await auth.text());
+  const posted = await browser.postForm('/lti', form.fields);
+  await posted.arrayBuffer();
+  const cont = await browser.get(posted.headers.get('location') ?? '/');
+  await cont.arrayBuffer();
+  return posted.status === 303 && cont.status === 303;
+}
+
+async function main() {
+  const admin = new pg.Client({ connectionString: pgAdmin });
+  await admin.connect();
+  const name = `instants_bench_lti_${process.pid}`;
+  await admin.query(`create database ${name}`);
+  const url = new URL(pgAdmin);
+  url.pathname = `/${name}`;
+  const database = await openPostgres(url.toString(), 10);
+  const child = { proc: undefined as ReturnType<typeof spawn> | undefined };
+  try {
+    await migrate(database);
+    await registerSimulatorPlatform(database);
+    const t = await createTestApp({ database, env: { LOG_LEVEL: 'silent' } });
+    try {
+      child.proc = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, '../test/support/lti-simulator/process.ts'), t.url], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const first = await new Promise<string>((resolve, reject) => {
+        readline.createInterface({ input: child.proc!.stdout! }).once('line', resolve);
+        child.proc!.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+      });
+      const sim = JSON.parse(first) as { url: string; controlUrl: string; endpoints: { authEndpoint: string; tokenEndpoint: string; keySetUrl: string } };
+      await addPlatform(
+        ltiOf(t.instants.ctx),
+        { issuer: SIMULATOR_ISSUER, clientId: SIMULATOR_CLIENT_ID, name: 'bench', authEndpoint: sim.endpoints.authEndpoint, tokenEndpoint: sim.endpoints.tokenEndpoint, keys: { method: 'JWK_SET', key: sim.endpoints.keySetUrl } },
+        ['1'],
+      );
+      const initiations = async (n: number) => (await (await fetch(`${sim.controlUrl}/bench/initiations?n=${n}`)).json()) as FormPost[];
+      const fetches = async () => ((await (await fetch(`${sim.controlUrl}/bench/stats`)).json()) as { keySetFetches: number }).keySetFetches;
+
+      for (const i of await initiations(30)) await launch(t.url, i); // warm-up (first key-set fetch, JIT)
+      const queue = await initiations(LAUNCHES);
+      const fetchesBefore = await fetches();
+      const times: number[] = [];
+      let failures = 0;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: CONCURRENT }, async () => {
+          for (let next = queue.pop(); next; next = queue.pop()) {
+            const t0 = performance.now();
+            const ok = await launch(t.url, next).catch(() => false);
+            times.push(performance.now() - t0);
+            if (!ok) failures++;
+          }
+        }),
+      );
+      const wall = (performance.now() - started) / 1000;
+      const keyFetches = (await fetches()) - fetchesBefore;
+      times.sort((a, b) => a - b);
+      console.log(`LTI launches, ${CONCURRENT} concurrent, ${LAUNCHES} launches (PostgreSQL; simulator in another process; client in the app's process)`);
+      console.log(`  ${(LAUNCHES / wall).toFixed(0)} complete launches/s over ${wall.toFixed(1)} s, ${failures} failed`);
+      console.log(`  latency per launch (4 requests): p50 ${pct(times, 50).toFixed(1)} ms   p95 ${pct(times, 95).toFixed(1)} ms   p99 ${pct(times, 99).toFixed(1)} ms   max ${times[times.length - 1]!.toFixed(1)} ms`);
+      console.log(`  platform key-set fetches: ${keyFetches} for ${LAUNCHES} launches (${((keyFetches * 1000) / LAUNCHES).toFixed(1)} per 1,000)`);
+    } finally {
+      child.proc?.kill('SIGTERM');
+      await t.close();
+    }
+  } finally {
+    await database.close();
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
