@@ -32,7 +32,7 @@ describe('lti: launch inside a Moodle-like iframe in chromium', function () {
       const frame = page.frameLocator('iframe#tool');
       await frame.locator('h1').first().waitFor({ timeout: 30_000 });
       const inner = page.frames().find((f) => f.url().startsWith(t.url));
-      expect(inner, 'the iframe shows Instants').to.be.ok;
+      expect(inner, 'the iframe shows Instants').to.not.equal(undefined);
       expect(new URL(inner!.url()).pathname).to.equal(`/sessions/${sessionId}`);
       expect(await frame.locator('body').innerText()).to.contain('Découvrir OpenStreetMap');
       fs.mkdirSync(ARTIFACTS, { recursive: true });
