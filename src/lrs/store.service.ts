@@ -55,10 +55,23 @@ export function complete(s: Json, stored: string, authority: unknown, version: X
   return out;
 }
 
+/** A duration with its seconds truncated to 0.01 s, the precision 2.0 compares durations at (IEEE 9274.1.1). */
+function centiseconds(duration: unknown): unknown {
+  if (typeof duration !== 'string') return duration;
+  return duration.replace(/(\d+(?:\.\d+)?)S$/, (_m, sec: string) => `${Math.trunc(Number(sec) * 100) / 100}S`);
+}
+
+function withDuration(s: Json): Json {
+  const result = s.result as Json | undefined;
+  const object = s.object as Json | undefined;
+  const out: Json = result?.duration !== undefined ? { ...s, result: { ...result, duration: centiseconds(result.duration) } } : s;
+  return object?.objectType === 'SubStatement' ? { ...out, object: withDuration(object) } : out;
+}
+
 /** Two statements are the same when they differ only in what the LRS sets (xAPI-Data §2.3 immutability). */
 export function sameStatement(sent: Json, existing: Json): boolean {
   const strip = (s: Json, keepTimestamp: boolean) => {
-    const { stored: _s, authority: _a, version: _v, id: _i, timestamp, ...rest } = s;
+    const { stored: _s, authority: _a, version: _v, id: _i, timestamp, ...rest } = withDuration(s);
     return keepTimestamp && typeof timestamp === 'string' ? { ...rest, timestamp: Date.parse(toUtc(timestamp)) } : rest;
   };
   const hasTs = typeof sent.timestamp === 'string';

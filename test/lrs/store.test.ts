@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
 import { storeStatements } from '../../src/lrs';
+import { prng, seededStatement, seedStatements } from '../../src/lrs/seed';
 import { ConflictError, ValidationError } from '../../src/platform/errors';
 import { createTestDatabase } from '../support/db';
 import type { Database } from '../../src/platform/db/client';
@@ -66,5 +67,23 @@ describe('lrs: storeStatements (the store shared with the xapi slice)', () => {
     expect(error).to.be.instanceOf(ValidationError);
     expect((error as ValidationError).details![0]!.path).to.equal('[1].actor.mbox');
     expect(await count()).to.equal(before);
+  });
+
+  it('treats durations equal to 0.01 s as the same statement (2.0 duration precision), not as a conflict', async () => {
+    const id = 'aae7f6ac-6c5e-4a4b-9f0b-1d2b3c4d5e6f';
+    await storeStatements(database.db, [statement({ id, result: { duration: 'PT12.341S' } })]);
+    expect(await storeStatements(database.db, [statement({ id, result: { duration: 'PT12.349S' } })])).to.deep.equal([id]);
+    let error: unknown;
+    await storeStatements(database.db, [statement({ id, result: { duration: 'PT12.35S' } })]).catch((e: unknown) => (error = e));
+    expect(error).to.be.instanceOf(ConflictError);
+  });
+
+  it('seeds generated statements deterministically through the store', async () => {
+    const a = seededStatement(3, 1000, prng(5));
+    const b = seededStatement(3, 1000, prng(5));
+    expect(a).to.deep.equal(b);
+    const before = await count();
+    await seedStatements(database.db, 250, { batch: 100, seed: 5 });
+    expect(await count()).to.equal(before + 250);
   });
 });

@@ -91,4 +91,15 @@ describe('lrs: versions 1.0.3 and 2.0 (Communication 3.3, 1.3)', () => {
     const res = await t.xapi('/statements', { method: 'POST', ...json(aStatement({ context: { contextAgents: [] } })) });
     expect(res.status).to.equal(400);
   });
+
+  it('sends the version header on errors raised while reading the body (413)', async () => {
+    const small = await startLrs({ UPLOAD_MAX_BYTES: '2048' });
+    try {
+      const res = await small.xapi('/statements', { method: 'POST', ...json([aStatement(), ...Array.from({ length: 20 }, () => aStatement())]) });
+      expect(res.status).to.equal(413);
+      expect(res.headers.get('x-experience-api-version')).to.equal('1.0.3');
+    } finally {
+      await small.close();
+    }
+  });
 });

@@ -1,0 +1,79 @@
+/**
+ * LRS read benchmark over real HTTP on a database seeded by `npm run seed -- --statements N`: p50/p95 of GET
+ * /xapi/statements by agent, verb, activity, registration, related_agents, since, and of each page while
+ * following `more` 100 pages deep (limit=100 everywhere).
+ * Usage: npx tsx bench/lrs-read.ts --db postgres://postgres@127.0.0.1:5432/instants_lrs_seed --count 300000 [--samples 40]
+ */
+import pg from 'pg';
+import { population, prng, SEEDED_VERBS, seededActor, seededRegistration, seededSession } from '../src/lrs/seed';
+import { arg, percentile, startBenchLrs } from './lrs-common';
+
+const dbUrl = arg('--db', 'postgres://postgres@127.0.0.1:5432/instants_lrs_seed');
+const count = Number(arg('--count', '300000'));
+const samples = Number(arg('--samples', '40'));
+
+async function main() {
+  const u = new URL(dbUrl);
+  const name = u.pathname.slice(1);
+  u.pathname = '/postgres';
+  const lrs = await startBenchLrs({ adminUrl: u.toString(), name, create: false, poolSize: 8 });
+  const check = new pg.Client({ connectionString: dbUrl });
+  await check.connect();
+  const total = Number((await check.query('select count(*) as n from lrs_statements')).rows[0].n);
+  const span = (await check.query('select min(stored) as a, max(stored) as b from lrs_statements')).rows[0] as { a: Date; b: Date };
+  await check.end();
+  console.log(`database: ${total} statements`);
+  const random = prng(99);
+  const { people, sessions } = population(count);
+  const pick = (n: number) => Math.floor(random() * n);
+  const get = async (query: string) => {
+    const started = process.hrtime.bigint();
+    const res = await fetch(`${lrs.url}${query}`, { headers: { authorization: lrs.auth, 'x-experience-api-version': '1.0.3' } });
+    const body = (await res.json()) as { statements: unknown[]; more: string };
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (res.status !== 200) throw new Error(`${query} answered ${res.status}`);
+    return { ms, body };
+  };
+  const q = (params: Record<string, string>) => `/xapi/statements?${new URLSearchParams({ ...params, limit: '100' })}`;
+  const shapes: Array<[string, () => string]> = [
+    ['agent', () => q({ agent: JSON.stringify(seededActor(pick(people))) })],
+    ['verb', () => q({ verb: SEEDED_VERBS[pick(SEEDED_VERBS.length)]! })],
+    ['activity', () => q({ activity: seededSession(pick(sessions)) })],
+    ['registration', () => q({ registration: seededRegistration(pick(people), pick(sessions)) })],
+    ['related_agents', () => q({ agent: JSON.stringify(seededActor(pick(people))), related_agents: 'true' })],
+    ['since', () => q({ since: new Date(span.a.getTime() + random() * (span.b.getTime() - span.a.getTime())).toISOString() })],
+    ['agent + verb', () => q({ agent: JSON.stringify(seededActor(pick(people))), verb: SEEDED_VERBS[pick(SEEDED_VERBS.length)]! })],
+  ];
+  try {
+    for (const [label, build] of shapes) {
+      await get(build()); // warm-up
+      const times: number[] = [];
+      let returned = 0;
+      for (let i = 0; i < samples; i++) {
+        const { ms, body } = await get(build());
+        times.push(ms);
+        returned += body.statements.length;
+      }
+      console.log(`GET by ${label}: p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms (${samples} requests, ${(returned / samples).toFixed(0)} statements each on average)`);
+    }
+    for (const [label, first] of [['all statements', q({})], ['one verb', q({ verb: SEEDED_VERBS[1]! })]] as const) {
+      const times: number[] = [];
+      let next = first;
+      let pages = 0;
+      while (next && pages < 100) {
+        const { ms, body } = await get(next);
+        times.push(ms);
+        next = body.more;
+        pages += 1;
+      }
+      console.log(`following more (${label}), ${pages} pages of 100: p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms, page 100 ${times[times.length - 1]!.toFixed(1)} ms`);
+    }
+  } finally {
+    await lrs.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
