@@ -8,6 +8,7 @@ import {
   activityCheckinCodes,
   activityCheckinFailures,
   activityConfigs,
+  activityLaunchEvents,
   activityNeedTopics,
   activityOffers,
   activityResourceOpens,
@@ -307,4 +308,15 @@ export async function findPersonalState(db: DbOrTx, sessionId: string, userRef: 
     attendance: attendance ? { at: new Date(attendance.at), method: attendance.method } : null,
     completedAt: date(row.completed_at),
   };
+}
+
+export async function hasLaunchEvent(db: DbOrTx, launchId: string): Promise<boolean> {
+  const rows = await db.select({ id: activityLaunchEvents.launchId }).from(activityLaunchEvents).where(eq(activityLaunchEvents.launchId, launchId));
+  return rows.length === 1;
+}
+
+/** Marks a launch's event as recorded; true when marked now (false when it already was). */
+export async function insertLaunchEvent(tx: DbOrTx, launchId: string, sessionId: string, at: Date): Promise<boolean> {
+  const rows = await tx.insert(activityLaunchEvents).values({ launchId, sessionId, recordedAt: at }).onConflictDoNothing().returning({ id: activityLaunchEvents.launchId });
+  return rows.length === 1;
 }

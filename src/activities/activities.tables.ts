@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { ltiContexts, ltiUsers } from '../lti/lti.tables';
+import { ltiContexts, ltiLaunches, ltiUsers } from '../lti/lti.tables';
 
 /** Drizzle tables of the activities slice (migrations 05xx). */
 
@@ -124,3 +124,11 @@ export const activityOffers = pgTable(
   },
   (t) => [index('activity_offers_context_idx').on(t.contextRef, t.createdAt)],
 );
+
+export const activityLaunchEvents = pgTable('activity_launch_events', {
+  launchId: uuid('launch_id')
+    .primaryKey()
+    .references(() => ltiLaunches.id, { onDelete: 'cascade' }),
+  sessionId: uuid('session_id').notNull(),
+  recordedAt: ts('recorded_at').notNull().defaultNow(),
+});

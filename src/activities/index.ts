@@ -7,6 +7,7 @@ import { mountParticipantRoutes } from './participant.routes';
 /** The activities slice's public surface. */
 export { onSessionCompleted, maybeCompleteSession } from './completion.service';
 export { SCALE_STEPS } from './activities.schema';
+export { recordLaunchEvent } from './launch.service';
 
 /** Mounts the participant, check-in and organiser pages of the activities slice. */
 export function mountActivities(app: Express, ctx: AppContext): void {

@@ -6,6 +6,7 @@ import { ValidationError } from '../platform/errors';
 import { FollowUpAnswerSchema, NeedsAnswerSchema, PositionAnswerSchema, QuizAnswerSchema, SatisfactionAnswerSchema } from './activities.schema';
 import type { ActivityKind } from './activities.tables';
 import { answerFollowUp, answerNeeds, answerPosition, answerQuiz, answerSatisfaction, type ActivityDeps, type Participant, type SaveResult } from './answers.service';
+import { noteLaunch } from './launch.service';
 import { needsChoices, openResource, participantView, type ParticipantView } from './participant.service';
 import {
   ACTIVITY_PATHS,
@@ -91,7 +92,10 @@ export function mountParticipantRoutes(app: Express, ctx: AppContext): void {
   const deps: ActivityDeps = { db: ctx.db, clock: ctx.clock, config: ctx.config, secrets: ctx.secrets };
 
   app.get('/sessions/:id', requireLaunch, async (req, res) => {
-    res.render('activities/session', presentSessionPage(res.locals.t, await participantView(deps, actorOf(res), param(req, 'id'))));
+    const actor = actorOf(res);
+    const view = await participantView(deps, actor, param(req, 'id'));
+    await noteLaunch(deps, actor, view.session.id, who(res).language, view.session.status === 'published');
+    res.render('activities/session', presentSessionPage(res.locals.t, view));
   });
 
   app.get('/sessions/:id/resources/:resourceId', requireLaunch, async (req, res) => {

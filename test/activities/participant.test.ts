@@ -24,6 +24,18 @@ describe('activities: participant pages', () => {
     expect(html).to.contain(`/sessions/${session.id}/checkin`);
   });
 
+  it('records the launch that led to the session page once, with its statement', async () => {
+    const { session } = await buildSession(t.database.db);
+    const before = await countStatements(t.database.db, 'launched');
+    const { browser } = await signIn(t, { sessionId: session.id });
+    await browser.get(`/sessions/${session.id}`);
+    await browser.get(`/sessions/${session.id}`);
+    expect(await countStatements(t.database.db, 'launched')).to.equal(before + 1);
+    const organiser = await signIn(t, { role: 'organiser', sessionId: session.id });
+    await organiser.browser.get(`/sessions/${session.id}`);
+    expect(await countStatements(t.database.db, 'launched')).to.equal(before + 1);
+  });
+
   it('refuses the session page without a launch (401) and hides a draft from participants (404)', async () => {
     const { session } = await buildSession(t.database.db, { status: 'draft' });
     expect((await new Browser(t.url).get(`/sessions/${session.id}`)).status).to.equal(401);
