@@ -135,8 +135,15 @@ export async function updateSession(
   id: string,
   values: Partial<SessionInsert>,
   competences?: Array<{ framework: string; code: string }>,
+  /** When given, the update happens only if the row was last changed at this instant (to the millisecond). */
+  expectedUpdatedAt?: Date,
 ): Promise<SessionRow | undefined> {
-  const [row] = await db.update(catalogSessions).set(values).where(eq(catalogSessions.id, id)).returning();
+  const unchanged = expectedUpdatedAt ? sql`date_trunc('milliseconds', ${catalogSessions.updatedAt}) = ${expectedUpdatedAt.toISOString()}::timestamptz` : undefined;
+  const [row] = await db
+    .update(catalogSessions)
+    .set(values)
+    .where(and(eq(catalogSessions.id, id), unchanged))
+    .returning();
   if (row && competences) await replaceCompetences(db, id, competences);
   return row;
 }

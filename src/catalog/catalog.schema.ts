@@ -70,6 +70,11 @@ export const SessionFormSchema = z
     presenters: list(/\n/, 20, 200),
     contributors: list(/\n/, 30, 200),
     seriesId: optional(40),
+    /** When the session was last changed, as shown in the form (optimistic concurrency). */
+    version: z
+      .string()
+      .optional()
+      .transform((v) => (v && !Number.isNaN(Date.parse(v)) ? v : undefined)),
     competences: oneOrMany.pipe(
       z
         .array(z.string().regex(/^[a-z0-9-]{1,40}:[0-9A-Za-z.-]{1,16}$/, { error: 'catalog.errors.choice' }))

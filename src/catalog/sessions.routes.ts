@@ -1,7 +1,7 @@
 import type { Express, Request, Response } from 'express';
 import { actorOf, requireOrganiser } from '../lti';
 import type { AppContext } from '../platform/context';
-import { ValidationError } from '../platform/errors';
+import { ConflictError, ValidationError } from '../platform/errors';
 import { input, validate } from '../platform/http';
 import { SessionFormSchema, SessionListQuerySchema, StatusActionSchema } from './catalog.schema';
 import {
@@ -12,7 +12,7 @@ import {
   presentSessionList,
   presentStatusActions,
 } from './catalog.present';
-import { csrfTokenFor, fieldErrors, parseForm } from './forms';
+import { csrfTokenFor, fieldErrors, parseForm, raw } from './forms';
 import { listFrameworksWithCompetences } from './frameworks.service';
 import { countResources } from './resources.repo';
 import { listVisibleSeries } from './series.service';
@@ -50,7 +50,7 @@ export function mountSessionRoutes(app: Express, ctx: AppContext): void {
     });
   });
 
-  const renderForm = async (res: Response, status: number, options: { sessionId?: string; body?: unknown; errors?: Record<string, string> }) => {
+  const renderForm = async (res: Response, status: number, options: { sessionId?: string; body?: unknown; errors?: Record<string, string>; fresh?: boolean }) => {
     const actor = actorOf(res);
     const t = res.locals.t;
     const session = options.sessionId ? await loadEditableSession(deps, actor, options.sessionId) : undefined;
@@ -68,6 +68,8 @@ export function mountSessionRoutes(app: Express, ctx: AppContext): void {
       action: session ? `/organiser/sessions/${session.id}` : '/organiser/sessions/new',
       submit: session ? t('catalog.session.save') : t('catalog.session.create'),
       fields: presentSessionForm({ session, body: options.body, errors, frameworks, series, t }),
+      // After a conflict the form keeps what was typed but carries the current version, so saving again overwrites knowingly.
+      version: session ? (options.fresh || options.body === undefined ? session.updatedAt.toISOString() : raw(options.body, 'version')) : '',
       hasErrors: Object.keys(errors).length > 0,
       errorList: Object.entries(errors).map(([id, message]) => ({ id, message })),
       session: session ? presentSessionCard(session, t, res.locals.locale as string) : null,
@@ -83,8 +85,13 @@ export function mountSessionRoutes(app: Express, ctx: AppContext): void {
       const target = await save(req, res);
       res.redirect(303, target);
     } catch (err) {
+      const sessionId = typeof req.params.id === 'string' ? req.params.id : undefined;
+      if (err instanceof ConflictError && err.messageKey === 'catalog.errors.stale') {
+        await renderForm(res, 409, { sessionId, body: req.body, errors: { 'session-form': res.locals.t('catalog.errors.stale') }, fresh: true });
+        return;
+      }
       if (!(err instanceof ValidationError)) throw err;
-      await renderForm(res, 400, { sessionId: typeof req.params.id === 'string' ? req.params.id : undefined, body: req.body, errors: fieldErrors(err.details, res.locals.t) });
+      await renderForm(res, 400, { sessionId, body: req.body, errors: fieldErrors(err.details, res.locals.t) });
     }
   };
 

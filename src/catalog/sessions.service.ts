@@ -82,7 +82,12 @@ export async function editSession(deps: CatalogDeps, actor: Actor, id: string, f
   const session = await loadEditableSession(deps, actor, id);
   if (session.status === 'archived') throw new ConflictError('An archived session cannot be edited', { messageKey: 'catalog.errors.archived' });
   const { values, competences } = await toValues(deps, actor, form);
-  await deps.db.transaction((tx) => updateSession(tx, id, { ...values, updatedAt: deps.clock.now() }, competences));
+  const expected = form.version ? new Date(form.version) : undefined;
+  await deps.db.transaction(async (tx) => {
+    const row = await updateSession(tx, id, { ...values, updatedAt: deps.clock.now() }, competences, expected);
+    // Someone saved or changed the status since this form was shown: do not overwrite their work silently.
+    if (!row) throw new ConflictError('The session changed since the form was shown', { messageKey: 'catalog.errors.stale' });
+  });
 }
 
 /** Copies a session (fields, competences, resources) as a new draft in the actor's course; returns its id. */

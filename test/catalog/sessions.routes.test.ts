@@ -214,3 +214,34 @@ describe('catalog: organiser session pages', () => {
     expect((await browser.get('/organiser?status=bogus')).status).to.equal(200);
   });
 });
+
+describe('catalog: concurrent edits of a session', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp();
+  });
+  after(async () => t.close());
+
+  it('refuses to overwrite a change made since the form was shown (409), keeps what was typed, and saves on the second try', async () => {
+    const a = await signIn(t, { role: 'organiser', contextId: 'course-concurrent' });
+    const b = await signIn(t, { role: 'organiser', contextId: 'course-concurrent' });
+    const created = await post(a.browser, '/organiser/sessions/new', '/organiser/sessions/new', sessionForm({ title: 'Version 0' }));
+    const path = created.headers.get('location')!.split('?')[0]!;
+    const id = path.split('/')[3]!;
+    const pageA = await (await a.browser.get(path)).text();
+    const pageB = await (await b.browser.get(path)).text();
+    const version = (html: string) => /name="version" value="([^"]+)"/.exec(html)![1]!;
+    t.clock.advance(1000);
+    const saveB = await b.browser.postForm(path, { ...sessionForm({ title: 'Version B' }), version: version(pageB), _csrf: csrfTokenFrom(pageB) });
+    expect(saveB.status).to.equal(303);
+    t.clock.advance(1000);
+    const saveA = await a.browser.postForm(path, { ...sessionForm({ title: 'Version A' }), version: version(pageA), _csrf: csrfTokenFrom(pageA) });
+    expect(saveA.status).to.equal(409);
+    const again = await saveA.text();
+    expect(again).to.contain('Quelqu&#x27;un a modifié cette session').and.to.contain('value="Version A"');
+    expect((await getSession(t.database.db, id))!.title).to.equal('Version B');
+    const retry = await a.browser.postForm(path, { ...sessionForm({ title: 'Version A' }), version: version(again), _csrf: csrfTokenFrom(again) });
+    expect(retry.status).to.equal(303);
+    expect((await getSession(t.database.db, id))!.title).to.equal('Version A');
+  });
+});
