@@ -154,6 +154,28 @@ export async function readStatements(db: DbOrTx, afterSeq: number, limit: number
 
 const FACT_TABLES = ['dash_sessions', 'dash_courses', 'dash_people', 'dash_participation', 'dash_resource_opens', 'dash_answers', 'dash_positions', 'dash_ratings', 'dash_followups', 'dash_needs'];
 
+const ACTOR_TABLES = ['dash_people', 'dash_participation', 'dash_resource_opens', 'dash_answers', 'dash_positions', 'dash_ratings', 'dash_followups', 'dash_needs'];
+
+/** The actors of the statements with these ids. */
+export async function actorsOfStatements(db: DbOrTx, ids: string[]): Promise<string[]> {
+  if (!ids.length) return [];
+  const rows = await queryRows<{ actor_ifi: string }>(db, sql`select distinct actor_ifi from lrs_statements where id in (select (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid)`);
+  return rows.map((r) => r.actor_ifi);
+}
+
+/** Forgets every fact of these people (before their remaining statements are read again). */
+export async function clearActorFacts(db: DbOrTx, actors: string[]): Promise<void> {
+  const list = sql`(select jsonb_array_elements_text(${JSON.stringify(actors)}::jsonb))`;
+  for (const table of ACTOR_TABLES) await db.execute(sql.raw(`delete from ${table} where actor in `).append(list));
+}
+
+/** Every statement of these people that is not voided (to rebuild their facts). */
+export async function statementsOfActors(db: DbOrTx, actors: string[]): Promise<StatementRow[]> {
+  const rows = await queryRows<StatementRow>(db, sql`select seq, actor_ifi, statement from lrs_statements
+    where actor_ifi in (select jsonb_array_elements_text(${JSON.stringify(actors)}::jsonb)) and not voided`);
+  return rows.map((x) => ({ ...x, seq: Number(x.seq), statement: typeof x.statement === 'string' ? JSON.parse(x.statement) : x.statement }));
+}
+
 /** Empties every fact table and the cursor (targets set by organisers are kept). */
 export async function clearFacts(db: DbOrTx, id: string): Promise<void> {
   await db.execute(sql.raw(`truncate ${FACT_TABLES.join(', ')}`));

@@ -1,6 +1,7 @@
 import type { Db } from '../platform/db/client';
 import { emptyFacts, extractFacts } from './extract';
-import { applyFacts, clearFacts, lockCursor, maxStatementSeq, readStatements, saveCursor } from './rollup.repo';
+import { VERB } from './dashboard.vocabulary';
+import { actorsOfStatements, applyFacts, clearActorFacts, clearFacts, lockCursor, maxStatementSeq, readStatements, saveCursor, statementsOfActors } from './rollup.repo';
 
 /**
  * The incremental rollup: reads new statements in storage order (seq), turns them into facts and merges
@@ -12,6 +13,11 @@ import { applyFacts, clearFacts, lockCursor, maxStatementSeq, readStatements, sa
  * (identity numbers lost by a rollback never appear). This is exact for transactions shorter than the
  * TTL, needs no engine-specific snapshot functions (PGlite and PostgreSQL alike), and re-reading is
  * harmless because facts merge by commutative, idempotent rules.
+ *
+ * Voiding: the LRS flags the target in the transaction that stores the voiding statement; when we read a
+ * voiding statement, the facts of the target's actor are deleted and rebuilt from their statements that
+ * are not voided (facts of one person depend only on that person's statements), so a voided statement
+ * stops counting as it would after a rebuild.
  */
 
 export const ROLLUP_CURSOR = 'rollup';
@@ -34,6 +40,13 @@ export async function runRollupBatch(db: Db, options: RollupOptions = {}): Promi
     const { rows, maxSeq, found } = await readStatements(tx, cursor.lastSeq, batchSize, cursor.gaps.map((g) => g.seq));
     const facts = emptyFacts();
     for (const row of rows) extractFacts(row.statement, facts, row.actor_ifi);
+    // A voiding statement: the people whose statements were voided get their facts rebuilt from what remains.
+    const voidedIds = rows.filter((r) => (r.statement as { verb?: { id?: string } }).verb?.id === VERB.voided).map((r) => String((r.statement as { object?: { id?: string } }).object?.id ?? ''));
+    const actors = await actorsOfStatements(tx, voidedIds);
+    if (actors.length) {
+      await clearActorFacts(tx, actors);
+      for (const row of await statementsOfActors(tx, actors)) extractFacts(row.statement, facts, row.actor_ifi);
+    }
     await applyFacts(tx, facts);
     const seen = new Set(found);
     const gaps = cursor.gaps.filter((g) => !seen.has(g.seq) && now.getTime() - new Date(g.seenAt).getTime() < ttl);

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
 import { insertStatementRows } from '../../src/dashboard/demo-statements';
+import { storeStatements } from '../../src/lrs';
 import { queryRows } from '../../src/dashboard/rollup.repo';
 import { catchUp, rebuildRollups, runRollupBatch } from '../../src/dashboard/rollup.service';
 import type { Database } from '../../src/platform/db/client';
@@ -77,6 +78,26 @@ describe('dashboard rollups', () => {
     expect((await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from dash_participation`))[0]!.n).to.equal(3);
     const [after] = await queryRows<{ gaps: unknown[] }>(database.db, sql`select gaps from dash_cursor`);
     expect(after!.gaps).to.deep.equal([]);
+  });
+
+  it('stops counting a statement voided after it was rolled up, as a rebuild would', async () => {
+    const s = session('b2222222-0000-4000-8000-000000000003');
+    const attended = st('p1', '2026-02-01T10:00:00Z', s, { kind: 'attended', method: 'qr' });
+    const rating = st('p1', '2026-02-01T11:00:00Z', s, { kind: 'rated', rating: { value: 5, max: 5 }, comment: null });
+    const older = st('p1', '2026-02-01T10:30:00Z', s, { kind: 'rated', rating: { value: 2, max: 5 }, comment: null });
+    await database.db.transaction((tx) => storeStatements(tx, [attended, older, rating, st('p2', '2026-02-01T10:00:00Z', s, { kind: 'attended', method: 'qr' })]));
+    await catchUp(database.db);
+    const voiding = (id: unknown) => ({ actor: attended.actor, verb: { id: 'http://adlnet.gov/expapi/verbs/voided', display: { en: 'voided' } }, object: { objectType: 'StatementRef', id } });
+    await database.db.transaction((tx) => storeStatements(tx, [voiding(attended.id), voiding(rating.id)]));
+    await catchUp(database.db);
+    const incremental = await snapshot(database);
+    const p1 = await queryRows<{ attended: boolean; scaled: number }>(database.db, sql`select p.attended, r.scaled from dash_participation p join dash_ratings r using (session_key, actor) where p.actor like '%' || ${(attended.actor as { account: { name: string } }).account.name}`);
+    expect(p1).to.deep.equal([{ attended: false, scaled: 0.4 }]);
+    await rebuildRollups(database.db);
+    // Session metadata (title, last seen) may still come from a voided statement: only per-person facts are rebuilt.
+    const { dash_sessions: _a, ...rebuilt } = await snapshot(database);
+    const { dash_sessions: _b, ...kept } = incremental;
+    expect(rebuilt).to.deep.equal(kept);
   });
 
   it('forgets a gap left by a rolled-back insert once it is older than the TTL', async () => {
