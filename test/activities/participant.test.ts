@@ -254,6 +254,24 @@ describe('activities: participant pages', () => {
     expect(await (await browser.get('/me/offers')).text()).to.contain('Les salons');
   });
 
+  it('speaks English when the launch asked for it', async () => {
+    const { session } = await buildSession(t.database.db);
+    await configure(t.database.db, session.id, [{ kind: 'quiz' }]);
+    const { browser } = await signIn(t, { sessionId: session.id, locale: 'en-GB' });
+    const html = await (await browser.get(`/sessions/${session.id}`)).text();
+    expect(html).to.contain('<html lang="en">').and.contain('My activities').and.contain('To do');
+    expect(await (await browser.get(`/sessions/${session.id}/quiz`)).text()).to.contain('Pass mark: 50%');
+  });
+
+  it('shows what people typed as text, never as markup', async () => {
+    const { session } = await buildSession(t.database.db);
+    const { browser } = await signIn(t, { sessionId: session.id });
+    const _csrf = csrfTokenFrom(await (await browser.get('/me/offers')).text());
+    await browser.postForm('/me/offers', { _csrf, tool: '<script>alert(1)</script>', description: '<img src=x onerror=alert(2)>' });
+    const html = await (await browser.get('/me/offers')).text();
+    expect(html).to.contain('&lt;script&gt;alert(1)&lt;/script&gt;').and.not.contain('<img src=x');
+  });
+
   it('keeps participants out of organiser pages (403)', async () => {
     const { session } = await buildSession(t.database.db);
     const { browser } = await signIn(t, { role: 'participant', sessionId: session.id });
