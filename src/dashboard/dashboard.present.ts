@@ -307,6 +307,13 @@ export function presentNeeds(f: Fmt, d: NeedsData) {
       table: table(f, 'needs', t('dashboard.needs_heading'), [t('dashboard.col_need_type'), t('dashboard.col_need'), t('dashboard.col_current'), t('dashboard.col_previous'), t('dashboard.col_trend'), t('dashboard.col_emerging'), t('dashboard.col_action')], rows),
       empty: d.needs.length ? undefined : t('dashboard.needs_none'),
     },
+    {
+      id: 'offers',
+      heading: t('dashboard.offers_heading'),
+      intro: t('dashboard.offers_intro'),
+      table: table(f, 'offers', t('dashboard.offers_heading'), [t('dashboard.col_tool'), t('dashboard.col_people'), t('dashboard.col_action')], d.offers.map((o) => [text(o.tool), count(f, o.people), text(t('dashboard.see_offers'), '/organiser/offers')])),
+      empty: d.offers.length ? undefined : t('dashboard.none'),
+    },
   ];
   return { kpis: [] as Kpi[], sections };
 }

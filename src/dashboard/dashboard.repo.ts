@@ -262,6 +262,18 @@ export async function needs(db: DbOrTx, f: Filters, w: Window, previousFrom: Dat
   return (await queryRows<Record<string, unknown>>(db, q)).map((r) => ({ type: String(r.need_type), key: String(r.need_key), label: String(r.label), current: num(r.current), previous: num(r.previous) }));
 }
 
+/**
+ * Knowledge-sharing offers ("I can present a tool", activities slice, migration 0500) per normalised tool
+ * in the window, in distinct people; limited to the organiser's course when given.
+ */
+export async function offers(db: DbOrTx, w: Window, contextRef: string | null | undefined): Promise<Array<{ tool: string; people: number }>> {
+  const q = sql`select min(tool) as tool, count(distinct user_ref) as people from activity_offers
+    where created_at >= ${w.from.toISOString()}::timestamptz and created_at < ${w.until.toISOString()}::timestamptz`;
+  if (contextRef !== undefined) q.append(sql` and context_ref = ${contextRef}`);
+  q.append(sql` group by lower(trim(tool)) order by 2 desc, 1`);
+  return (await queryRows<{ tool: string; people: unknown }>(db, q)).map((r) => ({ tool: r.tool, people: num(r.people) }));
+}
+
 /** Filter choices: series, courses and services seen, and sessions (with titles). */
 export async function filterChoices(db: DbOrTx, courses: string[] | undefined) {
   const limit = courses === undefined ? sql`` : sql` where dp.course_key in (select jsonb_array_elements_text(${JSON.stringify(courses)}::jsonb))`;

@@ -122,7 +122,7 @@ export function mountDashboard(app: Express, ctx: AppContext): void {
   app.get('/organiser/dashboard/needs', requireOrganiser, async (req, res) => {
     const p = await prepare(req, res, 'needs');
     if (!p) return;
-    const d = await service.emergingNeeds(deps(), p.filters);
+    const d = await service.emergingNeeds(deps(), p.filters, p.actor.isAdmin ? undefined : p.actor.contextRef);
     await respond(req, res, p.actor, 'needs', p.raw, presentNeeds(fmt(req, res, p.raw), d));
   });
 }

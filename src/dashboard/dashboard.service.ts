@@ -210,8 +210,8 @@ export async function competences(deps: DashboardDeps, f: Filters, codes: string
 export const EMERGING_RATIO = 1.5;
 
 /** Needs in distinct people against the previous window; free text needs the higher threshold. */
-export async function emergingNeeds(deps: DashboardDeps, f: Filters) {
-  const rows = await repo.needs(deps.db, f, windows(f).current, f.previousFrom);
+export async function emergingNeeds(deps: DashboardDeps, f: Filters, offersContext: string | null | undefined) {
+  const [rows, offerRows] = await Promise.all([repo.needs(deps.db, f, windows(f).current, f.previousFrom), repo.offers(deps.db, windows(f).current, offersContext)]);
   const minFor = (type: string) => (type === 'free-text' ? deps.privacy.minGroupText : deps.privacy.minGroup);
   const visible = rows
     .filter((r) => atLeast(r.current, minFor(r.type)))
@@ -220,5 +220,6 @@ export async function emergingNeeds(deps: DashboardDeps, f: Filters) {
       const previous = atLeast(r.previous, min) ? r.previous : null;
       return { ...r, previous, trend: trend(r.current, previous), emerging: isEmerging(r.current, previous ?? 0, min, EMERGING_RATIO) };
     });
-  return { needs: visible, hidden: rows.length - visible.length };
+  const offers = offerRows.map((o) => ({ tool: o.tool, people: atLeast(o.people, deps.privacy.minGroup) ? o.people : null }));
+  return { needs: visible, hidden: rows.length - visible.length, offers };
 }

@@ -4,7 +4,7 @@ import { storeStatements } from '../../src/lrs';
 import { catchUp } from '../../src/dashboard/rollup.service';
 import { queryRows } from '../../src/dashboard/rollup.repo';
 import { createTestApp, TestClock, type TestApp } from '../support/app';
-import { signIn } from '../support/factories';
+import { buildLaunch, signIn } from '../support/factories';
 import { activityIris } from '../../src/xapi';
 import { BASE, ISSUER, session, st } from './fixtures';
 
@@ -136,6 +136,13 @@ describe('dashboard pages', () => {
     expect(rows.slice(1).map((r) => r.slice(0, 3))).to.deep.equal([['Texte libre', 'Tchap', '6']]);
     const html = await (await browser.get('/organiser/dashboard/needs')).text();
     expect(html).to.include('href="/organiser/sessions/new?title&#x3D;Tchap"');
+    // Offers to present a tool: 5 colleagues offer "Padlet" (shown), 2 offer "Scratch" (fewer than 5).
+    for (const [i, tool] of ['Padlet', 'padlet ', 'Padlet', 'Padlet', 'PADLET', 'Scratch', 'Scratch'].entries()) {
+      const l = await buildLaunch(t.database.db, { sub: `offer-${i}`, contextId: 'course-1' });
+      await t.database.db.execute(sql`insert into activity_offers (user_ref, context_ref, tool, description, created_at) values (${l.userId}, ${l.contextRef}, ${tool}, 'je peux montrer', '2026-03-01T10:00:00Z')`);
+    }
+    const offers = await csv(browser, '/organiser/dashboard/needs?format=csv&table=offers');
+    expect(offers.slice(1).map((r) => r.slice(0, 2))).to.deep.equal([['PADLET', '5'], ['Scratch', '<5']]);
   });
 
   it('lets an organiser see their own course and refuses another course (403)', async () => {
