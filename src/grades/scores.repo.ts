@@ -189,6 +189,16 @@ export async function countByStatus(db: DbOrTx, sessionId: string): Promise<Sync
   return counts;
 }
 
+/** Pending scores whose last attempt failed and will be retried, with the latest failure. */
+export async function findRetrying(db: DbOrTx, sessionId: string): Promise<{ count: number; remoteStatus: number | null; remoteBody: string | null }> {
+  const rows = await db
+    .select({ remoteStatus: gradesScores.remoteStatus, remoteBody: gradesScores.remoteBody })
+    .from(gradesScores)
+    .where(and(eq(gradesScores.sessionId, sessionId), eq(gradesScores.status, 'pending'), sql`${gradesScores.remoteBody} is not null`))
+    .orderBy(sql`${gradesScores.updatedAt} desc`);
+  return { count: rows.length, remoteStatus: rows[0]?.remoteStatus ?? null, remoteBody: rows[0]?.remoteBody ?? null };
+}
+
 export async function listRefused(db: DbOrTx, sessionId: string, limit = 200) {
   return db
     .select({ id: gradesScores.id, sub: ltiUsers.sub, name: ltiUsers.name, remoteStatus: gradesScores.remoteStatus, remoteBody: gradesScores.remoteBody, updatedAt: gradesScores.updatedAt })

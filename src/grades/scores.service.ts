@@ -3,7 +3,7 @@ import type { Clock } from '../platform/clock';
 import type { Db, DbOrTx } from '../platform/db/client';
 import { outbox } from '../platform/db/schema';
 import { enqueueOutbox } from '../xapi';
-import { countByStatus, findClientId, findGradableLinks, findScoreMode, listRefused, requeueRefused, upsertScore, type ScoreRow, type SyncCounts } from './scores.repo';
+import { countByStatus, findClientId, findRetrying, findGradableLinks, findScoreMode, listRefused, requeueRefused, upsertScore, type ScoreRow } from './scores.repo';
 import { SCORE_KIND, type ScorePayload } from './score.handler';
 
 /** What a completion (or a later change of result) contributes to the gradebook. */
@@ -76,6 +76,6 @@ export async function retryRefusedScores(db: Db, clock: Clock, sessionId: string
 }
 
 /** Delivered, pending and refused counts of a session, with the platform's answers for refusals. */
-export async function gradeSync(db: DbOrTx, sessionId: string): Promise<{ counts: SyncCounts; refused: Awaited<ReturnType<typeof listRefused>> }> {
-  return { counts: await countByStatus(db, sessionId), refused: await listRefused(db, sessionId) };
+export async function gradeSync(db: DbOrTx, sessionId: string) {
+  return { counts: await countByStatus(db, sessionId), refused: await listRefused(db, sessionId), retrying: await findRetrying(db, sessionId) };
 }

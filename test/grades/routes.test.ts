@@ -160,6 +160,21 @@ describe('grades: organiser pages for grade sync and course roster', function ()
     expect(after).to.contain('1 note(s) remise(s)').and.match(/data-count="pending">2</);
   });
 
+  it('tells the organiser when scores wait after a temporary failure, with the platform answer', async () => {
+    const learner = await launchAs({ sub: '1020' });
+    await queueSessionScore(t.database.db, { userId: learner.userId, sessionId, at: t.clock.now() });
+    sim.setDown(true);
+    try {
+      await outboxOf(t.instants.ctx).runOnce();
+    } finally {
+      sim.setDown(false);
+    }
+    const html = await (await organiser.browser.get(`/organiser/sessions/${sessionId}/grades`)).text();
+    expect(html).to.match(/id="grade-retrying">[^<]*échec passager/).and.contain('503');
+    const [row] = await t.database.db.select().from(gradesScores).where(eq(gradesScores.userRef, learner.userId));
+    expect(row!.status).to.equal('pending');
+  });
+
   it('saves the score setting, and refuses an unknown one without changing it', async () => {
     const html = await (await organiser.browser.get(`/organiser/sessions/${sessionId}/grades`)).text();
     const csrf = csrfTokenFrom(html);
