@@ -19,7 +19,7 @@ import { formFrom, SIMULATOR_CLIENT_ID, SIMULATOR_ISSUER } from '../test/support
 const arg = (name: string, fallback: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1]! : fallback);
 const pgAdmin = arg('--pg', 'postgres://postgres@127.0.0.1:5432/postgres');
 const LAUNCHES = Number(arg('--launches', '1000'));
-const CONCURRENT = 50;
+const CONCURRENT = Number(arg('--concurrent', '50'));
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 /** One complete launch as a browser does it; returns true when Instants recognised the session. */

@@ -13,8 +13,10 @@ export interface LaunchCheckDeps {
   leewaySeconds: number;
   unknownDeployment: 'accept' | 'reject';
   findPlatform(issuer: string, clientId: string): Promise<PlatformInfo | undefined>;
-  /** Current time in ms (real time: the platform signs with its clock, ltijs checks with Date.now()). */
+  /** Current time in ms for token times (real time: the platform signs with its clock, ltijs checks with Date.now()). */
   now(): number;
+  /** The app's clock, for our own rows (login requests). */
+  clock(): Date;
 }
 
 function decode(idToken: string): { header: ReturnType<typeof decodeProtectedHeader>; payload: JWTPayload } {
@@ -78,7 +80,7 @@ export async function checkIdToken(deps: LaunchCheckDeps, idToken: unknown, stat
   const { header, payload } = decode(idToken);
   if (header.alg !== 'RS256') throw new LtiLaunchError('bad_algorithm', { detail: String(header.alg) });
   if (typeof state !== 'string' || !state) throw new LtiLaunchError('state_missing');
-  const login = await consumeLoginRequest(deps.db, state, new Date(deps.now()));
+  const login = await consumeLoginRequest(deps.db, state, deps.clock());
   if (!login) throw new LtiLaunchError('state_missing');
   if (login.replayed) throw new LtiLaunchError('nonce_replayed');
   const platform = await resolvePlatform(deps, payload);

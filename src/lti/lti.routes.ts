@@ -79,6 +79,7 @@ function precheckLaunch(lti: LtiServices): RequestHandler {
           unknownDeployment: lti.config.lti.unknownDeployment,
           findPlatform: (iss, clientId) => lti.provider.findPlatform(iss, clientId),
           now: Date.now,
+          clock: () => lti.clock.now(),
         },
         body.id_token,
         body.state,
