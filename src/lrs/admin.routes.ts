@@ -37,6 +37,8 @@ export function adminRoutes(app: Express, ctx: AppContext): void {
     requireAdmin,
     wrap(async (req, res) => {
       const body = req.body as Record<string, unknown>;
+      // The form is shown again after this POST: it keeps the token just checked (double-submit cookie).
+      if (typeof body._csrf === 'string') res.locals.csrfToken = body._csrf;
       const raw = body.scopes;
       const scopes = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String);
       const name = typeof body.name === 'string' ? body.name : '';
