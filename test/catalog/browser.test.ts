@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../support/app';
 import { checkA11y, withPage } from '../support/browser';
 import { signIn } from '../support/factories';
 
-describe('catalog: in chromium, an organiser creates and publishes a session', function () {
+describe('catalog: in chromium, an organiser creates and publishes a session with a quiz', function () {
   this.timeout(120_000);
   let t: TestApp;
   before(async () => {
@@ -12,7 +12,7 @@ describe('catalog: in chromium, an organiser creates and publishes a session', f
   });
   after(async () => t.close());
 
-  it('creates a session through the form (after fixing errors), publishes it, and every page passes axe', async () => {
+  it('creates a session through the form (after fixing errors), publishes it, adds a quiz and a resource, and every page passes axe', async () => {
     const organiser = await signIn(t, { role: 'organiser', contextId: 'course-browser', contextTitle: 'Instants numériques du rectorat' });
     const violations: Record<string, unknown[]> = {};
     await withPage(
@@ -46,6 +46,16 @@ describe('catalog: in chromium, an organiser creates and publishes a session', f
         await page.getByRole('button', { name: 'Publier' }).click();
         await page.getByText('La session est publiée').waitFor();
         expect(await page.getByText('Statut actuel : Publiée').count()).to.equal(1);
+
+        // The quiz is configured on the activities slice's page, reached from the session's edit page.
+        const editUrl = page.url().split('?')[0]!;
+        await page.getByRole('link', { name: 'Activités', exact: true }).click();
+        await page.waitForURL('**/activities');
+        await page.locator('#quiz_enabled').check();
+        await page.locator('#quiz_text').fill('? Qui peut modifier OpenStreetMap ? [2.3]\n* Tout le monde | Oui.\n- Personne | Non.');
+        await page.getByRole('button', { name: 'Enregistrer' }).click();
+        await page.getByText('Activités enregistrées.').waitFor();
+        await page.goto(editUrl);
 
         await page.getByRole('link', { name: /^Ressources/ }).click();
         await page.getByRole('textbox', { name: 'Titre', exact: true }).fill('Site officiel');
