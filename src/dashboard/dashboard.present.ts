@@ -103,8 +103,8 @@ export function presentOverview(f: Fmt, d: OverviewData) {
     kpi(f, t('dashboard.kpi_completion'), d.kpis.completionRate, (v) => pct(f, v)),
     kpi(f, t('dashboard.kpi_satisfaction'), d.kpis.satisfaction, (v) => `${dec(f, v, 1)} / 5`),
   ];
-  const serviceRows = d.services.map((s) => [text(s.service || t('dashboard.service_unknown')), count(f, s.people)]);
-  if (d.pooledServices.count) serviceRows.push([text(t('dashboard.service_pooled', { count: d.pooledServices.count })), count(f, d.pooledServices.people)]);
+  const serviceRows = d.services.map((s) => [text(s.service || t('dashboard.service_unknown')), count(f, s.people), count(f, s.previous)]);
+  if (d.pooledServices.count) serviceRows.push([text(t('dashboard.service_pooled', { count: d.pooledServices.count })), count(f, d.pooledServices.people), text('—')]);
   const top = d.services[0];
   const sections: Section[] = [
     {
@@ -114,10 +114,10 @@ export function presentOverview(f: Fmt, d: OverviewData) {
         id: 'reach',
         type: 'bar',
         labels: serviceRows.map((r) => r[0]!.text),
-        datasets: [{ label: t('dashboard.col_people'), data: serviceRows.map((r) => (typeof r[1]!.csv === 'number' ? r[1]!.csv : null)) }],
+        datasets: [1, 2].map((col) => ({ label: t(col === 1 ? 'dashboard.col_people' : 'dashboard.col_previous'), data: serviceRows.map((r) => (typeof r[col]!.csv === 'number' ? (r[col]!.csv as number) : null)) })),
         summary: top ? t('dashboard.reach_summary', { count: d.services.length, top: top.service || t('dashboard.service_unknown'), people: top.people }) : t('dashboard.reach_summary_none'),
       },
-      table: table(f, 'reach', t('dashboard.reach_heading'), [t('dashboard.col_service'), t('dashboard.col_people')], serviceRows),
+      table: table(f, 'reach', t('dashboard.reach_heading'), [t('dashboard.col_service'), t('dashboard.col_people'), t('dashboard.col_previous')], serviceRows),
     },
     {
       id: 'months',

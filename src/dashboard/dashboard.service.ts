@@ -62,10 +62,11 @@ const compare = (current: number | null, previous: number | null): Compared => (
 export async function overview(deps: DashboardDeps, f: Filters) {
   const min = deps.privacy.minGroup;
   const w = windows(f);
-  const [cur, prev, services, months, sessions] = await Promise.all([
+  const [cur, prev, services, previousServices, months, sessions] = await Promise.all([
     repo.kpis(deps.db, f, w.current),
     repo.kpis(deps.db, f, w.previous),
     repo.reachByService(deps.db, f, w.current),
+    repo.reachByService(deps.db, f, w.previous),
     repo.attendanceByMonth(deps.db, f, w.current),
     repo.sessionRows(deps.db, f, w.current),
   ]);
@@ -96,7 +97,10 @@ export async function overview(deps: DashboardDeps, f: Filters) {
       completionRate: compare(c.completionRate, p.completionRate),
       satisfaction: compare(c.satisfaction, p.satisfaction),
     },
-    services: shown,
+    services: shown.map((x) => {
+      const before = previousServices.find((p) => p.service === x.service)?.people ?? 0;
+      return { ...x, previous: atLeast(before, min) ? before : null };
+    }),
     pooledServices: { count: pooled.length, people: pooled.length && atLeast(pooledPeople, min) ? pooledPeople : null },
     months: months.map((m) => ({ month: m.month, people: atLeast(m.people, min) ? m.people : null })),
     sessions: sessions.map((s) => {

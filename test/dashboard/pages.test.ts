@@ -88,7 +88,7 @@ describe('dashboard pages', () => {
     expect(html).to.include('86 %').and.include('67 %').and.include('4,2 / 5');
     const reach = await csv(browser, '/organiser/dashboard?format=csv&table=reach&session=' + encodeURIComponent(`${BASE}/sessions/${S.id}`));
     // DANE has 5 attendees; DSDEN 21 (1 attendee) is pooled and, below 5, hidden.
-    expect(reach).to.deep.equal([['Service', 'Personnes'], ['DANE', '5'], ['Autres services regroupés (1)', '<5']]);
+    expect(reach).to.deep.equal([['Service', 'Personnes', 'Période précédente'], ['DANE', '5', '<5'], ['Autres services regroupés (1)', '<5', '—']]);
   });
 
   it('computes the session gains, effect size, items and D+30 transfer as by hand', async () => {
