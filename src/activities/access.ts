@@ -1,7 +1,7 @@
 import { canSeeContext, type Actor } from '../lti';
 import type { DbOrTx } from '../platform/db/client';
 import { ForbiddenError, NotFoundError } from '../platform/errors';
-import { findSessionContexts } from './activities.repo';
+import { findSessionContexts } from './people.repo';
 import { loadSession, type CatalogSession } from './catalog.port';
 
 /** Access checks of the activities slice: every service starts with one of these. */

@@ -1,6 +1,6 @@
 import type { Actor } from '../lti';
 import type { Tx } from '../platform/db/client';
-import { hasLaunchEvent, insertLaunchEvent } from './activities.repo';
+import { hasLaunchEvent, insertLaunchEvent } from './people.repo';
 import type { ActivityDeps } from './answers.service';
 import { eventBase, record, type RecordDeps } from './events';
 

@@ -1,7 +1,8 @@
 import type { Actor } from '../lti';
 import { sessionForOrganiser } from './access';
 import { loadActivities } from './activities.config';
-import { insertTopic, listOffers, listParticipants, listTopics, listWishes, replaceConfigs, setTopicActive } from './activities.repo';
+import { insertTopic, listOffers, listTopics, listWishes, replaceConfigs, setTopicActive } from './activities.repo';
+import { listParticipants } from './people.repo';
 import { parseQuizText, quizToText, type ActivitiesForm } from './activities.schema';
 import type { ActivityKind } from './activities.tables';
 import type { ActivityDeps } from './answers.service';

@@ -2,7 +2,7 @@ import type { Express, Request, Response } from 'express';
 import type { z } from 'zod';
 import { actorOf, requireLaunch } from '../lti';
 import type { AppContext } from '../platform/context';
-import { ValidationError } from '../platform/errors';
+import { NotFoundError, ValidationError } from '../platform/errors';
 import { FollowUpAnswerSchema, NeedsAnswerSchema, PositionAnswerSchema, QuizAnswerSchema, SatisfactionAnswerSchema } from './activities.schema';
 import type { ActivityKind } from './activities.tables';
 import { answerFollowUp, answerNeeds, answerPosition, answerQuiz, answerSatisfaction, type ActivityDeps, type Participant, type SaveResult } from './answers.service';
@@ -18,7 +18,6 @@ import {
   presentSessionPage,
   type FieldErrors,
 } from './participant.present';
-import { NotFoundError } from '../platform/errors';
 
 /** Participant pages: the session page, resource opening and the activity pages (each answer saved at once). */
 
