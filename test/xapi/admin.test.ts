@@ -2,9 +2,10 @@ import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
 import { recordEvents } from '../../src/xapi';
 import { addDestination, type Destination } from '../../src/xapi/forwarding/destinations';
-import { listDeadLetters } from '../../src/xapi/forwarding/operations';
+import { listDeadLetters, replayDeadLetters } from '../../src/xapi/forwarding/operations';
 import { rowsOf } from '../../src/xapi/outbox/outbox';
 import { createTestApp, TEST_SECRETS, type TestApp } from '../support/app';
+import { checkA11y, withPage } from '../support/browser';
 import { signIn } from '../support/factories';
 import { csrfTokenFrom } from '../support/http';
 import { buildEvent } from './fixtures';
@@ -86,4 +87,28 @@ describe('xapi: /admin/xapi operations page', () => {
     expect(res.status).to.equal(303);
     expect(res.headers.get('location')).to.equal('/admin/xapi?done=resent&count=3');
   });
+
+  it('has no serious accessibility violation and replays dead letters with the keyboard alone', async function () {
+    this.timeout(60_000);
+    lrs.rejectIds.add(ids[0]!);
+    await replayAllThenDeliver();
+    const { browser } = await signIn(t, { role: 'organiser', isAdmin: true });
+    await withPage(
+      t,
+      async (page) => {
+        await page.goto('/admin/xapi');
+        expect(await checkA11y(page)).to.deep.equal([]);
+        await page.focus('#replay-destination');
+        await page.keyboard.press('Tab');
+        await Promise.all([page.waitForURL(/done=replayed/), page.keyboard.press('Enter')]);
+        expect(await page.textContent('[role=status]')).to.contain('remise(s) en file');
+      },
+      { signedIn: browser },
+    );
+  });
+
+  async function replayAllThenDeliver(): Promise<void> {
+    await replayDeadLetters(t.database.db, t.clock.now());
+    await t.instants.jobs.runOnce('outbox');
+  }
 });
