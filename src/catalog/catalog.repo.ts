@@ -129,6 +129,13 @@ export async function insertSession(db: DbOrTx, values: SessionInsert, competenc
   return row!;
 }
 
+/** The session created with this creation key, if any (the form was already posted once). */
+export async function findSessionByCreationKey(db: DbOrTx, creationKey: string): Promise<SessionRow | undefined> {
+  if (!isUuid(creationKey)) return undefined;
+  const [row] = await db.select().from(catalogSessions).where(eq(catalogSessions.creationKey, creationKey));
+  return row;
+}
+
 /** Updates a session's fields (and its competences when given). */
 export async function updateSession(
   db: DbOrTx,

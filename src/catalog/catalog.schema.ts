@@ -70,6 +70,11 @@ export const SessionFormSchema = z
     presenters: list(/\n/, 20, 200),
     contributors: list(/\n/, 30, 200),
     seriesId: optional(40),
+    /** Drawn when the creation form is shown: a second post of the same form finds the first session. */
+    creationKey: z
+      .string()
+      .optional()
+      .transform((v) => (v && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v) ? v.toLowerCase() : undefined)),
     /** When the session was last changed, as shown in the form (optimistic concurrency). */
     version: z
       .string()

@@ -72,6 +72,8 @@ export const catalogSessions = pgTable(
     publishedAt: timestamp('published_at', { withTimezone: true }),
     ownerContextRef: uuid('owner_context_ref').references(() => ltiContexts.id, { onDelete: 'set null' }),
     createdBy: uuid('created_by').references(() => ltiUsers.id, { onDelete: 'set null' }),
+    /** Drawn when the creation form is shown, so a form posted twice creates one session (0401). */
+    creationKey: uuid('creation_key'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Express, Request, Response } from 'express';
 import { actorOf, requireOrganiser } from '../lti';
 import type { AppContext } from '../platform/context';
@@ -69,6 +70,7 @@ export function mountSessionRoutes(app: Express, ctx: AppContext): void {
       submit: session ? t('catalog.session.save') : t('catalog.session.create'),
       fields: presentSessionForm({ session, body: options.body, errors, frameworks, series, t }),
       // After a conflict the form keeps what was typed but carries the current version, so saving again overwrites knowingly.
+      creationKey: session ? '' : raw(options.body, 'creationKey') || crypto.randomUUID(),
       version: session ? (options.fresh || options.body === undefined ? session.updatedAt.toISOString() : raw(options.body, 'version')) : '',
       hasErrors: Object.keys(errors).length > 0,
       errorList: Object.entries(errors).map(([id, message]) => ({ id, message })),

@@ -3,7 +3,7 @@ import type { Clock } from '../platform/clock';
 import type { Db } from '../platform/db/client';
 import { ConflictError, ValidationError, type FieldIssue } from '../platform/errors';
 import { assertCanEdit, listScope, ownerContextFor } from './access';
-import { findSession, insertSession, searchSessionRows, updateSession, type CatalogSession, type SessionStatus } from './catalog.repo';
+import { findSession, findSessionByCreationKey, insertSession, searchSessionRows, updateSession, type CatalogSession, type SessionStatus } from './catalog.repo';
 import type { SessionForm, StatusAction } from './catalog.schema';
 import { listCompetences } from './frameworks.repo';
 import { parisToInstant } from './paris-time';
@@ -71,10 +71,20 @@ export async function createSession(deps: CatalogDeps, actor: Actor, form: Sessi
   const ownerContextRef = ownerContextFor(actor);
   const { values, competences } = await toValues(deps, actor, form);
   const now = deps.clock.now();
-  const row = await deps.db.transaction((tx) =>
-    insertSession(tx, { ...values, status: 'draft', ownerContextRef, createdBy: actor.userId, createdAt: now, updatedAt: now }, competences),
-  );
-  return row.id;
+  const creationKey = form.creationKey ?? null;
+  try {
+    const row = await deps.db.transaction(async (tx) => {
+      const already = creationKey ? await findSessionByCreationKey(tx, creationKey) : undefined;
+      if (already) return already;
+      return insertSession(tx, { ...values, status: 'draft', ownerContextRef, createdBy: actor.userId, creationKey, createdAt: now, updatedAt: now }, competences);
+    });
+    return row.id;
+  } catch (err) {
+    // Two posts of one form at the same instant: the loser of the unique index finds the winner's session.
+    const winner = creationKey ? await findSessionByCreationKey(deps.db, creationKey) : undefined;
+    if (winner) return winner.id;
+    throw err;
+  }
 }
 
 /** Saves the edit form of a session (archived sessions are read-only). */

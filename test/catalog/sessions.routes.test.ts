@@ -94,6 +94,25 @@ describe('catalog: organiser session pages', () => {
     expect(await countSessions(t)).to.equal(before);
   });
 
+  it('creates one session when the same form is posted twice, one after the other or at the same instant', async () => {
+    const { browser, contextRef } = await signIn(t, { role: 'organiser', contextId: 'course-double' });
+    const html = await (await browser.get('/organiser/sessions/new')).text();
+    const creationKey = /name="creationKey" value="([^"]+)"/.exec(html)![1]!;
+    const fields = { ...sessionForm(), creationKey, _csrf: csrfTokenFrom(html) };
+    const first = await browser.postForm('/organiser/sessions/new', fields);
+    const second = await browser.postForm('/organiser/sessions/new', fields);
+    expect(second.headers.get('location')).to.equal(first.headers.get('location'));
+    const html2 = await (await browser.get('/organiser/sessions/new')).text();
+    const key2 = /name="creationKey" value="([^"]+)"/.exec(html2)![1]!;
+    expect(key2).not.to.equal(creationKey);
+    const fields2 = { ...sessionForm({ title: 'Deuxième' }), creationKey: key2, _csrf: csrfTokenFrom(html2) };
+    const both = await Promise.all([browser.postForm('/organiser/sessions/new', fields2), browser.postForm('/organiser/sessions/new', fields2)]);
+    expect(both.map((r) => r.status)).to.deep.equal([303, 303]);
+    expect(both[0]!.headers.get('location')).to.equal(both[1]!.headers.get('location'));
+    const rows = await t.database.db.select().from(catalogSessions).where(eq(catalogSessions.ownerContextRef, contextRef!));
+    expect(rows.map((r) => r.title).sort()).to.deep.equal(['Cartographier avec OpenStreetMap', 'Deuxième']);
+  });
+
   it('refuses a form posted without its CSRF token, and creates nothing', async () => {
     const { browser } = await signIn(t, { role: 'organiser', contextId: 'course-csrf' });
     const before = await countSessions(t);
