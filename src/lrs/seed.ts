@@ -38,13 +38,13 @@ export const seededRegistration = (p: number, s: number) => seededUuid(p + 1, s 
 export { VERBS as SEEDED_VERBS };
 
 /** Statement number `i` of a data set of `count`; the same (i, count, seed) always give the same statement. */
-export function seededStatement(i: number, count: number, random: () => number): Json {
+export function seededStatement(i: number, count: number, random: () => number, salt = 0x5eed): Json {
   const { people, sessions } = population(count);
   const p = Math.floor(random() * people);
   const s = Math.floor(random() * sessions);
   const verb = VERBS[Math.floor(random() * VERBS.length)]!;
   const statement: Json = {
-    id: seededUuid(i + 1, 0x5eed),
+    id: seededUuid(i + 1, salt),
     actor: seededActor(p),
     verb: { id: verb, display: { 'fr-FR': verb.split('/').pop()! } },
     object: { objectType: 'Activity', id: seededSession(s), definition: { name: { 'fr-FR': `Instant numérique ${s}` }, type: 'http://adlnet.gov/expapi/activities/meeting' } },
@@ -77,7 +77,8 @@ export async function seedStatements(
   const span = 2 * 365 * 24 * 3600 * 1000;
   for (let from = 0; from < count; from += batch) {
     const n = Math.min(batch, count - from);
-    const statements = Array.from({ length: n }, (_, k) => seededStatement(from + k, count, random));
+    // Statement ids depend on the seed, so that runs with different seeds add to each other.
+    const statements = Array.from({ length: n }, (_, k) => seededStatement(from + k, count, random, 0x5eed ^ (options.seed ?? 42)));
     const stored = new Date(end - span + Math.floor((span * from) / count));
     await db.transaction((tx) => storeStatements(tx, statements, { version: '1.0.3', stored }));
     options.onProgress?.(n);

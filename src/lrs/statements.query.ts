@@ -22,7 +22,8 @@ export interface StatementFilter {
 }
 
 export interface StatementPage {
-  statements: Json[];
+  /** The statements as stored JSON text (sent as is for format=exact, parsed for the other formats). */
+  texts: string[];
   /** The position of the last statement returned when more follow. */
   next: { stored: string; seq: number } | null;
   lastStored: string | null;
@@ -77,24 +78,24 @@ export async function queryStatements(db: DbOrTx, f: StatementFilter): Promise<S
   const take = f.limit + 1;
   const own = matchFilters(f, 's');
   const window = windowFilters(f);
-  const direct = db.execute(sql`select s.seq, s.stored, s.statement from lrs_statements s
+  const direct = db.execute(sql`select s.seq, s.stored, s.statement::text as statement from lrs_statements s
     where ${window}${own ? sql` and ${own}` : sql``} order by ${order} limit ${take}`);
   // xAPI-Communication §2.1.3: statements targeting a matching statement by StatementRef match too.
   const target = matchFilters(f, 't');
   const referring = target
-    ? db.execute(sql`select s.seq, s.stored, s.statement from lrs_statements s join lrs_statements t on t.id = s.object_statement_ref
+    ? db.execute(sql`select s.seq, s.stored, s.statement::text as statement from lrs_statements s join lrs_statements t on t.id = s.object_statement_ref
         where s.object_statement_ref is not null and ${window} and ${target} order by ${order} limit ${take}`)
     : Promise.resolve({ rows: [] });
   const [a, b] = await Promise.all([direct, referring]);
   const seen = new Set<number>();
   const merged = [...rowsOf<Row>(a), ...rowsOf<Row>(b)]
-    .map((r) => ({ seq: Number(r.seq), stored: new Date(r.stored).toISOString(), at: new Date(r.stored).getTime(), statement: (typeof r.statement === 'string' ? JSON.parse(r.statement) : r.statement) as Json }))
+    .map((r) => ({ seq: Number(r.seq), stored: new Date(r.stored).toISOString(), at: new Date(r.stored).getTime(), text: typeof r.statement === 'string' ? r.statement : JSON.stringify(r.statement) }))
     .filter((r) => (seen.has(r.seq) ? false : (seen.add(r.seq), true)))
     .sort((x, y) => (f.ascending ? 1 : -1) * (x.at - y.at || x.seq - y.seq));
   const page = merged.slice(0, f.limit);
   const last = page[page.length - 1];
   const lastStored = page.reduce<string | null>((m, r) => (m === null || r.stored > m ? r.stored : m), null);
-  return { statements: page.map((r) => r.statement), next: merged.length > f.limit && last ? { stored: last.stored, seq: last.seq } : null, lastStored };
+  return { texts: page.map((r) => r.text), next: merged.length > f.limit && last ? { stored: last.stored, seq: last.seq } : null, lastStored };
 }
 
 /** One statement by id: `voided` chooses between statementId (not voided) and voidedStatementId (voided). */

@@ -142,16 +142,17 @@ function filterOf(p: Record<string, string>, credentialId: string | undefined): 
   return f;
 }
 
-async function sendStatements(ctx: AppContext, req: Request, res: Response, result: Json, statements: Json[], attachments: boolean) {
+async function sendStatements(ctx: AppContext, req: Request, res: Response, result: Json | string, statements: Json[], attachments: boolean) {
   res.setHeader('X-Experience-API-Consistent-Through', ctx.clock.now().toISOString());
   if (!attachments) {
-    res.json(result);
+    if (typeof result === 'string') res.type('application/json').send(result);
+    else res.json(result);
     return;
   }
   const hashes = [...new Set(statements.flatMap((s) => (Array.isArray(s.attachments) ? (s.attachments as Json[]) : []).map((a) => String(a.sha2).toLowerCase())))];
   const found = await findAttachments(ctx.db, hashes);
   const { body, contentType } = buildMultipart([
-    { headers: { 'Content-Type': 'application/json' }, body: Buffer.from(JSON.stringify(result)) },
+    { headers: { 'Content-Type': 'application/json' }, body: Buffer.from(typeof result === 'string' ? result : JSON.stringify(result)) },
     ...found.map((a) => ({
       headers: { 'Content-Type': a.contentType, 'Content-Transfer-Encoding': 'binary', 'X-Experience-API-Hash': a.sha2 },
       body: a.content,
@@ -195,7 +196,13 @@ const getStatements = (ctx: AppContext) =>
       ? `${req.baseUrl}/statements?more=${Buffer.from(JSON.stringify({ p, s: page.next.stored, q: page.next.seq })).toString('base64url')}`
       : '';
     if (page.lastStored) res.setHeader('Last-Modified', new Date(page.lastStored).toUTCString());
-    await sendStatements(ctx, req, res, { statements: page.statements.map((s) => present(s, format, languages)), more }, page.statements, attachments);
+    // format=exact sends the stored JSON text as is: no parse and re-serialisation of each statement.
+    if (format === 'exact' && !attachments) {
+      await sendStatements(ctx, req, res, `{"statements":[${page.texts.join(',')}],"more":${JSON.stringify(more)}}`, [], false);
+      return;
+    }
+    const statements = page.texts.map((x) => JSON.parse(x) as Json);
+    await sendStatements(ctx, req, res, { statements: statements.map((s) => present(s, format, languages)), more }, statements, attachments);
   });
 
 /** Adds the statement routes to the /xapi router. */
