@@ -19,7 +19,7 @@ export function ltiCredentials(ctx: AppContext): CredentialsSource {
 
 /** The grades slice's dependencies in an app. */
 export function gradesDepsOf(ctx: AppContext): GradesDeps {
-  return { db: ctx.db, clock: ctx.clock, log: ctx.log, credentials: ltiCredentials(ctx) };
+  return { db: ctx.db, clock: ctx.clock, log: ctx.log, credentials: ltiCredentials(ctx), tokenSecret: ctx.secrets.ltiKey };
 }
 
 /** Mounts the grades slice: the `ags-score` outbox handler and the organiser pages (grade sync, roster). */

@@ -17,6 +17,8 @@ export interface GradesDeps {
   clock: Clock;
   log: Logger;
   credentials: CredentialsSource;
+  /** The LTI key: cached service tokens are encrypted with a key derived from it. */
+  tokenSecret: string;
   fetch?: typeof fetch;
 }
 

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import { z } from 'zod';
 import type { Clock } from '../platform/clock';
@@ -38,6 +38,8 @@ const TokenAnswerSchema = z.object({
 export interface ServiceTokenDeps {
   db: Db;
   clock: Clock;
+  /** Secret (outside the database) from which the key encrypting cached tokens is derived (the LTI key). */
+  tokenSecret: string;
   fetch?: typeof fetch;
 }
 
@@ -67,7 +69,7 @@ export async function getServiceToken(deps: ServiceTokenDeps, creds: ServiceCred
         const expiresAt = new Date(deps.clock.now().getTime() + (answer.expires_in ?? 3600) * 1000);
         await deps.db
           .update(gradesServiceTokens)
-          .set({ accessToken: answer.access_token, expiresAt, createdAt: deps.clock.now(), refreshingUntil: null })
+          .set({ accessToken: sealToken(deps.tokenSecret, answer.access_token), expiresAt, createdAt: deps.clock.now(), refreshingUntil: null })
           .where(eq(gradesServiceTokens.cacheKey, key));
         return answer.access_token;
       } catch (err) {
@@ -109,8 +111,32 @@ export async function dropServiceToken(db: Db, creds: Pick<ServiceCredentials, '
 
 async function readValid(deps: ServiceTokenDeps, key: string): Promise<string | undefined> {
   const [row] = await deps.db.select().from(gradesServiceTokens).where(eq(gradesServiceTokens.cacheKey, key));
-  if (row && row.expiresAt.getTime() - RENEW_MARGIN_MS > deps.clock.now().getTime()) return row.accessToken;
-  return undefined;
+  if (!row || !row.accessToken || row.expiresAt.getTime() - RENEW_MARGIN_MS <= deps.clock.now().getTime()) return undefined;
+  const token = openToken(deps.tokenSecret, row.accessToken);
+  // Sealed with another secret (rotated LTI key): expire it so that a refresh may be claimed.
+  if (token === undefined) await deps.db.update(gradesServiceTokens).set({ expiresAt: new Date(0) }).where(and(eq(gradesServiceTokens.cacheKey, key), eq(gradesServiceTokens.accessToken, row.accessToken)));
+  return token;
+}
+
+const tokenKey = (secret: string) => crypto.createHash('sha256').update(`instants grades service tokens\0${secret}`).digest();
+
+/** Cached bearer tokens are stored AES-256-GCM encrypted (iv.tag.ciphertext, base64url): a database dump alone cannot call the platform. */
+function sealToken(secret: string, token: string): string {
+  const iv = crypto.randomBytes(12);
+  const cipher = crypto.createCipheriv('aes-256-gcm', tokenKey(secret), iv);
+  const data = Buffer.concat([cipher.update(token, 'utf8'), cipher.final()]);
+  return [iv, cipher.getAuthTag(), data].map((b) => b.toString('base64url')).join('.');
+}
+
+function openToken(secret: string, sealed: string): string | undefined {
+  try {
+    const [iv, tag, data] = sealed.split('.').map((p) => Buffer.from(p, 'base64url'));
+    const decipher = crypto.createDecipheriv('aes-256-gcm', tokenKey(secret), iv!);
+    decipher.setAuthTag(tag!);
+    return Buffer.concat([decipher.update(data!), decipher.final()]).toString('utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Builds the signed client assertion (exported for tests of the platform simulator). */

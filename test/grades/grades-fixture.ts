@@ -49,7 +49,7 @@ export async function createGradesWorld(database: Database, o: { members?: Recor
   const credentials: CredentialsSource = async (issuer, clientId) =>
     issuer === sim.issuer && clientId === CLIENT_ID ? { issuer, clientId, tokenUrl: sim.tokenUrl, kid: key.kid, privateKey: key.privateKey } : undefined;
   const log = createLogger('silent');
-  const deps: GradesDeps = { db: database.db, clock, log, credentials };
+  const deps: GradesDeps = { db: database.db, clock, log, credentials, tokenSecret: 'test-lti-key-0123456789abcdef0123456789abcdef' };
   const outbox = new Outbox({ db: database.db, clock, log, random: () => 0.5 });
   outbox.register('ags-score', createScoreHandler(deps));
   await database.db.insert(ltiDeployments).values({ issuer: sim.issuer, clientId: CLIENT_ID, deploymentId: TYPE_ID, source: 'declared' }).onConflictDoNothing();

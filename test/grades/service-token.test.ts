@@ -14,7 +14,7 @@ describe('grades: service tokens (client credentials with a signed assertion)', 
   let key: ToolKey;
   let creds: ServiceCredentials;
   const clock = new TestClock();
-  const deps = () => ({ db: database.db, clock });
+  const deps = (tokenSecret = 'grades-test-secret-0123456789abcdef0123') => ({ db: database.db, clock, tokenSecret });
 
   before(async () => {
     database = await createTestDatabase();
@@ -52,6 +52,17 @@ describe('grades: service tokens (client credentials with a signed assertion)', 
     const renewed = await getServiceToken(deps(), creds, '2', [SCOPES.score]);
     expect(renewed).to.not.equal(token);
     expect(sim.stats.tokenRequests).to.equal(before + 2);
+  });
+
+  it('stores tokens encrypted, and fetches a new one when the secret has changed', async () => {
+    const token = await getServiceToken(deps(), creds, '2', [SCOPES.score]);
+    const [row] = await database.db.select().from(gradesServiceTokens);
+    expect(row!.accessToken).to.not.contain(token);
+    expect(row!.accessToken.split('.')).to.have.length(3);
+    const before = sim.stats.tokenRequests;
+    const other = await getServiceToken(deps('another-secret-0123456789abcdef0123456789'), creds, '2', [SCOPES.score]);
+    expect(other).to.not.equal(token);
+    expect(sim.stats.tokenRequests).to.equal(before + 1);
   });
 
   it('keeps one token per set of scopes', async () => {
