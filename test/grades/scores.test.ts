@@ -170,6 +170,20 @@ describe('grades: scores to the Moodle gradebook (AGS) through the outbox', () =
     expect(await outboxRows(row!.id)).to.have.length(0);
   });
 
+  it('delivers days after the launch from what Instants stored (no ltijs token), with a fresh service token', async () => {
+    const sessionId = newSessionId();
+    const coupled = w.sim.addLineItem('43', { label: 'later', scoreMaximum: 100, resourceLinkId: 'rl-later' }, '3');
+    const who = await w.launch({ sub: '202', contextId: '43', resourceLinkId: 'rl-later', sessionId, coupled });
+    await w.drain();
+    w.clock.advance(5 * 86_400_000);
+    const tokensBefore = w.sim.stats.tokenRequests;
+    const [row] = await queueSessionScore(database.db, { userId: who.userId, sessionId, at: w.clock.now() });
+    await w.drain();
+    expect((await scoreRow(row!.id)).status).to.equal('delivered');
+    expect(w.sim.gradebook(coupled).get('202')!.grade).to.equal(100);
+    expect(w.sim.stats.tokenRequests).to.equal(tokensBefore + 1);
+  });
+
   it('waits after a 429 and then delivers', async () => {
     const sessionId = newSessionId();
     const coupled = w.sim.addLineItem('43', { label: '429', scoreMaximum: 100, resourceLinkId: 'rl-429' }, '3');
