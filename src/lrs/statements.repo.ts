@@ -33,34 +33,33 @@ export async function insertStatementRows(
       voided: r.voided, credential_id: r.credentialId, has_attachments: r.hasAttachments,
     })),
   );
-  const result = await tx.execute(sql`insert into lrs_statements (id, statement, stored, "timestamp", version, verb_id, actor_ifi, object_type,
-      object_activity_id, object_statement_ref, registration, voided, credential_id, has_attachments)
-    select id, statement, stored, "timestamp", version, verb_id, actor_ifi, object_type, object_activity_id, object_statement_ref, registration,
-      voided, credential_id, has_attachments
-    from jsonb_to_recordset(${payload}::jsonb) as r(id uuid, statement jsonb, stored timestamptz, "timestamp" timestamptz, version text,
-      verb_id text, actor_ifi text, object_type text, object_activity_id text, object_statement_ref uuid, registration uuid, voided boolean,
-      credential_id uuid, has_attachments boolean)
-    on conflict (id) do nothing
-    returning seq, id`);
-  const inserted = (result as unknown as { rows: Array<{ seq: string | number; id: string }> }).rows.map((r) => ({ seq: Number(r.seq), id: r.id }));
-  const seqOf = new Map(inserted.map((r) => [r.id, r.seq]));
-  const agents: Array<[number, string, string, string]> = [];
-  const activities: Array<[number, string, string, string]> = [];
+  const agents: Array<[string, string, string, string]> = [];
+  const activities: Array<[string, string, string, string]> = [];
   rows.forEach((row, i) => {
-    const seq = seqOf.get(row.id);
-    if (seq === undefined) return;
-    for (const a of refs[i]!.agents) agents.push([seq, a.ifi, a.role, row.stored]);
-    for (const a of refs[i]!.activities) activities.push([seq, a.id, a.role, row.stored]);
+    for (const a of refs[i]!.agents) agents.push([row.id, a.ifi, a.role, row.stored]);
+    for (const a of refs[i]!.activities) activities.push([row.id, a.id, a.role, row.stored]);
   });
-  if (agents.length || activities.length) {
-    await tx.execute(sql`with a as (
-        insert into lrs_statement_agents (statement_seq, ifi, role, stored)
-        select (x->>0)::bigint, x->>1, x->>2, (x->>3)::timestamptz from jsonb_array_elements(${JSON.stringify(agents)}::jsonb) x
-        on conflict do nothing)
+  // One statement: the rows, then their index rows joined on what was really inserted (not on conflicts).
+  const result = await tx.execute(sql`with ins as (
+      insert into lrs_statements (id, statement, stored, "timestamp", version, verb_id, actor_ifi, object_type,
+        object_activity_id, object_statement_ref, registration, voided, credential_id, has_attachments)
+      select id, statement, stored, "timestamp", version, verb_id, actor_ifi, object_type, object_activity_id, object_statement_ref, registration,
+        voided, credential_id, has_attachments
+      from jsonb_to_recordset(${payload}::jsonb) as r(id uuid, statement jsonb, stored timestamptz, "timestamp" timestamptz, version text,
+        verb_id text, actor_ifi text, object_type text, object_activity_id text, object_statement_ref uuid, registration uuid, voided boolean,
+        credential_id uuid, has_attachments boolean)
+      on conflict (id) do nothing
+      returning seq, id),
+    ag as (
+      insert into lrs_statement_agents (statement_seq, ifi, role, stored)
+      select ins.seq, x->>1, x->>2, (x->>3)::timestamptz from jsonb_array_elements(${JSON.stringify(agents)}::jsonb) x join ins on ins.id = (x->>0)::uuid
+      on conflict do nothing),
+    ac as (
       insert into lrs_statement_activities (statement_seq, activity_id, role, stored)
-      select (x->>0)::bigint, x->>1, x->>2, (x->>3)::timestamptz from jsonb_array_elements(${JSON.stringify(activities)}::jsonb) x
-      on conflict do nothing`);
-  }
+      select ins.seq, x->>1, x->>2, (x->>3)::timestamptz from jsonb_array_elements(${JSON.stringify(activities)}::jsonb) x join ins on ins.id = (x->>0)::uuid
+      on conflict do nothing)
+    select seq, id::text as id from ins`);
+  const inserted = (result as unknown as { rows: Array<{ seq: string | number; id: string }> }).rows.map((r) => ({ seq: Number(r.seq), id: r.id }));
   return inserted;
 }
 
