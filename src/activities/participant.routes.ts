@@ -7,7 +7,7 @@ import { FollowUpAnswerSchema, NeedsAnswerSchema, PositionAnswerSchema, QuizAnsw
 import type { ActivityKind } from './activities.tables';
 import { answerFollowUp, answerNeeds, answerPosition, answerQuiz, answerSatisfaction, type ActivityDeps, type Participant, type SaveResult } from './answers.service';
 import { noteLaunch } from './launch.service';
-import { needsChoices, openResource, participantView, type ParticipantView } from './participant.service';
+import { needsChoices, openFollowUps, openResource, participantView, type ParticipantView } from './participant.service';
 import {
   ACTIVITY_PATHS,
   presentFollowUp,
@@ -93,8 +93,8 @@ export function mountParticipantRoutes(app: Express, ctx: AppContext): void {
   app.get('/sessions/:id', requireLaunch, async (req, res) => {
     const actor = actorOf(res);
     const view = await participantView(deps, actor, param(req, 'id'));
-    await noteLaunch(deps, actor, view.session.id, who(res).language, view.session.status === 'published');
-    res.render('activities/session', presentSessionPage(res.locals.t, view));
+    const [followUps] = await Promise.all([openFollowUps(deps, actor), noteLaunch(deps, actor, view.session.id, who(res).language, view.session.status === 'published')]);
+    res.render('activities/session', { ...presentSessionPage(res.locals.t, view), otherFollowUps: followUps.filter((f) => f.sessionId !== view.session.id) });
   });
 
   app.get('/sessions/:id/resources/:resourceId', requireLaunch, async (req, res) => {

@@ -5,11 +5,12 @@ import { NotFoundError } from '../platform/errors';
 import { assertOpenForActivities, sessionForParticipant } from './access';
 import { followUpOpensAt, loadActivities, type SessionActivities } from './activities.config';
 import { insertOffer, listOffers, listTopics, recordResourceOpen } from './activities.repo';
-import { findMySessionIds, findPersonalState } from './people.repo';
+import { findMySessionIds, findPendingFollowUps, findPersonalState } from './people.repo';
+import { SettingsSchemas } from './activities.schema';
 import type { OfferSchema } from './activities.schema';
 import type { ActivityKind } from './activities.tables';
 import type { ActivityDeps, Participant } from './answers.service';
-import { competenceTitles, loadResources, type CatalogSession, type SessionResource } from './catalog.port';
+import { competenceTitles, loadResources, loadSession, type CatalogSession, type SessionResource } from './catalog.port';
 import { eventBase, record } from './events';
 
 /** Reading what a participant sees, and the participant actions that are not answers. */
@@ -150,4 +151,19 @@ export async function makeOffer(deps: ActivityDeps, actor: Actor, input: z.infer
 /** The offers a person made. */
 export async function myOffers(deps: ActivityDeps, actor: Actor) {
   return (await listOffers(deps.db, { userRef: actor.userId })).map((r) => r.offer);
+}
+
+/** The D+30 follow-ups open for a person now (shown on every session page after a launch, and on "my sessions"). */
+export async function openFollowUps(deps: ActivityDeps, actor: Actor): Promise<Array<{ sessionId: string; title: string }>> {
+  const pending = await findPendingFollowUps(deps.db, actor.userId);
+  const now = deps.clock.now();
+  const open = await Promise.all(
+    pending.map(async (p) => {
+      const session = await loadSession(deps.db, p.sessionId);
+      if (!session || session.status !== 'published') return null;
+      const { delayDays } = SettingsSchemas['follow-up'].parse(p.settings ?? {});
+      return now >= followUpOpensAt(session.endsAt, delayDays) ? { sessionId: session.id, title: session.title } : null;
+    }),
+  );
+  return open.filter((o): o is { sessionId: string; title: string } => o !== null);
 }

@@ -116,3 +116,18 @@ export async function insertLaunchEvent(tx: DbOrTx, launchId: string, sessionId:
   const rows = await tx.insert(activityLaunchEvents).values({ launchId, sessionId, recordedAt: at }).onConflictDoNothing().returning({ id: activityLaunchEvents.launchId });
   return rows.length === 1;
 }
+
+/** Sessions of a person with a follow-up configured and not yet answered, with the follow-up's settings. */
+export async function findPendingFollowUps(db: DbOrTx, userRef: string): Promise<Array<{ sessionId: string; settings: unknown }>> {
+  const result = await db.execute(sql`
+    with mine as (
+      select r.session_id from lti_launches l join lti_resource_links r on r.id = l.resource_link_ref
+       where l.user_ref = ${userRef} and r.session_id is not null
+      union select session_id from activity_attendances where user_ref = ${userRef}
+      union select session_id from activity_attempts where user_ref = ${userRef}
+    )
+    select c.session_id, c.settings from activity_configs c join mine m on m.session_id = c.session_id
+     where c.kind = 'follow-up'
+       and not exists (select 1 from activity_attempts t where t.session_id = c.session_id and t.user_ref = ${userRef} and t.kind = 'follow-up' and t.completed_at is not null)`);
+  return rowsOf<{ session_id: string; settings: unknown }>(result).map((r) => ({ sessionId: r.session_id, settings: typeof r.settings === 'string' ? JSON.parse(r.settings) : r.settings }));
+}

@@ -223,6 +223,11 @@ describe('activities: participant pages', () => {
       browser = (await signIn(t, { sessionId: session.id, sub: first.sub })).browser;
       const _csrf = csrfTokenFrom(await (await browser.get('/me/offers')).text());
       expect(await (await browser.get(`/sessions/${session.id}`)).text()).to.contain('Un mois a passé');
+      // Launching into another session a month later also points to the open follow-up.
+      const { session: next } = await buildSession(t.database.db, { title: 'Session suivante', startsAt: t.clock.now() });
+      const elsewhere = await signIn(t, { sessionId: next.id, sub: first.sub });
+      const nextPage = await (await elsewhere.browser.get(`/sessions/${next.id}`)).text();
+      expect(nextPage).to.contain('Un mois après, dites-nous').and.contain(`/sessions/${session.id}/follow-up`);
       const mine = await (await browser.get('/me/sessions')).text();
       expect(mine, mine.slice(mine.indexOf('<main'))).to.contain('Répondre au suivi à un mois');
       const noFrequency = await browser.postForm(`/sessions/${session.id}/follow-up`, { _csrf, used_since: 'yes' });
