@@ -37,10 +37,14 @@ async function load(label: string, browsers: Array<{ get: (p: string) => Promise
     browsers.map(async (b) => {
       for (let i = 0; i < REQUESTS; i++) {
         const t0 = performance.now();
-        const res = await b.get(path);
-        await res.text();
+        try {
+          const res = await b.get(path);
+          await res.text();
+          if (res.status !== 200) errors++;
+        } catch {
+          errors++;
+        }
         times.push(performance.now() - t0);
-        if (res.status !== 200) errors++;
       }
     }),
   );

@@ -12,12 +12,26 @@ import type { SeriesRow } from './series.repo';
 
 type Frameworks = Awaited<ReturnType<typeof listFrameworksWithCompetences>>;
 
+// Building an Intl formatter costs far more than using one: one pair per language, made on first use.
+const formatters = new Map<string, { day: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
+
+function formattersFor(locale: string) {
+  const tag = locale === 'en' ? 'en-GB' : 'fr-FR';
+  let f = formatters.get(tag);
+  if (!f) {
+    f = {
+      day: new Intl.DateTimeFormat(tag, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: TIME_ZONE }),
+      time: new Intl.DateTimeFormat(tag, { hour: '2-digit', minute: '2-digit', timeZone: TIME_ZONE }),
+    };
+    formatters.set(tag, f);
+  }
+  return f;
+}
+
 /** "jeudi 10 janvier 2030, 12:45 – 13:30" in the page's language, Paris time. */
 export function formatWhen(startsAt: Date, endsAt: Date, locale: string): string {
-  const tag = locale === 'en' ? 'en-GB' : 'fr-FR';
-  const day = new Intl.DateTimeFormat(tag, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: TIME_ZONE }).format(startsAt);
-  const time = new Intl.DateTimeFormat(tag, { hour: '2-digit', minute: '2-digit', timeZone: TIME_ZONE });
-  return `${day}, ${time.format(startsAt)} – ${time.format(endsAt)}`;
+  const { day, time } = formattersFor(locale);
+  return `${day.format(startsAt)}, ${time.format(startsAt)} – ${time.format(endsAt)}`;
 }
 
 /** "1,5 Mo" / "1.5 MB". */
@@ -84,7 +98,7 @@ export function presentSessionList(sessions: CatalogSession[], resourceCounts: M
 }
 
 /** A session as the catalogue and the edit page's summary show it. */
-export function presentSessionCard(s: CatalogSession, t: Translate, locale: string) {
+export function presentSessionCard(s: CatalogSession, t: Translate, locale: string, options: { description?: boolean } = {}) {
   return {
     id: s.id,
     title: s.title,
@@ -97,7 +111,7 @@ export function presentSessionCard(s: CatalogSession, t: Translate, locale: stri
     capacity: s.capacity,
     audience: s.audience.join(', '),
     presenters: s.presenters.join(', '),
-    descriptionHtml: renderMarkdown(s.descriptionMd),
+    descriptionHtml: options.description ? renderMarkdown(s.descriptionMd) : '',
     seriesTitle: s.seriesTitle,
     competences: s.competences.map((c) => ({ code: c.code, title: c.title })),
     status: statusBadge(t, s.status),

@@ -74,7 +74,7 @@ export function mountSessionRoutes(app: Express, ctx: AppContext): void {
       version: session ? (options.fresh || options.body === undefined ? session.updatedAt.toISOString() : raw(options.body, 'version')) : '',
       hasErrors: Object.keys(errors).length > 0,
       errorList: Object.entries(errors).map(([id, message]) => ({ id, message })),
-      session: session ? presentSessionCard(session, t, res.locals.locale as string) : null,
+      session: session ? presentSessionCard(session, t, res.locals.locale as string, { description: true }) : null,
       statusActions: session ? presentStatusActions(session) : null,
       cancelReason: session?.cancelReason ?? null,
       resourceCount: session ? (counts.get(session.id) ?? 0) : 0,
