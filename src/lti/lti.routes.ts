@@ -13,7 +13,7 @@ import { completeLaunch } from './launch.service';
 import { LtiLaunchError } from './lti.errors';
 import { purgeExpiredLtiData } from './ltijs.plugin';
 import { presentSessionChoices } from './lti.present';
-import { listPlatformRecords, openLti, type LtiServices } from './registry';
+import { openLti, type LtiServices } from './registry';
 import { checkFormToken, formToken, signResumeToken, verifyResumeToken } from './resume-token';
 import { isUuid } from './uuid';
 
@@ -216,11 +216,6 @@ export async function mountLti(app: Express, ctx: AppContext): Promise<void> {
   });
   router.get('/close-registration.js', (_req, res) => {
     res.type('application/javascript').send('(window.opener || window.parent).postMessage({ subject: "org.imsglobal.lti.close" }, "*");\n');
-  });
-  router.get('/platforms.json', async (_req, res) => {
-    actorOf(res);
-    if (!(res.locals.actor as { isAdmin: boolean }).isAdmin) throw new ForbiddenError('Administrator role required');
-    res.json((await listPlatformRecords(lti)).map(({ issuer, clientId, name, active, deployments }) => ({ issuer, clientId, name, active, deployments })));
   });
 
   // ltijs: OIDC login, launch (id_token post) and key set.

@@ -155,3 +155,15 @@ describe('lti: cookies over HTTPS', () => {
     }
   });
 });
+
+describe('lti: ltijs in the process', () => {
+  it('leaves no SIGINT handler of ltijs behind (main.ts owns signals)', async () => {
+    const before = process.listenerCount('SIGINT');
+    const t = await createTestApp();
+    try {
+      expect(process.listenerCount('SIGINT')).to.equal(before);
+    } finally {
+      await t.close();
+    }
+  });
+});
