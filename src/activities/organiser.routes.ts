@@ -66,7 +66,9 @@ export function mountOrganiserRoutes(app: Express, ctx: AppContext): void {
     }
     const errors: FieldErrors = {};
     for (const i of issues) {
-      const message = res.locals.t(`activities.errors.${i.message}`, 'vars' in i ? (i.vars as Record<string, unknown>) : undefined);
+      const key = `activities.errors.${i.message}`;
+      const translated = res.locals.t(key, 'vars' in i ? (i.vars as Record<string, unknown>) : undefined);
+      const message = translated === key ? res.locals.t('activities.errors.invalid') : translated;
       errors[i.path] = errors[i.path] ? `${errors[i.path]} ${message}` : message;
     }
     res.status(400);

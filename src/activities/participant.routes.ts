@@ -29,7 +29,10 @@ export function fieldErrors(res: Response, issues: Array<{ path: string; message
   const out: FieldErrors = {};
   for (const i of issues) {
     const field = i.path.split('.')[0] || 'form';
-    out[field] ??= res.locals.t(`activities.errors.${i.message}`);
+    const key = `activities.errors.${i.message}`;
+    const message = res.locals.t(key);
+    // A zod message with no catalogue entry (a rule without its own key) gets the generic French message.
+    out[field] ??= message === key ? res.locals.t('activities.errors.invalid') : message;
   }
   return out;
 }

@@ -54,6 +54,15 @@ describe('activities: check-in', () => {
     expect(await (await p.browser.get(`/sessions/${session.id}`)).text()).to.contain('Session terminée le');
   });
 
+  it('refuses a check-in posted without its CSRF token (403), recording nothing', async () => {
+    const { session, code, contextId } = await sessionWithCode();
+    const p = await participant(session.id, contextId);
+    const attendances = await countRows(t.database.db, 'activity_attendances');
+    expect((await p.browser.postForm(`/sessions/${session.id}/checkin`, { code })).status).to.equal(403);
+    expect((await p.browser.postForm(`/sessions/${session.id}/checkin`, { _csrf: 'forged', code })).status).to.equal(403);
+    expect(await countRows(t.database.db, 'activity_attendances')).to.equal(attendances);
+  });
+
   it('prefills the code from the QR code address', async () => {
     const { session, code, contextId } = await sessionWithCode();
     const p = await signIn(t, { sessionId: session.id, contextId });

@@ -155,6 +155,11 @@ describe('activities: participant pages', () => {
     expect(twoForSingle.status).to.equal(400);
     const unknownChoice = await browser.postForm(`/sessions/${session.id}/quiz`, { _csrf, question: 'q1', choices: 'c9', certainty: '3' });
     expect(unknownChoice.status).to.equal(400);
+    const oddCertainty = await browser.postForm(`/sessions/${session.id}/quiz`, { _csrf, question: 'q1', choices: 'c1', certainty: '2.5' });
+    expect(oddCertainty.status).to.equal(400);
+    expect(await oddCertainty.text()).to.match(/Indiquez votre degré de certitude\.|Cette valeur n&#x27;est pas valide\./);
+    const unknownQuestion = await browser.postForm(`/sessions/${session.id}/quiz`, { _csrf, question: 'q42', choices: 'c1', certainty: '3' });
+    expect(unknownQuestion.status).to.equal(400);
     expect(await countStatements(t.database.db, 'answered')).to.equal(0);
 
     expect((await browser.postForm(`/sessions/${session.id}/quiz`, { _csrf, question: 'q1', choices: 'c1', certainty: '4' })).status).to.equal(303);
