@@ -96,24 +96,7 @@ export async function findScores(db: DbOrTx, ids: string[]): Promise<Array<Score
   return rows.map((r) => ({ ...r.score, sub: r.sub }));
 }
 
-/** Marks a value as delivered, unless a newer value arrived meanwhile (then it stays pending). */
-export async function markDelivered(db: DbOrTx, id: string, version: number, timestamp: Date, at: Date): Promise<void> {
-  await db
-    .update(gradesScores)
-    .set({
-      deliveredVersion: sql`greatest(${gradesScores.deliveredVersion}, ${version})`,
-      status: sql`case when ${gradesScores.version} = ${version} then 'delivered' else ${gradesScores.status} end`,
-      scoreTimestamp: sql`greatest(${gradesScores.scoreTimestamp}, ${timestamp.toISOString()}::timestamptz)`,
-      attempts: sql`${gradesScores.attempts} + 1`,
-      remoteStatus: null,
-      remoteBody: null,
-      deliveredAt: at,
-      updatedAt: at,
-    })
-    .where(eq(gradesScores.id, id));
-}
-
-/** Marks many values as delivered in one statement (see markDelivered). */
+/** Marks values as delivered in one statement, unless a newer value arrived meanwhile (then it stays pending). */
 export async function markManyDelivered(db: DbOrTx, done: Array<{ id: string; version: number; timestamp: Date }>, at: Date): Promise<void> {
   if (!done.length) return;
   const ids = `{${done.map((d) => d.id).join(',')}}`;
