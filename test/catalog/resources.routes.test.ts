@@ -142,6 +142,22 @@ describe('catalog: resources and uploads', () => {
     expect(await counts(t)).to.deep.equal(before);
   });
 
+  it('keeps the resources of an archived session read-only (409) and stores nothing', async () => {
+    const { browser, id, page, csrf } = await newSession('course-res-archived');
+    await postMultipart(browser, page, { type: 'link', title: 'Avant', description: '', estimatedMinutes: '', url: 'https://example.org' });
+    const [resource] = await listSessionResources(t.database.db, id);
+    await browser.postForm(`/organiser/sessions/${id}/status`, { action: 'archive', _csrf: csrf });
+    const before = await counts(t);
+    const form = new FormData();
+    form.append('type', 'link');
+    form.append('title', 'Après');
+    form.append('url', 'https://example.org/2');
+    expect((await browser.request(`${page}?_csrf=${encodeURIComponent(csrf)}`, { method: 'POST', body: form })).status).to.equal(409);
+    expect((await browser.postForm(`${page}/${resource!.id}/delete`, { _csrf: csrf })).status).to.equal(409);
+    expect(await counts(t)).to.deep.equal(before);
+    expect(await (await browser.get(page)).text()).to.contain('Une session archivée ne peut plus être modifiée');
+  });
+
   it('refuses an upload without its CSRF token (403) and stores nothing', async () => {
     const { browser, page } = await newSession('course-res-csrf');
     const before = await counts(t);

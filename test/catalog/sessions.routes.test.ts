@@ -152,6 +152,24 @@ describe('catalog: organiser session pages', () => {
     expect(await (await admin.browser.get('/organiser')).text()).to.contain('Session du cours A');
   });
 
+  it('tells an organiser launched outside a course to launch from one, and refuses creation there (403)', async () => {
+    const { browser } = await signIn(t, { role: 'organiser', contextId: null });
+    const home = await (await browser.get('/organiser')).text();
+    expect(home).to.contain('lancez Instants depuis votre cours Moodle').and.not.to.contain('href="/organiser/sessions/new"');
+    const before = await countSessions(t);
+    const csrf = csrfTokenFrom(await (await browser.get('/organiser/sessions/new')).text());
+    expect((await browser.postForm('/organiser/sessions/new', { ...sessionForm(), _csrf: csrf })).status).to.equal(403);
+    expect(await countSessions(t)).to.equal(before);
+  });
+
+  it('shows the organiser pages in English for an English launch', async () => {
+    const { browser } = await signIn(t, { role: 'organiser', contextId: 'course-english', locale: 'en' });
+    const form = await (await browser.get('/organiser/sessions/new')).text();
+    expect(form).to.contain('<html lang="en">').and.to.contain('Targeted competences').and.to.contain('Create the session');
+    const res = await browser.postForm('/organiser/sessions/new', { ...sessionForm({ title: '' }), _csrf: csrfTokenFrom(form) });
+    expect(await res.text()).to.contain('id="title-error">This field is required.');
+  });
+
   it('answers 404 for an unknown or malformed session id', async () => {
     const { browser } = await signIn(t, { role: 'organiser' });
     expect((await browser.get('/organiser/sessions/00000000-0000-4000-8000-000000000000')).status).to.equal(404);
