@@ -13,15 +13,17 @@ export interface Window {
   until: Date;
 }
 
-/** The filtered participations, as a CTE named p. */
-function participations(f: Filters, w: Window): SQL {
-  const q = sql`with p as (
-    select dp.session_key, dp.actor, dp.course_key, dp.launched, dp.attended, dp.completed, dp.first_at, s.title, s.series_key, coalesce(pe.service, '') as service, pe.job_family
-    from dash_participation dp
-    join dash_sessions s on s.session_key = dp.session_key
-    left join dash_people pe on pe.actor = dp.actor
-    where dp.first_at >= ${w.from.toISOString()}::timestamptz and dp.first_at < ${w.until.toISOString()}::timestamptz`;
-  if (f.series !== undefined) q.append(sql` and s.series_key = ${f.series}`);
+/**
+ * The filtered participations, as a CTE named p. Sessions and people are joined only when a filter or
+ * the query needs them (`people`: service and job family), which keeps the common case a single scan.
+ */
+function participations(f: Filters, w: Window, needs: { people?: boolean } = {}): SQL {
+  const people = needs.people || f.service !== undefined;
+  const q = sql`with p as materialized (
+    select dp.session_key, dp.actor, dp.course_key, dp.launched, dp.attended, dp.completed, dp.first_at`;
+  q.append(people ? sql`, coalesce(pe.service, '') as service, pe.job_family from dash_participation dp left join dash_people pe on pe.actor = dp.actor` : sql` from dash_participation dp`);
+  if (f.series !== undefined) q.append(sql` join dash_sessions s on s.session_key = dp.session_key and s.series_key = ${f.series}`);
+  q.append(sql` where dp.first_at >= ${w.from.toISOString()}::timestamptz and dp.first_at < ${w.until.toISOString()}::timestamptz`);
   if (f.courses !== undefined) q.append(sql` and dp.course_key in (select jsonb_array_elements_text(${JSON.stringify(f.courses)}::jsonb))`);
   if (f.service !== undefined) q.append(sql` and coalesce(pe.service, '') = ${f.service}`);
   if (f.session !== undefined) q.append(sql` and dp.session_key = ${f.session}`);
@@ -70,7 +72,7 @@ export async function kpis(db: DbOrTx, f: Filters, w: Window): Promise<Kpis> {
 
 /** Distinct attendees per service (empty string: service unknown). */
 export async function reachByService(db: DbOrTx, f: Filters, w: Window): Promise<Array<{ service: string; people: number }>> {
-  const q = participations(f, w);
+  const q = participations(f, w, { people: true });
   q.append(sql`select service, count(distinct actor) as people from p where attended group by service order by people desc, service`);
   return (await queryRows<{ service: string; people: unknown }>(db, q)).map((r) => ({ service: r.service, people: num(r.people) }));
 }
@@ -97,7 +99,7 @@ export interface SessionRow {
 export async function sessionRows(db: DbOrTx, f: Filters, w: Window): Promise<SessionRow[]> {
   const q = participations(f, w);
   q.append(sql`, r as (select r.session_key, count(distinct r.actor) as n, avg(r.scaled) as avg from dash_ratings r join p on p.session_key = r.session_key and p.actor = r.actor group by r.session_key)
-    select p.session_key, max(p.title) as title, min(p.first_at) as first_at, count(distinct p.actor) as people,
+    select p.session_key, (select title from dash_sessions s where s.session_key = p.session_key) as title, min(p.first_at) as first_at, count(distinct p.actor) as people,
       count(distinct p.actor) filter (where p.attended) as attendees, count(*) filter (where p.attended and p.completed) as completed,
       max(r.n) as rating_people, max(r.avg) as satisfaction
     from p left join r on r.session_key = p.session_key group by p.session_key order by min(p.first_at) desc limit 500`);
@@ -232,7 +234,7 @@ export async function sessionsPerCompetence(db: DbOrTx, f: Filters, w: Window): 
  * of their job family; MWDS = mean(target − self) × mean(target), over people with a target.
  */
 export async function borich(db: DbOrTx, f: Filters, w: Window): Promise<Array<{ competence: string; people: number; meanTarget: number; meanGap: number }>> {
-  const q = participations(f, w);
+  const q = participations(f, w, { people: true });
   q.append(sql`, latest as (
       select distinct on (pos.actor, pos.competence) pos.actor, pos.competence, pos.level, p.job_family
       from dash_positions pos join p on p.session_key = pos.session_key and p.actor = pos.actor
