@@ -62,7 +62,7 @@ export interface OutboxOptions {
   log: Logger;
   /** How long a claim lasts before another worker may take the rows again (default 60 s). */
   leaseMs?: number;
-  /** First retry delay (default 1 s), doubled per consecutive failure up to `maxBackoffMs` (default 5 min). */
+  /** First retry delay (default 1 s), doubled per consecutive failure up to `maxBackoffMs` (default 1 min: after an outage, a destination is caught up at most about a minute after it is back). */
   baseBackoffMs?: number;
   maxBackoffMs?: number;
   /** Source of jitter in [0, 1) (tests may fix it). */
@@ -90,7 +90,7 @@ export class Outbox {
   constructor(private readonly o: OutboxOptions) {
     this.leaseMs = o.leaseMs ?? 60_000;
     this.baseBackoffMs = o.baseBackoffMs ?? 1000;
-    this.maxBackoffMs = o.maxBackoffMs ?? 300_000;
+    this.maxBackoffMs = o.maxBackoffMs ?? 60_000;
     this.random = o.random ?? Math.random;
   }
 
