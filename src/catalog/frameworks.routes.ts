@@ -71,7 +71,7 @@ export function mountFrameworkRoutes(app: Express, ctx: AppContext): void {
       const file = await new Promise<Upload | undefined>((resolve, reject) =>
         upload(req, res, (err: unknown) => {
           if ((err as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') reject(new ValidationError('File too large', [{ path: 'file', message: 'catalog.errors.file_too_large' }]));
-          else if (err) reject(err as Error);
+          else if (err) reject(new AppError('bad_request', 'Malformed upload', { messageKey: 'errors.bad_request', cause: err }));
           else resolve(req.file && req.file.size > 0 ? { originalname: req.file.originalname, buffer: req.file.buffer } : undefined);
         }),
       );

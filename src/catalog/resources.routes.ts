@@ -2,7 +2,7 @@ import type { Express, Request, Response } from 'express';
 import multer from 'multer';
 import { actorOf, requireOrganiser } from '../lti';
 import type { AppContext } from '../platform/context';
-import { ValidationError } from '../platform/errors';
+import { AppError, ValidationError } from '../platform/errors';
 import { MoveSchema, ResourceFormSchema } from './catalog.schema';
 import { doneMessage, formatBytes, organiserNav } from './catalog.present';
 import { csrfTokenFor, fieldErrors, parseForm } from './forms';
@@ -34,7 +34,7 @@ export function mountResourceRoutes(app: Express, ctx: AppContext): void {
       upload(req, res, (err: unknown) => {
         if ((err as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') {
           reject(new ValidationError('File too large', [{ path: 'file', message: 'catalog.errors.file_too_large' }]));
-        } else if (err) reject(err as Error);
+        } else if (err) reject(new AppError('bad_request', 'Malformed upload', { messageKey: 'errors.bad_request', cause: err }));
         else resolve(req.file && req.file.size > 0 ? { originalname: req.file.originalname, buffer: req.file.buffer } : undefined);
       });
     });

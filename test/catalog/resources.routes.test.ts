@@ -158,6 +158,23 @@ describe('catalog: resources and uploads', () => {
     expect(await (await browser.get(page)).text()).to.contain('Une session archivée ne peut plus être modifiée');
   });
 
+  it('answers 400 to a malformed upload (two files, an unexpected file field) and stores nothing', async () => {
+    const { browser, page, csrf } = await newSession('course-res-malformed');
+    const before = await counts(t);
+    const two = new FormData();
+    two.append('type', 'document');
+    two.append('title', 'Deux fichiers');
+    two.append('file', new Blob([new Uint8Array(PDF)]), 'a.pdf');
+    two.append('file', new Blob([new Uint8Array(PDF)]), 'b.pdf');
+    expect((await browser.request(`${page}?_csrf=${encodeURIComponent(csrf)}`, { method: 'POST', body: two })).status).to.equal(400);
+    const other = new FormData();
+    other.append('type', 'document');
+    other.append('title', 'Autre champ');
+    other.append('attachment', new Blob([new Uint8Array(PDF)]), 'a.pdf');
+    expect((await browser.request(`${page}?_csrf=${encodeURIComponent(csrf)}`, { method: 'POST', body: other })).status).to.equal(400);
+    expect(await counts(t)).to.deep.equal(before);
+  });
+
   it('refuses an upload without its CSRF token (403) and stores nothing', async () => {
     const { browser, page } = await newSession('course-res-csrf');
     const before = await counts(t);
