@@ -63,6 +63,7 @@ async function main() {
       const initiations = async (n: number) => (await (await fetch(`${sim.controlUrl}/bench/initiations?n=${n}`)).json()) as FormPost[];
       const fetches = async () => ((await (await fetch(`${sim.controlUrl}/bench/stats`)).json()) as { keySetFetches: number }).keySetFetches;
 
+      const fetchesAtStart = await fetches();
       for (const i of await initiations(30)) await launch(t.url, i); // warm-up (first key-set fetch, JIT)
       const queue = await initiations(LAUNCHES);
       const fetchesBefore = await fetches();
@@ -85,7 +86,8 @@ async function main() {
       console.log(`LTI launches, ${CONCURRENT} concurrent, ${LAUNCHES} launches (PostgreSQL; simulator in another process; client in the app's process)`);
       console.log(`  ${(LAUNCHES / wall).toFixed(0)} complete launches/s over ${wall.toFixed(1)} s, ${failures} failed`);
       console.log(`  latency per launch (4 requests): p50 ${pct(times, 50).toFixed(1)} ms   p95 ${pct(times, 95).toFixed(1)} ms   p99 ${pct(times, 99).toFixed(1)} ms   max ${times[times.length - 1]!.toFixed(1)} ms`);
-      console.log(`  platform key-set fetches: ${keyFetches} for ${LAUNCHES} launches (${((keyFetches * 1000) / LAUNCHES).toFixed(1)} per 1,000)`);
+      console.log(`  platform key-set fetches: ${keyFetches} during the ${LAUNCHES} measured launches (${((keyFetches * 1000) / LAUNCHES).toFixed(1)} per 1,000); ${(await fetches()) - fetchesAtStart} in all, warm-up included`);
+      console.log(`  machine load average during the run: ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' / ')} (2 cores, shared)`);
     } finally {
       child.proc?.kill('SIGTERM');
       await t.close();
