@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { sql } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../support/app';
 import { signIn } from '../support/factories';
 import { csrfTokenFrom } from '../support/http';
@@ -61,6 +62,18 @@ describe('activities: check-in', () => {
     expect((await p.browser.postForm(`/sessions/${session.id}/checkin`, { code })).status).to.equal(403);
     expect((await p.browser.postForm(`/sessions/${session.id}/checkin`, { _csrf: 'forged', code })).status).to.equal(403);
     expect(await countRows(t.database.db, 'activity_attendances')).to.equal(attendances);
+  });
+
+  it('queues the Moodle score in the same transaction when check-in completes the session', async () => {
+    const { session, code, contextId } = await sessionWithCode();
+    const p = await participant(session.id, contextId);
+    // The launch came through a link with the gradebook service (AGS), as A's launch persists it.
+    await t.database.db.execute(sql`update lti_resource_links set ags_lineitems = 'http://127.0.0.1:9/lineitems' where id = ${p.resourceLinkRef}`);
+    await t.database.db.execute(sql`update lti_launches set client_id = 'instants-client' where id = ${p.launchId}`);
+    const scores = await countRows(t.database.db, 'grades_scores');
+    expect((await p.browser.postForm(`/sessions/${session.id}/checkin`, { _csrf: p.csrf, code })).status).to.equal(303);
+    expect(await countRows(t.database.db, 'grades_scores')).to.equal(scores + 1);
+    expect(await countStatements(t.database.db, 'completed')).to.be.greaterThan(0);
   });
 
   it('prefills the code from the QR code address', async () => {
