@@ -35,10 +35,40 @@ export function mountCatalogueRoutes(app: Express, ctx: AppContext): void {
     res.setHeader('Content-Security-Policy', "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'");
     res.setHeader('Cache-Control', 'private, max-age=3600');
     res.setHeader('ETag', `"${file.sha256}"`);
+    res.setHeader('Accept-Ranges', 'bytes');
     if (req.get('if-none-match') === `"${file.sha256}"`) {
       res.status(304).end();
       return;
     }
+    // Videos seek with Range requests; one range is enough for every browser.
+    const range = req.get('range');
+    if (range) {
+      const r = parseRange(range, file.data.length);
+      if (!r) {
+        res.setHeader('Content-Range', `bytes */${file.data.length}`);
+        res.setHeader('Content-Length', '0');
+        res.status(416).end();
+        return;
+      }
+      res.status(206);
+      res.setHeader('Content-Range', `bytes ${r.start}-${r.end}/${file.data.length}`);
+      res.setHeader('Content-Length', String(r.end - r.start + 1));
+      res.end(file.data.subarray(r.start, r.end + 1));
+      return;
+    }
     res.end(file.data);
   });
+}
+
+/** One `bytes=` range (RFC 9110 §14.1.2) within a body of `size` bytes, or undefined when unsatisfiable. */
+export function parseRange(header: string, size: number): { start: number; end: number } | undefined {
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '') || size === 0) return undefined;
+  if (m[1] === '') {
+    const suffix = Number(m[2]);
+    return suffix > 0 ? { start: Math.max(0, size - suffix), end: size - 1 } : undefined;
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  return start < size && start <= end ? { start, end } : undefined;
 }

@@ -78,6 +78,18 @@ describe('catalog: resources and uploads', () => {
     expect(file.headers.get('content-disposition')).to.equal(`inline; filename="Pr_sentation _t_.pdf"; filename*=UTF-8''${encodeURIComponent('Présentation été.pdf')}`);
     expect(file.headers.get('content-security-policy')).to.contain("default-src 'none'");
     expect(Buffer.from(await file.arrayBuffer()).equals(PDF)).to.equal(true);
+    expect(file.headers.get('accept-ranges')).to.equal('bytes');
+    const part = await browser.get(resource!.target, { headers: { range: 'bytes=0-7' } });
+    expect(part.status).to.equal(206);
+    expect(part.headers.get('content-range')).to.equal(`bytes 0-7/${PDF.length}`);
+    expect(Buffer.from(await part.arrayBuffer()).toString('latin1')).to.equal('%PDF-1.4');
+    const tail = await browser.get(resource!.target, { headers: { range: 'bytes=-7' } });
+    expect(Buffer.from(await tail.arrayBuffer()).toString('latin1')).to.equal('\n%%EOF\n');
+    const bad = await browser.get(resource!.target, { headers: { range: `bytes=${PDF.length}-` } });
+    expect(bad.status).to.equal(416);
+    expect(bad.headers.get('content-range')).to.equal(`bytes */${PDF.length}`);
+    const cached = await browser.get(resource!.target, { headers: { 'if-none-match': file.headers.get('etag')! } });
+    expect(cached.status).to.equal(304);
   });
 
   it("keeps a draft's files from participants (404) and opens them once the session is published", async () => {
