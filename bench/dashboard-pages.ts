@@ -12,7 +12,7 @@ import pg from 'pg';
 import { catchUp, rebuildRollups } from '../src/dashboard';
 import { CRCN } from '../src/dashboard/crcn';
 import { upsertTarget } from '../src/dashboard/dashboard.repo';
-import { queryRows } from '../src/dashboard/rollup.repo';
+import { clearFacts, queryRows } from '../src/dashboard/rollup.repo';
 import { insertStatementRows, statementsOf } from '../src/dashboard/demo-statements';
 import { openPostgres } from '../src/platform/db/client';
 import { migrate } from '../src/platform/db/migrate';
@@ -29,6 +29,8 @@ const PEOPLE = arg('people', 20_000);
 const SESSIONS = arg('sessions', 500);
 const REQUESTS = arg('requests', 30);
 const KEEP = process.argv.includes('--keep');
+/** Reuse the database kept by a previous `--keep` run instead of seeding again. */
+const REUSE = process.argv.includes('--reuse');
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB_NAME = 'instants_bench_dashboard';
 const ISSUER = 'https://moodle.bench.ac-dijon.fr';
@@ -62,8 +64,10 @@ const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(xs.length 
 async function main() {
   const u = new URL(ADMIN_URL);
   u.pathname = `/${DB_NAME}`;
-  await admin(`drop database if exists ${DB_NAME} with (force)`);
-  await admin(`create database ${DB_NAME}`);
+  if (!REUSE) {
+    await admin(`drop database if exists ${DB_NAME} with (force)`);
+    await admin(`create database ${DB_NAME}`);
+  }
   const database = await openPostgres(u.toString(), 8);
   try {
     await migrate(database);
@@ -75,7 +79,8 @@ async function main() {
     let written = 0;
     const t0 = performance.now();
     let buffer: Array<Record<string, unknown>> = [];
-    for (let k = 0; k < SESSIONS && written < STATEMENTS; k++) {
+    if (REUSE) written = Number((await queryRows<{ n: string }>(database.db, sql`select count(*) as n from lrs_statements`))[0]?.n ?? 0);
+    for (let k = 0; k < SESSIONS && written < STATEMENTS && !REUSE; k++) {
       const spec = CRCN[k % CRCN.length]!;
       const at = new Date(start + Math.floor(r() * 360) * 86_400_000 + 11 * 3600_000);
       const session: EventSession = {
@@ -128,8 +133,8 @@ async function main() {
     process.stderr.write('\n');
     for (const [competence, jobFamily, level] of [['1.1', 'administratif', 5], ['2.1', 'encadrement', 6], ['4.1', 'technique', 7]] as const) await upsertTarget(database.db, { competence, jobFamily, level });
 
-    // Catch-up of 90 %, then of the last 10 % appended (what the worker does), then a full rebuild.
     const all = written;
+    if (REUSE) await database.db.transaction((tx) => clearFacts(tx, 'rollup'));
     let t = performance.now();
     const firstRead = await catchUp(database.db);
     const catchUpSeconds = (performance.now() - t) / 1000;
@@ -168,7 +173,7 @@ async function main() {
       await app.close();
     }
     const [facts] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from dash_participation`);
-    console.log(`PostgreSQL, ${all} statements, ${PEOPLE} people drawn, ${SESSIONS} sessions (${peoplePerSession} people each); seeding took ${seedSeconds.toFixed(0)} s`);
+    console.log(`PostgreSQL, ${all} statements, ${PEOPLE} people drawn, ${SESSIONS} sessions (${peoplePerSession} people each); seeding took ${REUSE ? '(reused)' : seedSeconds.toFixed(0)} s`);
     console.log(`participations (facts): ${facts?.n ?? '?'}`);
     console.log(`rollup catch-up from empty: ${firstRead} statements in ${catchUpSeconds.toFixed(1)} s = ${Math.round(firstRead / catchUpSeconds)} statements/s`);
     console.log(`full rebuild: ${rebuilt} statements in ${rebuildSeconds.toFixed(1)} s`);
