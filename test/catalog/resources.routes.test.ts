@@ -187,6 +187,19 @@ describe('catalog: resources and uploads', () => {
     expect(await counts(t)).to.deep.equal(before);
   });
 
+  it("answers 404 for a resource reached through another session's address, changing nothing", async () => {
+    const a = await newSession('course-res-mix');
+    await postMultipart(a.browser, a.page, { type: 'link', title: 'De A', description: '', estimatedMinutes: '', url: 'https://example.org' });
+    const [resource] = await listSessionResources(t.database.db, a.id);
+    const csrf = csrfTokenFrom(await (await a.browser.get('/organiser/sessions/new')).text());
+    const other = await a.browser.postForm('/organiser/sessions/new', { ...sessionForm({ title: 'B' }), _csrf: csrf });
+    const otherPage = `/organiser/sessions/${other.headers.get('location')!.split('/')[3]!.split('?')[0]!}/resources`;
+    expect((await a.browser.get(`${otherPage}/${resource!.id}`)).status).to.equal(404);
+    expect((await a.browser.postForm(`${otherPage}/${resource!.id}/delete`, { _csrf: csrf })).status).to.equal(404);
+    expect((await a.browser.get(`${a.page}/not-a-uuid`)).status).to.equal(404);
+    expect((await listSessionResources(t.database.db, a.id)).map((r) => r.title)).to.deep.equal(['De A']);
+  });
+
   it('refuses an upload without its CSRF token (403) and stores nothing', async () => {
     const { browser, page } = await newSession('course-res-csrf');
     const before = await counts(t);
