@@ -207,3 +207,9 @@ export function listWishes(db: DbOrTx, filter: { contextRef?: string }) {
     .orderBy(desc(activityAnswers.answeredAt))
     .limit(1000);
 }
+
+/** How many people are marked present at a session. */
+export async function countAttendances(db: DbOrTx, sessionId: string): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(activityAttendances).where(eq(activityAttendances.sessionId, sessionId));
+  return row?.n ?? 0;
+}

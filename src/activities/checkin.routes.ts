@@ -5,7 +5,7 @@ import { ValidationError } from '../platform/errors';
 import { toFieldIssues } from '../platform/http';
 import { CheckinSchema, MarkPresentSchema } from './activities.schema';
 import type { ActivityDeps } from './answers.service';
-import { checkIn, checkinScreen, markPresent } from './checkin.service';
+import { checkIn, checkinCount, checkinScreen, markPresent } from './checkin.service';
 import { organiserNav } from './organiser.present';
 import { participantNav } from './participant.present';
 import { fieldErrors, who } from './participant.routes';
@@ -70,7 +70,13 @@ export function mountCheckinRoutes(app: Express, ctx: AppContext): void {
       opensAt: screen.opensAt,
       closesAt: screen.closesAt,
       open: screen.open,
+      present: screen.present,
+      scripts: ['/assets/js/activities-checkin.js'],
     });
+  });
+
+  app.get('/organiser/sessions/:id/checkin/count', requireOrganiser, async (req, res) => {
+    res.json({ present: await checkinCount(deps, actorOf(res), param(req, 'id')) });
   });
 
   app.post('/organiser/sessions/:id/participants/present', requireOrganiser, async (req, res) => {

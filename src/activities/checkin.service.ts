@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import type { Actor } from '../lti';
 import { AppError, NotFoundError } from '../platform/errors';
 import { assertOpenForActivities, sessionForOrganiser, sessionForParticipant } from './access';
-import { countCheckinFailures, ensureCheckinCode, findAttendance, findCheckinCode, insertAttendance, insertCheckinFailure } from './activities.repo';
+import { countAttendances, countCheckinFailures, ensureCheckinCode, findAttendance, findCheckinCode, insertAttendance, insertCheckinFailure } from './activities.repo';
 import { hasLaunched, ltiUserById } from './people.repo';
 import type { ActivityDeps, Participant } from './answers.service';
 import { maybeCompleteSession } from './completion.service';
@@ -38,7 +38,14 @@ export async function checkinScreen(deps: ActivityDeps, actor: Actor, sessionId:
   const qr = await QRCode.toDataURL(url, { errorCorrectionLevel: 'M', margin: 2, width: 320 });
   const opensAt = new Date(session.startsAt.getTime() - CHECKIN_MARGIN_MS);
   const closesAt = new Date(session.endsAt.getTime() + CHECKIN_MARGIN_MS);
-  return { session, code, url, qr, opensAt, closesAt, open: inCheckinWindow(session, deps.clock.now()) };
+  const present = await countAttendances(deps.db, session.id);
+  return { session, code, url, qr, opensAt, closesAt, open: inCheckinWindow(session, deps.clock.now()), present };
+}
+
+/** How many people are present so far (the check-in screen refreshes it). */
+export async function checkinCount(deps: ActivityDeps, actor: Actor, sessionId: string): Promise<number> {
+  const session = await sessionForOrganiser(deps.db, actor, sessionId);
+  return countAttendances(deps.db, session.id);
 }
 
 export type CheckinOutcome = { ok: true; already: boolean } | { ok: false; reason: 'wrong' | 'expired' };

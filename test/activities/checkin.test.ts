@@ -20,7 +20,14 @@ describe('activities: check-in', () => {
     expect(screen.status).to.equal(200);
     const html = await screen.text();
     const code = /<p class="display-3[^>]*>([A-Z0-9]{6})<\/p>/.exec(html)![1]!;
+    lastOrganiser = organiser;
     return { organiser, session, html, code, contextId };
+  }
+
+  let lastOrganiser: Awaited<ReturnType<typeof signIn>> | undefined;
+  async function organiserCount(sessionId: string) {
+    const res = await lastOrganiser!.browser.get(`/organiser/sessions/${sessionId}/checkin/count`, { headers: { accept: 'application/json' } });
+    return res.json();
   }
 
   async function participant(sessionId: string, contextId: string) {
@@ -46,6 +53,8 @@ describe('activities: check-in', () => {
     expect(again.status).to.equal(303);
     expect(await countStatements(t.database.db, 'attended')).to.equal(before + 1);
     expect(await (await p.browser.get(`/sessions/${session.id}`)).text()).to.contain('Présence enregistrée le');
+    const count = await organiserCount(session.id);
+    expect(count).to.deep.equal({ present: 1 });
   });
 
   it('completes the session on check-in when no activity is required', async () => {
