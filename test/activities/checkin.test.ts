@@ -158,6 +158,9 @@ describe('activities: check-in', () => {
     const other = await signIn(t, { role: 'organiser', contextId: 'another-course' });
     expect((await other.browser.get(`/organiser/sessions/${session.id}/checkin`)).status).to.equal(403);
     expect((await other.browser.get(`/organiser/sessions/${session.id}/participants`)).status).to.equal(403);
+    const count = await other.browser.get(`/organiser/sessions/${session.id}/checkin/count`, { headers: { accept: 'application/json' } });
+    expect(count.status).to.equal(403);
+    expect(((await count.json()) as { error: { code: string } }).error.code).to.equal('forbidden');
     const admin = await signIn(t, { role: 'organiser', contextId: 'another-course', isAdmin: true });
     expect((await admin.browser.get(`/organiser/sessions/${session.id}/participants`)).status).to.equal(200);
   });
