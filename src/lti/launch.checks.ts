@@ -2,7 +2,7 @@ import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors as joseErro
 import type { Db } from '../platform/db/client';
 import type { PlatformKeySets } from './keyset.cache';
 import { CLAIM, LaunchClaimsSchema, toLaunchContext, type LaunchContext } from './launch.schema';
-import { consumeLoginRequest, deploymentExists, recordDeployment } from './launch.repo';
+import { consumeLoginRequest, deploymentExists, recordDeployment, type LoginRequest } from './launch.repo';
 import { LtiLaunchError } from './lti.errors';
 import type { PlatformInfo } from './platform.types';
 
@@ -75,7 +75,7 @@ async function verify(deps: LaunchCheckDeps, idToken: string, key: Awaited<Retur
  * our login request and single-use, target_link_uri equal to the login request's, deployment policy, and
  * the claims Instants needs. Returns the LaunchContext.
  */
-export async function checkIdToken(deps: LaunchCheckDeps, idToken: unknown, state: unknown): Promise<LaunchContext> {
+export async function checkIdToken(deps: LaunchCheckDeps, idToken: unknown, state: unknown): Promise<{ launch: LaunchContext; login: LoginRequest }> {
   if (typeof idToken !== 'string' || !idToken) throw new LtiLaunchError('invalid_token');
   const { header, payload } = decode(idToken);
   if (header.alg !== 'RS256') throw new LtiLaunchError('bad_algorithm', { detail: String(header.alg) });
@@ -102,5 +102,5 @@ export async function checkIdToken(deps: LaunchCheckDeps, idToken: unknown, stat
     if (deps.unknownDeployment === 'reject') throw new LtiLaunchError('unknown_deployment');
     await recordDeployment(deps.db, { issuer: platform.issuer, clientId: platform.clientId, deploymentId, source: 'launch' });
   }
-  return toLaunchContext(parsed.data, platform.clientId);
+  return { launch: toLaunchContext(parsed.data, platform.clientId), login: login.request };
 }

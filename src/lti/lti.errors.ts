@@ -30,6 +30,9 @@ const BAD_REQUEST: ReadonlySet<LtiRefusal> = new Set(['missing_claims', 'wrong_v
 
 /** A refused LTI login or launch: 400 or 401 with a page explaining it in the user's language. */
 export class LtiLaunchError extends AppError {
+  /** Set when the same login can be retried in a new window (the browser refused our cookies in the iframe). */
+  relaunchUrl?: string;
+
   constructor(
     readonly reason: LtiRefusal,
     options: { cause?: unknown; detail?: string } = {},

@@ -8,7 +8,7 @@ import { actorOf, requireOrganiser, startLaunchSession } from './actor';
 import { buildDeepLinkingResponse, deepLinkingOf } from './deep-linking.service';
 import { mountDemo } from './demo/demo.routes';
 import { checkIdToken } from './launch.checks';
-import { insertLoginRequest, bindResourceLink } from './launch.repo';
+import { insertLoginRequest, bindResourceLink, type LoginRequest } from './launch.repo';
 import { completeLaunch } from './launch.service';
 import { LtiLaunchError } from './lti.errors';
 import { purgeExpiredLtiData } from './ltijs.plugin';
@@ -57,6 +57,9 @@ function recordLogin(lti: LtiServices): RequestHandler {
         issuer: params.iss as string,
         clientId: q.get('client_id'),
         targetLinkUri: target,
+        loginHint: params.login_hint as string,
+        ltiMessageHint: typeof params.lti_message_hint === 'string' ? params.lti_message_hint : null,
+        deploymentHint: typeof params.lti_deployment_id === 'string' ? params.lti_deployment_id : null,
         createdAt: now,
         expiresAt: new Date(now.getTime() + LOGIN_LIFETIME_MS),
       }).then(() => redirect(url), next);
@@ -65,13 +68,22 @@ function recordLogin(lti: LtiServices): RequestHandler {
   };
 }
 
+/** The same OIDC login again, for a new window (top-level, so cookies are first-party there). */
+function relaunchUrl(publicUrl: string, login: LoginRequest): string {
+  const q = new URLSearchParams({ iss: login.issuer, login_hint: login.loginHint ?? '', target_link_uri: login.targetLinkUri });
+  if (login.clientId) q.set('client_id', login.clientId);
+  if (login.ltiMessageHint) q.set('lti_message_hint', login.ltiMessageHint);
+  if (login.deploymentHint) q.set('lti_deployment_id', login.deploymentHint);
+  return `${publicUrl}/lti/login?${q.toString()}`;
+}
+
 /** Runs our checks on a posted id_token before ltijs, leaving the LaunchContext in res.locals. */
 function precheckLaunch(lti: LtiServices): RequestHandler {
   return async (req, res, next) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (req.method !== 'POST' || body.id_token === undefined) return next();
     try {
-      res.locals.ltiLaunch = await checkIdToken(
+      const checked = await checkIdToken(
         {
           db: lti.db,
           keySets: lti.keySets,
@@ -84,6 +96,8 @@ function precheckLaunch(lti: LtiServices): RequestHandler {
         body.id_token,
         body.state,
       );
+      res.locals.ltiLaunch = checked.launch;
+      res.locals.ltiLogin = checked.login;
       next();
     } catch (err) {
       next(err);
@@ -234,12 +248,21 @@ export async function mountLti(app: Express, ctx: AppContext): Promise<void> {
   ltijsPart.use('/login', recordLogin(lti));
   ltijsPart.post('/', precheckLaunch(lti));
   ltijsPart.use(lti.provider.app);
-  ltijsPart.use(((err, _req, _res, next) => {
-    if (err instanceof LtiLaunchError) ctx.log.warn({ reason: err.reason, detail: err.message }, 'LTI launch refused');
+  ltijsPart.use(((err, _req, res, next) => {
+    if (err instanceof LtiLaunchError) {
+      ctx.log.warn({ reason: err.reason, detail: err.message }, 'LTI launch refused');
+      const login = res.locals.ltiLogin as LoginRequest | undefined;
+      // Our checks passed but ltijs found no state cookie: the browser refuses our cookies in the iframe.
+      if (err.reason === 'state_missing' && login?.loginHint) err.relaunchUrl = relaunchUrl(ctx.config.http.publicUrl, login);
+    }
     next(err);
   }) as express.ErrorRequestHandler);
   app.use('/lti', router);
   app.use('/lti', ltijsPart);
+  app.use('/lti', ((err, _req, res, next) => {
+    if (!(err instanceof LtiLaunchError) || !err.relaunchUrl) return next(err);
+    res.status(err.status).render('lti/cookies', { title: res.locals.t('lti.cookies.title'), relaunchUrl: err.relaunchUrl });
+  }) as express.ErrorRequestHandler);
 
   if (ctx.config.demo) await mountDemo(app, ctx, lti);
 }

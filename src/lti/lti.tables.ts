@@ -94,6 +94,9 @@ export const ltiLoginRequests = pgTable('lti_login_requests', {
   clientId: text('client_id'),
   targetLinkUri: text('target_link_uri').notNull(),
   usedAt: timestamp('used_at', { withTimezone: true }),
+  loginHint: text('login_hint'),
+  ltiMessageHint: text('lti_message_hint'),
+  deploymentHint: text('deployment_hint'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 });

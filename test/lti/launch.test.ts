@@ -4,8 +4,9 @@ import { ROLE_URI } from '../../src/lti';
 import { catalogSessions } from '../../src/catalog/catalog.tables';
 import { ltiContexts, ltiLaunches, ltiResourceLinks, ltiUsers } from '../../src/lti/lti.tables';
 import { createTestApp, type TestApp } from '../support/app';
-import { launchAs, postLaunch, type LaunchAsOptions } from '../support/lti';
-import { SIMULATOR_ISSUER } from '../support/lti-simulator';
+import { Browser } from '../support/http';
+import { launchAs, postLaunch, simulatorFor, type LaunchAsOptions } from '../support/lti';
+import { formFrom, SIMULATOR_ISSUER } from '../support/lti-simulator';
 
 describe('lti: accepted launches', () => {
   let t: TestApp;
@@ -180,4 +181,30 @@ describe('lti: accepted launches', () => {
     const forged = await fetch(new URL('/lti/resume?t=forged&to=/lti/not-ready', t.url), { headers: { accept: 'text/html' }, redirect: 'manual' });
     expect(forged.status).to.equal(401);
   });
+
+  it('offers the same login in a new window when the browser refused the state cookie in the iframe', async () => {
+    const simulator = await simulatorFor(t);
+    const initiation = simulator.core.loginInitiation({ role: 'participant' });
+    // A browser that keeps no cookie at all (third-party cookies blocked).
+    const login = await fetch(`${t.url}/lti/login`, { method: 'POST', body: new URLSearchParams(initiation.fields), redirect: 'manual' });
+    const auth = await fetch(login.headers.get('location')!, { redirect: 'manual' });
+    const form = formFrom(await auth.text());
+    const before = await t.database.db.select({ id: ltiLaunches.id }).from(ltiLaunches);
+    const refused = await fetch(`${t.url}/lti`, { method: 'POST', headers: { accept: 'text/html' }, body: new URLSearchParams(form.fields), redirect: 'manual' });
+    const html = await refused.text();
+    expect(refused.status).to.equal(401);
+    expect(html).to.contain('Ouvrir Instants dans une nouvelle fenêtre').and.to.contain('target="_blank"');
+    expect(await t.database.db.select({ id: ltiLaunches.id }).from(ltiLaunches)).to.have.length(before.length);
+    // The new window: a top-level browser that keeps cookies runs the same login again and gets in.
+    const relaunch = new URL(/href="([^"]*\/lti\/login\?[^"]*)"/.exec(html)![1]!.replace(/&amp;/g, '&').replace(/&#x3D;/g, '='));
+    expect(relaunch.searchParams.get('lti_message_hint')).to.equal(initiation.fields.lti_message_hint);
+    const browser = new Browser(t.url);
+    const again = await browser.get(relaunch.pathname + relaunch.search);
+    expect(again.status).to.equal(302);
+    const form2 = formFrom(await (await fetch(again.headers.get('location')!)).text());
+    const ok = await browser.postForm('/lti', form2.fields);
+    expect(ok.status).to.equal(303);
+    expect((await browser.get(ok.headers.get('location')!)).headers.get('location')).to.equal('/lti/not-ready');
+  });
 });
+

@@ -164,8 +164,8 @@ export class PlatformCore {
   /** Step 2: the authorisation request from the tool; answers with the id_token form post. */
   async authorize(query: Record<string, string | undefined>): Promise<FormPost> {
     const spec = this.pending.get(query.lti_message_hint ?? '');
+    // Like Moodle's, a message hint may be used again (e.g. the same launch reopened in a new window).
     if (!spec) throw new Error('unknown or expired lti_message_hint');
-    this.pending.delete(query.lti_message_hint!);
     if (query.client_id !== this.clientId) throw new Error('unknown client_id');
     if (query.response_type !== 'id_token' || query.scope !== 'openid' || query.response_mode !== 'form_post') throw new Error('not an LTI OIDC authorisation request');
     if (query.redirect_uri !== this.options.tool.launchUrl && query.redirect_uri !== this.options.tool.deepLinkingUrl) throw new Error('redirect_uri is not registered');
