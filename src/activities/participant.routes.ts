@@ -6,7 +6,9 @@ import { NotFoundError, ValidationError } from '../platform/errors';
 import { FollowUpAnswerSchema, NeedsAnswerSchema, PositionAnswerSchema, QuizAnswerSchema, SatisfactionAnswerSchema } from './activities.schema';
 import type { ActivityKind } from './activities.tables';
 import { answerFollowUp, answerNeeds, answerPosition, answerQuiz, answerSatisfaction, type ActivityDeps, type Participant, type SaveResult } from './answers.service';
+import { canManageSession } from './access';
 import { noteLaunch } from './launch.service';
+import { organiserNav } from './organiser.present';
 import { needsChoices, openFollowUps, openResource, participantView, type ParticipantView } from './participant.service';
 import {
   ACTIVITY_PATHS,
@@ -97,7 +99,12 @@ export function mountParticipantRoutes(app: Express, ctx: AppContext): void {
     const actor = actorOf(res);
     const view = await participantView(deps, actor, param(req, 'id'));
     const [followUps] = await Promise.all([openFollowUps(deps, actor), noteLaunch(deps, actor, view.session.id, who(res).language, view.session.status === 'published')]);
-    res.render('activities/session', { ...presentSessionPage(res.locals.t, view), otherFollowUps: followUps.filter((f) => f.sessionId !== view.session.id) });
+    const manage = actor.role === 'organiser' && (await canManageSession(deps.db, actor, view.session));
+    res.render('activities/session', {
+      ...presentSessionPage(res.locals.t, view),
+      ...(manage ? { nav: organiserNav(res.locals.t, view.session.id, '') } : {}),
+      otherFollowUps: followUps.filter((f) => f.sessionId !== view.session.id),
+    });
   });
 
   app.get('/sessions/:id/resources/:resourceId', requireLaunch, async (req, res) => {

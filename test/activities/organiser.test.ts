@@ -50,7 +50,10 @@ describe('activities: organiser pages', () => {
     expect(back).to.contain('Activités enregistrées.').and.contain('? Quelles licences ? (multiple) [3.2]').and.contain('value="Quiz OSM"');
     expect(await countRows(t.database.db, 'activity_configs')).to.be.greaterThanOrEqual(4);
 
+    const preview = await (await organiser.browser.get(`/sessions/${session.id}`)).text();
+    expect(preview).to.contain(`href="/organiser/sessions/${session.id}/checkin"`);
     const p = await signIn(t, { sessionId: session.id });
+    expect(await (await p.browser.get(`/sessions/${session.id}`)).text()).not.to.contain('/organiser/sessions/');
     const quiz = await (await p.browser.get(`/sessions/${session.id}/quiz`)).text();
     expect(quiz).to.contain('Qui peut modifier OpenStreetMap ?').and.contain('type="checkbox" name="choices"').and.contain('Seuil de réussite : 60 %');
   });
