@@ -50,6 +50,14 @@ async function main() {
     ['agent + verb', () => q({ agent: JSON.stringify(any(sample).actor), verb: any(sample).verb_id })],
   ];
   try {
+    // The noise floor of this machine: a request that touches neither credentials nor statements.
+    const floor: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      const started = process.hrtime.bigint();
+      await (await fetch(`${lrs.url}/xapi/about`)).arrayBuffer();
+      floor.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    console.log(`baseline GET /xapi/about (no database): p50 ${percentile(floor, 50).toFixed(1)} ms, p95 ${percentile(floor, 95).toFixed(1)} ms`);
     for (const [label, build] of shapes) {
       await get(build()); // warm-up
       const times: number[] = [];
