@@ -66,6 +66,7 @@ export function mountSessionRoutes(app: Express, ctx: AppContext): void {
       title: session ? `${t('catalog.session.edit_title')} · ${session.title}` : t('catalog.session.new_title'),
       heading: session ? t('catalog.session.edit_title') : t('catalog.session.new_title'),
       nav: organiserNav(t, 'sessions'),
+      scripts: ['/assets/js/catalog-session-form.js'],
       action: session ? `/organiser/sessions/${session.id}` : '/organiser/sessions/new',
       submit: session ? t('catalog.session.save') : t('catalog.session.create'),
       fields: presentSessionForm({ session, body: options.body, errors, frameworks, series, t }),

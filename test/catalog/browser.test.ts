@@ -35,6 +35,12 @@ describe('catalog: in chromium, an organiser creates and publishes a session wit
         await page.getByLabel('Date').fill('2030-01-10');
         await page.getByLabel('Heure de début').fill('12:15');
         await page.getByLabel('Heure de fin').fill('13:00');
+        // The joining link only shows for hybrid and remote sessions, the place for in-person and hybrid ones.
+        expect(await page.getByLabel('Lien de connexion').isVisible()).to.equal(false);
+        await page.getByRole('combobox', { name: 'Format', exact: true }).selectOption('remote');
+        expect(await page.getByLabel('Lien de connexion').isVisible()).to.equal(true);
+        expect(await page.getByLabel('Lieu').isVisible()).to.equal(false);
+        await page.getByRole('combobox', { name: 'Format', exact: true }).selectOption('in_person');
         await page.getByLabel('Lieu').fill('Hall du rectorat');
         await page.getByLabel('Description').fill('Découvrir **OpenStreetMap** et [contribuer](https://www.openstreetmap.org).');
         await page.getByLabel('1.3 Traiter des données').check();
