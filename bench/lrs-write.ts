@@ -54,55 +54,60 @@ async function main() {
     clearInterval(sampler);
     console.log(`peak RSS of the process (server + load generator): ${Math.round(peakRss / 1024 / 1024)} MB`);
 
-    // Ceiling: the same rows (statement + agent and activity index rows) inserted directly with pg, 4 connections.
-    const pool = new pg.Pool({ connectionString: lrs.databaseUrl, max: 4 });
-    const stored = new Date().toISOString();
-    const prepared = Array.from({ length: batches }, () =>
-      Array.from({ length: 100 }, () => {
-        const s = complete(statement(), stored, { objectType: 'Agent', account: { homePage: 'urn:bench', name: 'bench' } }, '1.0.3');
-        return { row: rowOf(s, null), refs: referencesOf(s) };
-      }),
-    );
-    let next = 0;
-    const started = process.hrtime.bigint();
-    await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        const client = await pool.connect();
-        try {
-          while (next < prepared.length) {
-            const rows = prepared[next++]!;
-            await client.query('begin');
-            const values: unknown[] = [];
-            const tuples = rows.map(({ row }, i) => {
-              values.push(row.id, JSON.stringify(row.statement), row.stored, row.timestamp, row.version, row.verbId, row.actorIfi, row.objectType, row.objectActivityId, row.registration);
-              const b = i * 10;
-              return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},$${b + 6},$${b + 7},$${b + 8},$${b + 9},$${b + 10})`;
-            });
-            const r = await client.query(
-              `insert into lrs_statements (id, statement, stored, "timestamp", version, verb_id, actor_ifi, object_type, object_activity_id, registration) values ${tuples.join(',')} returning seq`,
-              values,
-            );
-            const agentRows: unknown[] = [];
-            const activityRows: unknown[] = [];
-            rows.forEach(({ refs }, i) => {
-              const seq = r.rows[i].seq;
-              for (const a of refs.agents) agentRows.push(seq, a.ifi, a.role, stored);
-              for (const a of refs.activities) activityRows.push(seq, a.id, a.role, stored);
-            });
-            const tuples4 = (n: number) => Array.from({ length: n / 4 }, (_, i) => `($${i * 4 + 1},$${i * 4 + 2},$${i * 4 + 3},$${i * 4 + 4})`).join(',');
-            await client.query(`insert into lrs_statement_agents (statement_seq, ifi, role, stored) values ${tuples4(agentRows.length)} on conflict do nothing`, agentRows);
-            await client.query(`insert into lrs_statement_activities (statement_seq, activity_id, role, stored) values ${tuples4(activityRows.length)} on conflict do nothing`, activityRows);
-            await client.query('commit');
+    // Ceiling: the same rows (statement + agent and activity index rows) inserted directly with pg.
+    const pool = new pg.Pool({ connectionString: lrs.databaseUrl, max: 20 });
+    const ceiling = async (connections: number, perTx: number, transactions: number) => {
+      const stored = new Date().toISOString();
+      const prepared = Array.from({ length: transactions }, () =>
+        Array.from({ length: perTx }, () => {
+          const s = complete(statement(), stored, { objectType: 'Agent', account: { homePage: 'urn:bench', name: 'bench' } }, '1.0.3');
+          return { row: rowOf(s, null), refs: referencesOf(s) };
+        }),
+      );
+      let next = 0;
+      const started = process.hrtime.bigint();
+      await Promise.all(
+        Array.from({ length: connections }, async () => {
+          const client = await pool.connect();
+          try {
+            while (next < prepared.length) {
+              const rows = prepared[next++]!;
+              await client.query('begin');
+              const values: unknown[] = [];
+              const tuples = rows.map(({ row }, i) => {
+                values.push(row.id, JSON.stringify(row.statement), row.stored, row.timestamp, row.version, row.verbId, row.actorIfi, row.objectType, row.objectActivityId, row.registration);
+                const b = i * 10;
+                return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},$${b + 6},$${b + 7},$${b + 8},$${b + 9},$${b + 10})`;
+              });
+              const r = await client.query(
+                `insert into lrs_statements (id, statement, stored, "timestamp", version, verb_id, actor_ifi, object_type, object_activity_id, registration) values ${tuples.join(',')} returning seq`,
+                values,
+              );
+              const agentRows: unknown[] = [];
+              const activityRows: unknown[] = [];
+              rows.forEach(({ refs }, i) => {
+                const seq = r.rows[i].seq;
+                for (const a of refs.agents) agentRows.push(seq, a.ifi, a.role, stored);
+                for (const a of refs.activities) activityRows.push(seq, a.id, a.role, stored);
+              });
+              const tuples4 = (n: number) => Array.from({ length: n / 4 }, (_, i) => `($${i * 4 + 1},$${i * 4 + 2},$${i * 4 + 3},$${i * 4 + 4})`).join(',');
+              await client.query(`insert into lrs_statement_agents (statement_seq, ifi, role, stored) values ${tuples4(agentRows.length)} on conflict do nothing`, agentRows);
+              await client.query(`insert into lrs_statement_activities (statement_seq, activity_id, role, stored) values ${tuples4(activityRows.length)} on conflict do nothing`, activityRows);
+              await client.query('commit');
+            }
+          } finally {
+            client.release();
           }
-        } finally {
-          client.release();
-        }
-      }),
-    );
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const ceiling = (batches * 100) / seconds;
-    console.log(`ceiling, same rows inserted directly with pg, 100 per transaction, 4 connections: ${Math.round(ceiling)} statements/s`);
-    console.log(`ratio HTTP batches / ceiling: ${((batch.rate / ceiling) * 100).toFixed(0)} %`);
+        }),
+      );
+      return (transactions * perTx) / (Number(process.hrtime.bigint() - started) / 1e9);
+    };
+    const batchCeiling = await ceiling(4, 100, batches);
+    console.log(`ceiling, same rows inserted directly with pg, 100 per transaction, 4 connections: ${Math.round(batchCeiling)} statements/s`);
+    console.log(`ratio HTTP batches / ceiling: ${((batch.rate / batchCeiling) * 100).toFixed(0)} %`);
+    const singleCeiling = await ceiling(20, 1, singles);
+    console.log(`ceiling, same rows inserted directly with pg, 1 per transaction, 20 connections: ${Math.round(singleCeiling)} statements/s`);
+    console.log(`ratio HTTP singles / ceiling: ${((single.rate / singleCeiling) * 100).toFixed(0)} %`);
     await pool.end();
   } finally {
     clearInterval(sampler);
