@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
 import { recordEvents } from '../../src/xapi';
 import { addDestination, type Destination } from '../../src/xapi/forwarding/destinations';
-import { listDeadLetters, replayDeadLetters } from '../../src/xapi/forwarding/operations';
+import { listDeadLetters, replayDeadLetters, resendFrom } from '../../src/xapi/forwarding/operations';
 import { rowsOf } from '../../src/xapi/outbox/outbox';
 import { createTestApp, TEST_SECRETS, type TestApp } from '../support/app';
 import { checkA11y, withPage } from '../support/browser';
@@ -105,6 +105,18 @@ describe('xapi: /admin/xapi operations page', () => {
       },
       { signedIn: browser },
     );
+  });
+
+  it('shows a hostile LRS answer as text, never as markup', async () => {
+    lrs.rejectIds.add(ids[2]!);
+    await replayAllThenDeliver();
+    await resendFrom(t.database.db, destination.id, new Date('2020-01-01'), t.clock.now());
+    await t.instants.jobs.runOnce('outbox');
+    await t.database.db.execute(sql`update outbox set remote_body = '<script>alert(1)</script><img src=x onerror=alert(2)>' where status = 'dead'`);
+    const { browser } = await signIn(t, { role: 'organiser', isAdmin: true });
+    const html = await (await browser.get('/admin/xapi')).text();
+    expect(html).to.contain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).to.not.contain('<script>alert(1)').and.to.not.contain('<img src=x');
   });
 
   async function replayAllThenDeliver(): Promise<void> {
