@@ -8,32 +8,18 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import pg from 'pg';
-import { addPlatform, ltiOf, type FormPost } from '../src/lti';
+import { addPlatform, ltiOf } from '../src/lti';
 import { openPostgres } from '../src/platform/db/client';
 import { migrate } from '../src/platform/db/migrate';
 import { createTestApp } from '../test/support/app';
-import { Browser } from '../test/support/http';
 import { registerSimulatorPlatform } from '../test/support/lti';
-import { formFrom, SIMULATOR_CLIENT_ID, SIMULATOR_ISSUER } from '../test/support/lti-simulator';
+import { SIMULATOR_CLIENT_ID, SIMULATOR_ISSUER } from '../test/support/lti-simulator';
 
 const arg = (name: string, fallback: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1]! : fallback);
 const pgAdmin = arg('--pg', 'postgres://postgres@127.0.0.1:5432/postgres');
 const LAUNCHES = Number(arg('--launches', '1000'));
 const CONCURRENT = Number(arg('--concurrent', '50'));
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-
-/** One complete launch as a browser does it; returns true when Instants recognised the session. */
-async function launch(toolUrl: string, initiation: FormPost): Promise<boolean> {
-  const browser = new Browser(toolUrl);
-  const login = await browser.postForm('/lti/login', initiation.fields);
-  const auth = await fetch(login.headers.get('location')!, { redirect: 'manual' });
-  const form = formFrom(await auth.text());
-  const posted = await browser.postForm('/lti', form.fields);
-  await posted.arrayBuffer();
-  const cont = await browser.get(posted.headers.get('location') ?? '/');
-  await cont.arrayBuffer();
-  return posted.status === 303 && cont.status === 303;
-}
 
 async function main() {
   const admin = new pg.Client({ connectionString: pgAdmin });
@@ -60,30 +46,17 @@ async function main() {
         { issuer: SIMULATOR_ISSUER, clientId: SIMULATOR_CLIENT_ID, name: 'bench', authEndpoint: sim.endpoints.authEndpoint, tokenEndpoint: sim.endpoints.tokenEndpoint, keys: { method: 'JWK_SET', key: sim.endpoints.keySetUrl } },
         ['1'],
       );
-      const initiations = async (n: number) => (await (await fetch(`${sim.controlUrl}/bench/initiations?n=${n}`)).json()) as FormPost[];
       const fetches = async () => ((await (await fetch(`${sim.controlUrl}/bench/stats`)).json()) as { keySetFetches: number }).keySetFetches;
+      const run = async (n: number, c: number) => (await (await fetch(`${sim.controlUrl}/bench/run?n=${n}&c=${c}`)).json()) as { times: number[]; failures: number; wallMs: number };
 
       const fetchesAtStart = await fetches();
-      for (const i of await initiations(30)) await launch(t.url, i); // warm-up (first key-set fetch, JIT)
-      const queue = await initiations(LAUNCHES);
+      await run(30, 1); // warm-up (first key-set fetch, JIT)
       const fetchesBefore = await fetches();
-      const times: number[] = [];
-      let failures = 0;
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: CONCURRENT }, async () => {
-          for (let next = queue.pop(); next; next = queue.pop()) {
-            const t0 = performance.now();
-            const ok = await launch(t.url, next).catch(() => false);
-            times.push(performance.now() - t0);
-            if (!ok) failures++;
-          }
-        }),
-      );
-      const wall = (performance.now() - started) / 1000;
+      const { times, failures, wallMs } = await run(LAUNCHES, CONCURRENT);
+      const wall = wallMs / 1000;
       const keyFetches = (await fetches()) - fetchesBefore;
       times.sort((a, b) => a - b);
-      console.log(`LTI launches, ${CONCURRENT} concurrent, ${LAUNCHES} launches (PostgreSQL; simulator in another process; client in the app's process)`);
+      console.log(`LTI launches, ${CONCURRENT} concurrent, ${LAUNCHES} launches (PostgreSQL; simulator and browsers in another process)`);
       console.log(`  ${(LAUNCHES / wall).toFixed(0)} complete launches/s over ${wall.toFixed(1)} s, ${failures} failed`);
       console.log(`  latency per launch (4 requests): p50 ${pct(times, 50).toFixed(1)} ms   p95 ${pct(times, 95).toFixed(1)} ms   p99 ${pct(times, 99).toFixed(1)} ms   max ${times[times.length - 1]!.toFixed(1)} ms`);
       console.log(`  platform key-set fetches: ${keyFetches} during the ${LAUNCHES} measured launches (${((keyFetches * 1000) / LAUNCHES).toFixed(1)} per 1,000); ${(await fetches()) - fetchesAtStart} in all, warm-up included`);
