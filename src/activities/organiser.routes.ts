@@ -94,6 +94,7 @@ export function mountOrganiserRoutes(app: Express, ctx: AppContext): void {
         attendedAt: p.attended_at,
         method: p.method ? t(`activities.participants.method_${p.method}`) : null,
         completedAt: p.completed_at,
+        done: p.done_kinds.map((k) => t(`activities.kind.${k}`)).join(', '),
         canMark: !p.attended_at && p.last_launch !== null,
       })),
       counts: { total: people.length, present: people.filter((p) => p.attended_at).length, completed: people.filter((p) => p.completed_at).length },

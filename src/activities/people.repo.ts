@@ -23,6 +23,7 @@ export interface ParticipantRow {
   attended_at: string | Date | null;
   method: string | null;
   completed_at: string | Date | null;
+  done_kinds: string[];
 }
 
 /** People who launched a session (through a link bound to it) or did something in it, with their status. */
@@ -41,7 +42,9 @@ export async function listParticipants(db: DbOrTx, sessionId: string) {
       select user_ref, max(last_launch) as last_launch, bool_or(organiser) as organiser from people group by user_ref
     )
     select g.user_ref, u.name, u.email, case when g.organiser then 'organiser' else 'participant' end as role,
-           g.last_launch, a.attended_at, a.method, c.completed_at
+           g.last_launch, a.attended_at, a.method, c.completed_at,
+           coalesce((select array_agg(t.kind order by t.kind) from activity_attempts t
+                      where t.session_id = ${sessionId} and t.user_ref = g.user_ref and t.completed_at is not null), '{}') as done_kinds
       from grouped g
       join lti_users u on u.id = g.user_ref
       left join activity_attendances a on a.session_id = ${sessionId} and a.user_ref = g.user_ref

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { createTestApp, type TestApp } from '../support/app';
 import { signIn } from '../support/factories';
 import { csrfTokenFrom } from '../support/http';
-import { buildSession, countRows, countStatements } from './helpers';
+import { buildSession, configure, countRows, countStatements } from './helpers';
 
 describe('activities: check-in', () => {
   let t: TestApp;
@@ -151,6 +151,10 @@ describe('activities: check-in', () => {
     expect(ok.status).to.equal(303);
     expect(await countStatements(t.database.db, 'attended')).to.equal(before + 1);
     expect(await (await organiser.browser.get(`/organiser/sessions/${session.id}/participants`)).text()).to.contain('à la main');
+    await configure(t.database.db, session.id, [{ kind: 'satisfaction' }]);
+    const rate = csrfTokenFrom(await (await p.browser.get(`/sessions/${session.id}/satisfaction`)).text());
+    expect((await p.browser.postForm(`/sessions/${session.id}/satisfaction`, { _csrf: rate, rating: '5' })).status).to.equal(303);
+    expect(await (await organiser.browser.get(`/organiser/sessions/${session.id}/participants`)).text()).to.contain('Votre avis sur la session');
   });
 
   it("refuses another course's organiser the check-in screen and the participants list (403)", async () => {
