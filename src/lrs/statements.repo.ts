@@ -63,18 +63,30 @@ export async function insertStatementRows(
   return inserted;
 }
 
-/** The ids among `ids` that a stored voiding statement already refers to (one query with the lookup above). */
-export async function findExistingAndVoided(tx: DbOrTx, ids: string[]): Promise<{ existing: Array<{ id: string; statement: unknown }>; voided: Set<string> }> {
+/**
+ * In one query: the stored statements with these ids, the ids a stored voiding statement already refers to,
+ * and the stored definitions of these activities.
+ */
+export async function findExistingAndVoided(
+  tx: DbOrTx,
+  ids: string[],
+  activityIds: string[] = [],
+): Promise<{ existing: Array<{ id: string; statement: unknown }>; voided: Set<string>; definitions: Map<string, Json> }> {
+  const activities = activityIds.length
+    ? sql` union all select id, definition, 'activity' from lrs_activities where id in ${activityIds}`
+    : sql``;
   const rows = (
-    (await tx.execute(sql`select id::text as id, statement, false as ref from lrs_statements where id in ${ids}
+    (await tx.execute(sql`select id::text as id, statement, 'statement' as kind from lrs_statements where id in ${ids}
       union all
-      select object_statement_ref::text, null, true from lrs_statements where object_statement_ref in ${ids} and verb_id = ${VOIDED_VERB}`)) as unknown as {
-      rows: Array<{ id: string; statement: unknown; ref: boolean }>;
+      select object_statement_ref::text, null, 'voided' from lrs_statements where object_statement_ref in ${ids} and verb_id = ${VOIDED_VERB}${activities}`)) as unknown as {
+      rows: Array<{ id: string; statement: unknown; kind: 'statement' | 'voided' | 'activity' }>;
     }
   ).rows;
+  const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
   return {
-    existing: rows.filter((r) => !r.ref).map((r) => ({ id: r.id, statement: typeof r.statement === 'string' ? JSON.parse(r.statement) : r.statement })),
-    voided: new Set(rows.filter((r) => r.ref).map((r) => r.id)),
+    existing: rows.filter((r) => r.kind === 'statement').map((r) => ({ id: r.id, statement: parse(r.statement) })),
+    voided: new Set(rows.filter((r) => r.kind === 'voided').map((r) => r.id)),
+    definitions: new Map(rows.filter((r) => r.kind === 'activity').map((r) => [r.id, (parse(r.statement) ?? {}) as Json])),
   };
 }
 
@@ -88,19 +100,22 @@ export async function markVoided(tx: DbOrTx, targets: string[]): Promise<void> {
 }
 
 /**
- * Keeps the latest definition of each activity, merged property by property (for GET /activities). Only
+ * Keeps the latest definition of each activity, merged property by property (for GET /activities); `known`
+ * gives the stored definitions when the caller already read them. Only
  * changed definitions are written, in id order, so that concurrent writers of the same activities neither
  * deadlock nor queue behind each other's row locks.
  */
-export async function upsertActivityDefinitions(tx: DbOrTx, list: Array<{ id: string; definition: Json }>): Promise<void> {
+export async function upsertActivityDefinitions(tx: DbOrTx, list: Array<{ id: string; definition: Json }>, known?: Map<string, Json>): Promise<void> {
   if (!list.length) return;
   const merged = new Map<string, Json>();
   for (const { id, definition } of list) merged.set(id, { ...(merged.get(id) ?? {}), ...definition });
-  const existing = new Map(
-    (await tx.select({ id: lrsActivities.id, definition: lrsActivities.definition }).from(lrsActivities).where(inArray(lrsActivities.id, [...merged.keys()]))).map(
-      (r) => [r.id, (r.definition ?? {}) as Json],
-    ),
-  );
+  const existing =
+    known ??
+    new Map(
+      (await tx.select({ id: lrsActivities.id, definition: lrsActivities.definition }).from(lrsActivities).where(inArray(lrsActivities.id, [...merged.keys()]))).map(
+        (r) => [r.id, (r.definition ?? {}) as Json],
+      ),
+    );
   const changed = [...merged]
     .map(([id, definition]) => ({ id, definition: { ...(existing.get(id) ?? {}), ...definition } }))
     .filter((a) => !existing.has(a.id) || !isDeepStrictEqual(a.definition, existing.get(a.id)))

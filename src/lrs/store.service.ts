@@ -114,7 +114,8 @@ export async function storeStatements(tx: DbOrTx, statements: unknown[], options
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) throw new ValidationError(`Statement id ${dup} appears twice in the batch`, [{ path: 'id', message: `duplicate id ${dup}` }]);
 
-  const found = await findExistingAndVoided(tx, ids);
+  const defined = completed.flatMap(definedActivities);
+  const found = await findExistingAndVoided(tx, ids, [...new Set(defined.map((a) => a.id))]);
   const existing = new Map(found.existing.map((r) => [r.id, r.statement as Json]));
   const sent = new Map(completed.map((s, i) => [s.id as string, valid[i]!]));
   const checkSame = (s: Json, old: Json) => {
@@ -147,7 +148,8 @@ export async function storeStatements(tx: DbOrTx, statements: unknown[], options
       for (const s of fresh) if (!got.has(s.id as string)) checkSame(s, raced.get(s.id as string) ?? {});
     }
     await markVoided(tx, voidTargets);
-    await upsertActivityDefinitions(tx, fresh.flatMap(definedActivities));
+    const freshIds = new Set(fresh.map((s) => s.id as string));
+    await upsertActivityDefinitions(tx, completed.filter((s) => freshIds.has(s.id as string)).flatMap(definedActivities), found.definitions);
   }
   return ids;
 }
