@@ -126,11 +126,13 @@ export class LtijsDatabasePlugin implements LtijsHooks {
   /** Upsert: replaces the documents matching `query` by one document. */
   async Replace(key: string | false, collection: string, query: Doc, item: Doc, index?: Doc): Promise<true> {
     if (!collection || !item) throw new Error('MISSING_PARAMS');
-    const doc = this.stored(key, item, index);
-    await this.deps.db.transaction(async (tx) => {
-      await tx.delete(ltijsDocuments).where(and(eq(ltijsDocuments.collection, collection), sql`${ltijsDocuments.doc} @> ${queryJson(query)}::jsonb`));
-      await tx.insert(ltijsDocuments).values({ collection, doc, createdAt: this.deps.clock.now(), expiresAt: this.expiry(collection) });
-    });
+    const doc = JSON.stringify(this.stored(key, item, index));
+    const expiresAt = this.expiry(collection);
+    // One statement (one round trip, atomic): ltijs replaces its tokens on every launch.
+    await this.deps.db.execute(sql`
+      with gone as (delete from ltijs_documents where collection = ${collection} and doc @> ${queryJson(query)}::jsonb)
+      insert into ltijs_documents (collection, doc, created_at, expires_at)
+      values (${collection}, ${doc}::jsonb, ${this.deps.clock.now().toISOString()}::timestamptz, ${expiresAt ? expiresAt.toISOString() : null}::timestamptz)`);
     return true;
   }
 
