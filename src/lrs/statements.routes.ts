@@ -7,6 +7,7 @@ import { boundaryOf, buildMultipart, parseMultipart, sha256 } from './multipart'
 import { agentParamSchema, isTimestamp } from './statement.schema';
 import { findAttachments, findStatement, queryStatements, saveAttachments, type StatementFilter } from './statements.query';
 import { acceptedLanguages, present, type Format } from './statements.present';
+import { checkSignatures } from './signature';
 import { storeStatements } from './store.service';
 
 /** The Statement resource, /xapi/statements (xAPI-Communication §2.1). */
@@ -64,6 +65,10 @@ function authorityOf(ctx: AppContext, res: Response): Json {
 
 async function write(ctx: AppContext, req: Request, res: Response, statements: unknown[], parts: Array<{ sha2: string; contentType: string; content: Buffer }>) {
   checkAttachmentParts(statements as Json[], parts);
+  if (parts.length) {
+    const byHash = new Map(parts.map((p) => [p.sha2, p.content]));
+    for (const s of statements as Json[]) if (s && typeof s === 'object') await checkSignatures(s, byHash);
+  }
   const lrs = lrsOf(res);
   return ctx.db.transaction(async (tx) => {
     const ids = await storeStatements(tx, statements, { authority: authorityOf(ctx, res), version: lrs.version, stored: ctx.clock.now(), credentialId: lrs.credential.id });

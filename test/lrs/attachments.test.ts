@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
+import { CompactSign, generateKeyPair } from 'jose';
 import { sql } from 'drizzle-orm';
 import { aStatement, client, startLrs, type LrsTestApp } from './support';
 
@@ -95,4 +96,47 @@ describe('lrs: attachments (Communication 1.5.2, Data 2.4.11)', () => {
       expect(await count()).to.equal(before);
     });
   }
+
+  describe('signed statements (Data 2.6)', () => {
+    const SIGNATURE = 'http://adlnet.gov/expapi/attachments/signature';
+    const sign = async (payload: unknown, alg = 'RS256') => {
+      const { privateKey } = await generateKeyPair('RS256');
+      const jws = await new CompactSign(Buffer.from(JSON.stringify(payload))).setProtectedHeader({ alg: 'RS256' }).sign(privateKey);
+      if (alg === 'RS256') return Buffer.from(jws);
+      const [, body, sig] = jws.split('.');
+      return Buffer.from(`${Buffer.from(JSON.stringify({ alg })).toString('base64url')}.${body}.${sig}`);
+    };
+    const signedRequest = (statement: Record<string, unknown>, jws: Buffer, contentType = 'application/octet-stream') =>
+      multipart({ ...statement, attachments: [attachment(jws, { usageType: SIGNATURE, contentType })] }, [{ content: jws, headers: { 'Content-Type': contentType } }]);
+
+    it('stores a statement whose signature is a JWS of the statement', async () => {
+      const s = aStatement({ id: crypto.randomUUID() });
+      const res = await t.xapi('/statements', { method: 'POST', ...signedRequest(s, await sign(s)) });
+      expect(res.status).to.equal(200);
+    });
+
+    const bad: Array<[string, () => Promise<{ headers: Record<string, string>; body: Buffer }>]> = [
+      ['a signature whose payload differs from the statement', async () => {
+        const s = aStatement();
+        return signedRequest(s, await sign({ ...s, verb: { id: 'http://adlnet.gov/expapi/verbs/passed' } }));
+      }],
+      ['a signature with an algorithm other than RS256/384/512', async () => {
+        const s = aStatement();
+        return signedRequest(s, await sign(s, 'HS256'));
+      }],
+      ['a signature that is not a JWS', async () => signedRequest(aStatement(), Buffer.from('pas une signature'))],
+      ['a signature attachment that is not application/octet-stream', async () => {
+        const s = aStatement();
+        return signedRequest(s, await sign(s), 'application/jose');
+      }],
+    ];
+    for (const [what, build] of bad) {
+      it(`rejects ${what} (400), storing nothing`, async () => {
+        const before = await count();
+        const res = await t.xapi('/statements', { method: 'POST', ...(await build()) });
+        expect(res.status).to.equal(400);
+        expect(await count()).to.equal(before);
+      });
+    }
+  });
 });
