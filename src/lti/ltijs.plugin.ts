@@ -25,6 +25,10 @@ export const LTIJS_TTL_SECONDS: Record<LtijsCollection, number | null> = {
 };
 
 type Doc = Record<string, unknown>;
+
+/** Collections cached in memory for a few seconds (read on every login and launch, rarely written). */
+const CACHED = new Set(['platform', 'platformStatus']);
+const PLATFORM_CACHE_MS = 5000;
 type Query = Doc | undefined;
 
 /** Hooks our patch of ltijs (patches/ltijs+5.9.9.patch) looks for on the database plugin. */
@@ -58,6 +62,13 @@ const queryJson = (query: Query) => JSON.stringify(query ?? {});
  * containment (ltijs only ever asks for equality on top-level fields).
  */
 export class LtijsDatabasePlugin implements LtijsHooks {
+  /**
+   * Platform registrations and their status are read several times per launch and rarely change: they are
+   * cached for a few seconds (cleared at once by any write through this plugin; another instance's change,
+   * e.g. by the CLI, shows within PLATFORM_CACHE_MS).
+   */
+  private readonly platformCache = new Map<string, { at: number; rows: Doc[] | false }>();
+
   constructor(
     private readonly deps: { db: Db; clock: Clock },
     private readonly hooks: LtijsHooks,
@@ -104,6 +115,20 @@ export class LtijsDatabasePlugin implements LtijsHooks {
 
   async Get(key: string | false, collection: string, query?: Doc): Promise<Doc[] | false> {
     if (!collection) throw new Error('MISSING_COLLECTION');
+    if (key || !CACHED.has(collection)) return this.read(key, collection, query);
+    const cacheKey = `${collection} ${queryJson(query)}`;
+    const hit = this.platformCache.get(cacheKey);
+    if (hit && Date.now() - hit.at < PLATFORM_CACHE_MS) return structuredClone(hit.rows);
+    const rows = await this.read(key, collection, query);
+    this.platformCache.set(cacheKey, { at: Date.now(), rows: structuredClone(rows) });
+    return rows;
+  }
+
+  private forget(collection: string): void {
+    if (CACHED.has(collection)) this.platformCache.clear();
+  }
+
+  private async read(key: string | false, collection: string, query?: Doc): Promise<Doc[] | false> {
     const rows = await this.deps.db
       .select({ doc: ltijsDocuments.doc, createdAt: ltijsDocuments.createdAt })
       .from(ltijsDocuments)
@@ -120,6 +145,7 @@ export class LtijsDatabasePlugin implements LtijsHooks {
   async Insert(key: string | false, collection: string, item: Doc, index?: Doc): Promise<true> {
     if (!collection || !item) throw new Error('MISSING_PARAMS');
     await this.deps.db.insert(ltijsDocuments).values({ collection, doc: this.stored(key, item, index), createdAt: this.deps.clock.now(), expiresAt: this.expiry(collection) });
+    this.forget(collection);
     return true;
   }
 
@@ -133,6 +159,7 @@ export class LtijsDatabasePlugin implements LtijsHooks {
       with gone as (delete from ltijs_documents where collection = ${collection} and doc @> ${queryJson(query)}::jsonb)
       insert into ltijs_documents (collection, doc, created_at, expires_at)
       values (${collection}, ${doc}::jsonb, ${this.deps.clock.now().toISOString()}::timestamptz, ${expiresAt ? expiresAt.toISOString() : null}::timestamptz)`);
+    this.forget(collection);
     return true;
   }
 
@@ -153,12 +180,14 @@ export class LtijsDatabasePlugin implements LtijsHooks {
       .update(ltijsDocuments)
       .set({ doc: sql`${ltijsDocuments.doc} || ${JSON.stringify(patch)}::jsonb` })
       .where(and(eq(ltijsDocuments.collection, collection), sql`${ltijsDocuments.doc} @> ${queryJson(query)}::jsonb`));
+    this.forget(collection);
     return true;
   }
 
   async Delete(collection: string, query: Doc): Promise<true> {
     if (!collection || !query) throw new Error('MISSING_PARAMS');
     await this.deps.db.delete(ltijsDocuments).where(and(eq(ltijsDocuments.collection, collection), sql`${ltijsDocuments.doc} @> ${queryJson(query)}::jsonb`));
+    this.forget(collection);
     return true;
   }
 }
