@@ -49,13 +49,13 @@ export interface Kpis {
 export async function kpis(db: DbOrTx, f: Filters, w: Window): Promise<Kpis> {
   const q = participations(f, w);
   q.append(sql`select
-      (select count(distinct actor) from p) as people,
-      (select count(distinct actor) from p where attended) as attendees,
-      (select count(distinct session_key) from p where attended) as sessions_held,
+      (select count(*) from (select distinct actor from p) x) as people,
+      (select count(*) from (select distinct actor from p where attended) x) as attendees,
+      (select count(*) from (select distinct session_key from p where attended) x) as sessions_held,
       (select count(*) from p) as registrations,
       (select count(*) from p where attended) as attended_rows,
       (select count(*) from p where attended and completed) as completed_rows,
-      (select count(distinct r.actor) from dash_ratings r join p on p.session_key = r.session_key and p.actor = r.actor) as rating_people,
+      (select count(*) from (select distinct r.actor from dash_ratings r join p on p.session_key = r.session_key and p.actor = r.actor) x) as rating_people,
       (select avg(r.scaled) from dash_ratings r join p on p.session_key = r.session_key and p.actor = r.actor) as satisfaction`);
   const [r] = await queryRows<Record<string, unknown>>(db, q);
   return {
@@ -73,14 +73,14 @@ export async function kpis(db: DbOrTx, f: Filters, w: Window): Promise<Kpis> {
 /** Distinct attendees per service (empty string: service unknown). */
 export async function reachByService(db: DbOrTx, f: Filters, w: Window): Promise<Array<{ service: string; people: number }>> {
   const q = participations(f, w, { people: true });
-  q.append(sql`select service, count(distinct actor) as people from p where attended group by service order by people desc, service`);
+  q.append(sql`select service, count(*) as people from (select distinct service, actor from p where attended) x group by service order by people desc, service`);
   return (await queryRows<{ service: string; people: unknown }>(db, q)).map((r) => ({ service: r.service, people: num(r.people) }));
 }
 
 /** Distinct attendees per month (Paris time). */
 export async function attendanceByMonth(db: DbOrTx, f: Filters, w: Window): Promise<Array<{ month: string; people: number }>> {
   const q = participations(f, w);
-  q.append(sql`select to_char(first_at at time zone 'Europe/Paris', 'YYYY-MM') as month, count(distinct actor) as people from p where attended group by 1 order by 1`);
+  q.append(sql`select month, count(*) as people from (select distinct to_char(first_at at time zone 'Europe/Paris', 'YYYY-MM') as month, actor from p where attended) x group by 1 order by 1`);
   return (await queryRows<{ month: string; people: unknown }>(db, q)).map((r) => ({ month: r.month, people: num(r.people) }));
 }
 
@@ -98,9 +98,10 @@ export interface SessionRow {
 /** One row per session in the window. */
 export async function sessionRows(db: DbOrTx, f: Filters, w: Window): Promise<SessionRow[]> {
   const q = participations(f, w);
-  q.append(sql`, r as (select r.session_key, count(distinct r.actor) as n, avg(r.scaled) as avg from dash_ratings r join p on p.session_key = r.session_key and p.actor = r.actor group by r.session_key)
-    select p.session_key, (select title from dash_sessions s where s.session_key = p.session_key) as title, min(p.first_at) as first_at, count(distinct p.actor) as people,
-      count(distinct p.actor) filter (where p.attended) as attendees, count(*) filter (where p.attended and p.completed) as completed,
+  // A participation is unique per (session, person), so plain counts are distinct people per session.
+  q.append(sql`, r as (select r.session_key, count(*) as n, avg(r.scaled) as avg from dash_ratings r join p on p.session_key = r.session_key and p.actor = r.actor group by r.session_key)
+    select p.session_key, (select title from dash_sessions s where s.session_key = p.session_key) as title, min(p.first_at) as first_at, count(*) as people,
+      count(*) filter (where p.attended) as attendees, count(*) filter (where p.attended and p.completed) as completed,
       max(r.n) as rating_people, max(r.avg) as satisfaction
     from p left join r on r.session_key = p.session_key group by p.session_key order by min(p.first_at) desc limit 500`);
   return (await queryRows<Record<string, unknown>>(db, q)).map((r) => ({
