@@ -19,7 +19,7 @@ describe(`platform: the real process (${engine})`, function () {
     const pg = engine === 'postgres' ? await createEmptyPostgresDatabase() : undefined;
     const proc = startInstants({ PORT: String(port), DATA_DIR: dataDir, ...(pg ? { DATABASE_URL: pg.url } : {}) });
     try {
-      await waitForOk(`http://127.0.0.1:${port}/readyz`, proc);
+      await waitForOk(`http://127.0.0.1:${port}/readyz`, proc, 80_000);
       const home = await fetch(`http://127.0.0.1:${port}/`);
       expect(await home.text()).to.contain('Instants numériques');
       expect(fs.existsSync(path.join(dataDir, 'secrets.json'))).to.equal(true);
