@@ -47,6 +47,7 @@ export async function createApp(deps: AppDeps): Promise<Instants> {
     jobs,
     frameAncestors: [],
     csrfExempt: ['/lti', '/xapi', '/api/'],
+    afterStatementsStored: [],
     onClose: [],
   };
   jobs.register('purge-web-sessions', 3600_000, () => ctx.sessions.purgeExpired());

@@ -73,6 +73,8 @@ async function write(ctx: AppContext, req: Request, res: Response, statements: u
   return ctx.db.transaction(async (tx) => {
     const ids = await storeStatements(tx, statements, { authority: authorityOf(ctx, res), version: lrs.version, stored: ctx.clock.now(), credentialId: lrs.credential.id });
     if (parts.length) await saveAttachments(tx, parts);
+    const stored = (statements as Json[]).map((s, i) => ({ ...s, id: ids[i] }));
+    for (const hook of ctx.afterStatementsStored) await hook(tx, stored);
     return ids;
   });
 }

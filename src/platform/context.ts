@@ -1,7 +1,7 @@
 import type { CookieOptions, Express } from 'express';
 import type { Clock } from './clock';
 import type { Config } from './config';
-import type { Database, Db } from './db/client';
+import type { Database, Db, Tx } from './db/client';
 import type { Catalogues } from './i18n';
 import type { JobRunner } from './jobs';
 import type { Logger } from './logger';
@@ -31,6 +31,11 @@ export interface AppContext extends AppDeps {
   frameAncestors: FrameAncestorSource[];
   /** Path prefixes that are not browser forms (JWT posts, APIs with their own auth) and skip CSRF checks. */
   csrfExempt: string[];
+  /**
+   * Called in the writing transaction after statements from an LRS client are stored (with their final
+   * ids): the xapi slice queues them for forwarding, so every stored statement reaches every destination.
+   */
+  afterStatementsStored: Array<(tx: Tx, statements: Array<Record<string, unknown>>) => Promise<unknown>>;
   /** Things to close when the app closes (timers, caches, providers). */
   onClose: Array<() => Promise<void> | void>;
 }

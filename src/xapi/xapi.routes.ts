@@ -7,6 +7,7 @@ import { findDestination, XAPI_OUTBOX_KIND } from './forwarding/destinations';
 import { xapiForwardHandler } from './forwarding/forward.handler';
 import { destinationStatuses, listDeadLetters, replayDeadLetters, resendFrom } from './forwarding/operations';
 import { outboxOf } from './outbox/registry';
+import { enqueueForwarding } from './record.service';
 import { presentAdmin } from './xapi.present';
 
 /** The background job that delivers the outbox (every kind). */
@@ -23,6 +24,8 @@ export function mountXapi(app: Express, ctx: AppContext): void {
   const box = outboxOf(ctx);
   box.register(XAPI_OUTBOX_KIND, xapiForwardHandler({ db: ctx.db, ltiKey: ctx.secrets.ltiKey }));
   ctx.jobs.register(OUTBOX_JOB, ctx.config.worker.intervalMs, () => box.runOnce());
+  // Statements other tools write into our LRS are forwarded like our own.
+  ctx.afterStatementsStored.push((tx, statements) => enqueueForwarding(tx, statements as Parameters<typeof enqueueForwarding>[1]));
 
   app.get('/admin/xapi', requireAdmin, async (req, res) => {
     const now = ctx.clock.now();

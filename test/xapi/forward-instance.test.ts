@@ -30,6 +30,32 @@ describe('xapi: forwarding to a second Instants instance (its LRS on loopback)',
     await Promise.all([source.close(), target.close()]);
   });
 
+  it('forwards statements that another tool posted into our LRS, with the ids our LRS gave them', async () => {
+    const target2 = await createTestCredentialPair();
+    const body = [
+      { actor: { mbox: 'mailto:h5p@ac-dijon.fr' }, verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' }, object: { id: 'https://h5p.ac-dijon.fr/content/1' } },
+      { actor: { mbox: 'mailto:h5p@ac-dijon.fr' }, verb: { id: 'http://adlnet.gov/expapi/verbs/completed' }, object: { id: 'https://h5p.ac-dijon.fr/content/1' } },
+    ];
+    const res = await fetch(`${source.url}/xapi/statements`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-experience-api-version': '1.0.3', authorization: target2.sourceAuth },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).to.equal(200);
+    const ids = (await res.json()) as string[];
+    await drain(source);
+    const arrived = await storedIds(target);
+    expect(arrived).to.include.members(ids);
+    await source.database.db.execute(sql`update xapi_destinations set enabled = false where id = ${target2.destinationId}`);
+  });
+
+  async function createTestCredentialPair() {
+    const writer = await createCredential(source.database.db, { name: 'h5p', scopes: ['statements/write'] });
+    const { key, secret } = await createCredential(target.database.db, { name: 'from source (other tools)', scopes: ['statements/write', 'statements/read'] });
+    const d = await addDestination(source.database.db, TEST_SECRETS.ltiKey, { name: 'instance-other-tools', endpoint: `${target.url}/xapi/`, key, secret, version: '1.0.3', batchSize: 50 });
+    return { sourceAuth: `Basic ${Buffer.from(`${writer.key}:${writer.secret}`).toString('base64')}`, destinationId: d.id };
+  }
+
   for (const version of ['1.0.3', '2.0.0'] as const) {
     it(`delivers every kind of statement, identical, in storage order, over xAPI ${version}; a resend changes nothing`, async () => {
       const { key, secret } = await createCredential(target.database.db, { name: `from source ${version}`, scopes: ['statements/write', 'statements/read'] });
