@@ -88,7 +88,7 @@ export async function markPresent(deps: ActivityDeps, organiser: Participant, se
   if (!user || !(await hasLaunched(deps.db, session.id, userRef))) throw new NotFoundError('Not a participant of this session');
   const now = deps.clock.now();
   const who = {
-    actor: { userId: user.id, issuer: user.issuer, sub: user.sub, contextId: organiser.actor.contextId, contextTitle: organiser.actor.contextTitle },
+    actor: { userId: user.id, issuer: user.issuer, sub: user.sub, service: user.service, jobFamily: user.jobFamily, contextId: organiser.actor.contextId, contextTitle: organiser.actor.contextTitle },
     language: organiser.language,
   };
   return deps.db.transaction(async (tx) => {

@@ -14,7 +14,7 @@ export interface RecordDeps {
 
 /** Who acts, and in which language and course: what every event of a participant carries. */
 export interface EventWho {
-  actor: Pick<Actor, 'userId' | 'issuer' | 'sub' | 'contextId' | 'contextTitle'>;
+  actor: Pick<Actor, 'userId' | 'issuer' | 'sub' | 'contextId' | 'contextTitle'> & Partial<Pick<Actor, 'service' | 'jobFamily'>>;
   language: string;
 }
 
@@ -24,7 +24,7 @@ type Base = Pick<LearningEvent, 'actor' | 'session' | 'at' | 'language'>;
 export async function eventBase(db: DbOrTx, who: EventWho, sessionId: string, at: Date): Promise<Base> {
   const course = { issuer: who.actor.issuer, contextId: who.actor.contextId, contextTitle: who.actor.contextTitle };
   return {
-    actor: { issuer: who.actor.issuer, sub: who.actor.sub },
+    actor: { issuer: who.actor.issuer, sub: who.actor.sub, service: who.actor.service ?? null, jobFamily: who.actor.jobFamily ?? null },
     session: await eventSessionFor(db, sessionId, course),
     at,
     language: who.language,

@@ -15,6 +15,9 @@ export interface Actor {
   sub: string;
   name: string | null;
   email: string | null;
+  /** Service and job family from the launch's custom parameters (for dashboards), when the LMS sends them. */
+  service: string | null;
+  jobFamily: string | null;
   role: 'participant' | 'organiser';
   /** Institution or system administrator on the platform: sees every course. */
   isAdmin: boolean;
@@ -45,6 +48,8 @@ export async function loadActorForLaunch(ctx: Pick<AppContext, 'db'>, launchId: 
     sub: user.sub,
     name: user.name,
     email: user.email,
+    service: user.service,
+    jobFamily: user.jobFamily,
     role: launch.role,
     isAdmin: launch.isAdmin,
     launchId: launch.id,

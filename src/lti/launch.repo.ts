@@ -68,10 +68,10 @@ export async function saveLaunch(
   return db.transaction(async (tx) => {
     const [user] = await tx
       .insert(ltiUsers)
-      .values({ issuer: launch.issuer, sub: launch.sub, name: launch.name, givenName: launch.givenName, familyName: launch.familyName, email: launch.email })
+      .values({ issuer: launch.issuer, sub: launch.sub, name: launch.name, givenName: launch.givenName, familyName: launch.familyName, email: launch.email, ...profileOf(launch.custom) })
       .onConflictDoUpdate({
         target: [ltiUsers.issuer, ltiUsers.sub],
-        set: { name: launch.name, givenName: launch.givenName, familyName: launch.familyName, email: launch.email, updatedAt: now },
+        set: { name: launch.name, givenName: launch.givenName, familyName: launch.familyName, email: launch.email, ...profileOf(launch.custom), updatedAt: now },
       })
       .returning({ id: ltiUsers.id });
     let contextRef: string | null = null;
@@ -145,4 +145,18 @@ export async function findLaunchExtras(db: DbOrTx, launchId: string) {
     .from(ltiLaunches)
     .where(eq(ltiLaunches.id, launchId));
   return row;
+}
+
+/** Custom parameters `service` and `job_family` (lower-cased by Moodle), trimmed; absent ones leave the stored value. */
+function profileOf(custom: Record<string, unknown>): { service?: string | null; jobFamily?: string | null } {
+  const read = (key: string) => {
+    const v = custom[key];
+    if (typeof v !== 'string') return undefined;
+    const s = v.trim().slice(0, 200);
+    // An unsubstituted Moodle variable ("$Person.address.department") means the field is not set.
+    return s === '' || s.startsWith('$') ? null : s;
+  };
+  const service = read('service');
+  const jobFamily = read('job_family');
+  return { ...(service !== undefined ? { service } : {}), ...(jobFamily !== undefined ? { jobFamily } : {}) };
 }

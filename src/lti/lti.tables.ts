@@ -12,6 +12,8 @@ export const ltiUsers = pgTable(
     givenName: text('given_name'),
     familyName: text('family_name'),
     email: text('email'),
+    service: text('service'),
+    jobFamily: text('job_family'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

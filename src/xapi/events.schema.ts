@@ -23,7 +23,7 @@ const SessionSchema = z.strictObject({
 
 const base = {
   id: z.uuid({ error: 'expected a UUID' }).optional(),
-  actor: z.strictObject({ issuer: url, sub: text.max(255) }),
+  actor: z.strictObject({ issuer: url, sub: text.max(255), service: text.max(200).nullish(), jobFamily: text.max(200).nullish() }),
   session: SessionSchema,
   at: z.date({ error: 'expected a Date' }).refine((d) => !Number.isNaN(d.getTime()), 'expected a valid date'),
   language: z.string().regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{1,8})*$/, 'expected a language tag (e.g. fr or en)'),

@@ -8,6 +8,9 @@
 export interface EventActor {
   issuer: string;
   sub: string;
+  /** The person's service and job family, written as context extensions for dashboards when known. */
+  service?: string | null;
+  jobFamily?: string | null;
 }
 
 /** The Instants session the event belongs to, with what the statement's context needs. */

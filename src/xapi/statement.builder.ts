@@ -64,6 +64,8 @@ export function buildStatements(event: LearningEvent, deps: BuildDeps): Statemen
     const other = session.competences.map((c) => activity(iris.competence(c.framework, c.code), both(`${c.code} ${c.title}`), types.competency.id));
     const contextExtensions: Record<string, unknown> = { ...extra };
     if (session.tool) contextExtensions[ext.tool.id] = session.tool;
+    if (event.actor.service) contextExtensions[ext.service.id] = event.actor.service;
+    if (event.actor.jobFamily) contextExtensions[ext.jobFamily.id] = event.actor.jobFamily;
     return {
       registration: registrationOf(pseudonym, session.id),
       platform: 'Instants',

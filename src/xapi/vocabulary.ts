@@ -166,6 +166,8 @@ export function extensions(base: string) {
       { type: 'string', enum: ['before', 'after', 'then'] },
     ),
     needType: ext('need-type', 'ContextExtension', 'Nature du besoin exprimé : tool, theme, competence ou free-text.', 'Kind of need: tool, theme, competence or free-text.', { type: 'string', enum: ['tool', 'theme', 'competence', 'free-text'] }),
+    service: ext('service', 'ContextExtension', "Service de la personne (rectorat, DSDEN), transmis par le LMS au lancement.", "The person's service (rectorat, DSDEN), sent by the LMS at launch.", { type: 'string' }),
+    jobFamily: ext('job-family', 'ContextExtension', 'Famille de métiers de la personne, transmise par le LMS au lancement.', "The person's job family, sent by the LMS at launch.", { type: 'string' }),
     certainty: ext('certainty', 'ResultExtension', 'Degré de certitude déclaré pour la réponse, de 1 à 4.', 'Declared certainty of the answer, 1 to 4.', { type: 'integer', minimum: 1, maximum: 4 }),
     usedSince: ext('used-since', 'ResultExtension', "A utilisé l'outil depuis la session.", 'Has used the tool since the session.', { type: 'boolean' }),
     frequency: ext('frequency', 'ResultExtension', "Fréquence d'utilisation déclarée.", 'Declared frequency of use.', { type: ['string', 'null'] }),

@@ -53,6 +53,14 @@ describe('lti: accepted launches', () => {
     expect(row.user.email).to.match(/@ac-dijon\.fr$/);
   });
 
+  it('keeps the service and job family sent as custom parameters, ignoring an unsubstituted Moodle variable', async () => {
+    const sub = `svc${Math.random().toString(36).slice(2)}`;
+    const first = await launched({ role: 'participant', sub, custom: { Service: ' DANE ', job_family: '$Person.address.department' } });
+    expect(first.row.user).to.include({ service: 'DANE', jobFamily: null });
+    const second = await launched({ role: 'participant', sub, custom: { color: 'red' } });
+    expect(second.row.user, 'absent parameters keep the stored values').to.include({ service: 'DANE', jobFamily: null });
+  });
+
   it('sends an instructor of an unbound link to the binding page, which lists upcoming sessions', async () => {
     const { row, location, response } = await launched({ role: 'organiser' });
     expect(row.launch.role).to.equal('organiser');

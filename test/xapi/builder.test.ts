@@ -8,6 +8,7 @@ import { ROOT_DIR } from '../../src/platform/paths';
 import { buildProfileDocument, buildStatements, prepareStatements, pseudonymOf, registrationOf, type LearningEvent, type Statement } from '../../src/xapi';
 import { conceptsOf, statementTemplates } from '../../src/xapi/profile';
 import { DEFAULT_BASE_IRI, profileIri } from '../../src/xapi/vocabulary';
+import { emptyFacts, extractFacts } from '../../src/dashboard/extract';
 import { ALL_KINDS, buildEvent, buildEventSession, ISSUER } from './fixtures';
 
 const BASE = 'https://instants.test/xapi';
@@ -18,6 +19,8 @@ function everyEvent(): LearningEvent[] {
   const events = ALL_KINDS.map((k) => buildEvent(k));
   const bare = buildEventSession({ tool: null, seriesId: null, seriesTitle: null, course: null, competences: [] });
   events.push({ ...buildEvent('launched'), session: bare });
+  const launched = buildEvent('launched');
+  events.push({ ...launched, actor: { ...launched.actor, service: 'DANE', jobFamily: 'Enseignant' } });
   events.push({ ...(buildEvent('quiz-completed') as Extract<LearningEvent, { kind: 'quiz-completed' }>), passed: false, score: { raw: 1, max: 5 }, durationSeconds: null });
   events.push({ ...(buildEvent('question-answered') as Extract<LearningEvent, { kind: 'question-answered' }>), certainty: null, success: false, response: ['b'] });
   for (const type of ['tool', 'theme', 'competence'] as const) events.push({ ...(buildEvent('need-expressed') as Extract<LearningEvent, { kind: 'need-expressed' }>), need: { type, id: 'tchap', label: 'Tchap' } });
@@ -33,6 +36,17 @@ function activityTypesOf(s: Statement): string[] {
 }
 
 describe('xapi: statement builder and profile', () => {
+  it('writes the service and job family sent at launch as context extensions the dashboards read', () => {
+    const event = buildEvent('attended');
+    const [s] = buildStatements({ ...event, actor: { ...event.actor, service: 'DSDEN 21 – DIVEL', jobFamily: 'Administratif' } }, deps);
+    expect(s!.context.extensions).to.include({ [`${BASE}/extensions/service`]: 'DSDEN 21 – DIVEL', [`${BASE}/extensions/job-family`]: 'Administratif' });
+    const facts = emptyFacts();
+    extractFacts({ ...s, stored: new Date().toISOString() }, facts);
+    expect(facts.people.map((p) => [p.service, p.jobFamily])).to.deep.equal([['DSDEN 21 – DIVEL', 'Administratif']]);
+    const [plain] = buildStatements(event, deps);
+    expect(Object.keys(plain!.context.extensions ?? {}).filter((k) => /service|job-family/.test(k))).to.deep.equal([]);
+  });
+
   const profile = buildProfileDocument(BASE);
   const concepts = conceptsOf(profile);
   const templates = statementTemplates(BASE);
