@@ -11,14 +11,14 @@ import { signIn } from '../test/support/factories';
 import { csrfTokenFrom } from '../test/support/http';
 import { openPostgres } from '../src/platform/db/client';
 import { migrate } from '../src/platform/db/migrate';
+import { arg, percentile } from './support';
 
-const arg = (name: string, fallback: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1]! : fallback);
 const pgAdmin = arg('--pg', 'postgres://postgres@127.0.0.1:5432/postgres');
 const perParticipant = Number(arg('--requests', '20'));
 const CONCURRENT = 50;
 const CHECKINS = 100;
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const pct = percentile;
 
 async function main() {
   const admin = new pg.Client({ connectionString: pgAdmin });

@@ -11,8 +11,8 @@ import { openPostgres } from '../src/platform/db/client';
 import { migrate } from '../src/platform/db/migrate';
 import { createTestApp } from '../test/support/app';
 import { signIn } from '../test/support/factories';
+import { arg, percentile } from './support';
 
-const arg = (name: string, fallback: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1]! : fallback);
 const pgAdmin = arg('--pg', 'postgres://postgres@127.0.0.1:5432/postgres');
 const SESSIONS = Number(arg("--sessions", "600"));
 const REQUESTS = Number(arg('--requests', '10'));
@@ -20,7 +20,7 @@ const CONCURRENT = 30;
 const TOOLS = ['Tchap', 'OpenStreetMap', 'Snapchat', 'Twitter', 'Peertube', 'Nextcloud', 'Framaforms', 'Canva', 'Genially', 'Moodle'];
 const CODES = ['1.1', '1.2', '1.3', '2.1', '2.2', '2.3', '2.4', '3.1', '3.2', '4.1', '4.2', '5.1'];
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const pct = percentile;
 const line = (label: string, times: number[], errors: number, wall: number) => {
   times.sort((a, b) => a - b);
   console.log(`${label}`);

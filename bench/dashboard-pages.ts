@@ -19,6 +19,7 @@ import { migrate } from '../src/platform/db/migrate';
 import type { EventSession, LearningEvent } from '../src/xapi';
 import { createTestApp, TEST_SECRETS, TestClock } from '../test/support/app';
 import { signIn } from '../test/support/factories';
+import { seededRandom } from '../src/platform/random';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -38,16 +39,7 @@ const BASE = 'https://instants.ac-dijon.fr/xapi';
 const END = new Date('2026-06-30T00:00:00Z');
 const SERVICES = ['DANE', 'DSI', 'DRH', 'DAFPIC', 'DSDEN 21', 'DSDEN 58', 'DSDEN 71', 'DSDEN 89', 'DRAJES', 'DRAIO', 'Cabinet', 'DEC'];
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 async function admin(sqlText: string) {
   const c = new pg.Client({ connectionString: ADMIN_URL });

@@ -10,10 +10,10 @@ import { openPostgres, wrapPglite, type Database } from '../src/platform/db/clie
 import { migrate } from '../src/platform/db/migrate';
 import type { SimMember } from '../test/support/platform-services';
 import { createGradesWorld, newSessionId } from '../test/grades/grades-fixture';
+import { arg } from './support';
 
-const arg = (name: string, fallback: string | undefined) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1]! : fallback);
 const SCORES = Number(arg('--scores', '1000'));
-const pgAdmin = arg('--pg', undefined);
+const pgAdmin = arg('--pg');
 const ROSTER = 2000;
 
 async function openDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {

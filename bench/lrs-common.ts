@@ -10,7 +10,8 @@ import { migrate } from '../src/platform/db/migrate';
 import { createLogger } from '../src/platform/logger';
 import { TEST_SECRETS, testConfig } from '../test/support/app';
 
-export const arg = (name: string, fallback: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1]! : fallback);
+/** Shared with the other benches. */
+export { arg, percentile } from './support';
 
 export interface BenchLrs {
   url: string;
@@ -51,10 +52,4 @@ export async function startBenchLrs(options: { adminUrl: string; name: string; c
       await admin.end();
     },
   };
-}
-
-/** The p-th percentile of durations in ms. */
-export function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }

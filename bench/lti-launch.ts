@@ -14,12 +14,12 @@ import { migrate } from '../src/platform/db/migrate';
 import { createTestApp } from '../test/support/app';
 import { registerSimulatorPlatform } from '../test/support/lti';
 import { SIMULATOR_CLIENT_ID, SIMULATOR_ISSUER } from '../test/support/lti-simulator';
+import { arg, percentile } from './support';
 
-const arg = (name: string, fallback: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1]! : fallback);
 const pgAdmin = arg('--pg', 'postgres://postgres@127.0.0.1:5432/postgres');
 const LAUNCHES = Number(arg('--launches', '1000'));
 const CONCURRENT = Number(arg('--concurrent', '50'));
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const pct = percentile;
 
 async function main() {
   const admin = new pg.Client({ connectionString: pgAdmin });

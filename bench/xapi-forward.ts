@@ -19,8 +19,8 @@ import { xapiForwardHandler } from '../src/xapi/forwarding/forward.handler';
 import { Outbox, rowsOf } from '../src/xapi/outbox/outbox';
 import { createTestApp, TEST_SECRETS, testConfig } from '../test/support/app';
 import { ALL_KINDS, buildEvent, buildEventSession } from '../test/xapi/fixtures';
+import { arg } from './support';
 
-const arg = (name: string, fallback: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1]! : fallback);
 const pgAdmin = arg('--pg', 'postgres://postgres@127.0.0.1:5432/postgres');
 const total = Number(arg('--statements', '4000'));
 const batch = Number(arg('--batch', '500'));

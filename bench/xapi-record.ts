@@ -10,8 +10,8 @@ import { recordEvents, type LearningEvent } from '../src/xapi';
 import { addDestination } from '../src/xapi/forwarding/destinations';
 import { TEST_SECRETS, testConfig } from '../test/support/app';
 import { ALL_KINDS, buildEvent, buildEventSession } from '../test/xapi/fixtures';
+import { arg } from './support';
 
-const arg = (name: string, fallback: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1]! : fallback);
 const pgAdmin = arg('--pg', 'postgres://postgres@127.0.0.1:5432/postgres');
 const total = Number(arg('--events', '4000'));
 const concurrency = Number(arg('--concurrency', '8'));

@@ -4,6 +4,7 @@ import type { EventSession, LearningEvent } from '../xapi/events';
 import { CRCN } from './crcn';
 import { statementsOf, type PersonProfile } from './demo-statements';
 import { upsertTarget } from './dashboard.repo';
+import { seededRandom } from '../platform/random';
 
 /**
  * A realistic year of Instants for a newcomer: one series of weekly lunchtime sessions on real tools,
@@ -47,16 +48,7 @@ const WISHES = ['Tchap', 'IA générative', 'Canva', 'Scratch', 'Excel avancé',
 const FREE_TEXT = ['messagerie Tchap', 'tchap ', 'IA générative en classe', 'les IA génératives', 'faire des formulaires', 'RGPD au quotidien'];
 const OBSTACLES = ['manque de temps', 'pas d’usage dans mon service', 'outil non installé', 'besoin d’accompagnement'];
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 /** Fills the statement store with the demo year; returns the number of statements written. */
 export async function seedDemo(db: Db, o: DemoOptions): Promise<number> {

@@ -1,6 +1,7 @@
 import type { DbOrTx } from '../platform/db/client';
 import type { Json } from './ifi';
 import { storeStatements } from './store.service';
+import { seededRandom } from '../platform/random';
 
 /**
  * A deterministic generator of realistic statements for load tests and benchmarks: people attend sessions,
@@ -10,17 +11,8 @@ import { storeStatements } from './store.service';
 const VERBS = ['launched', 'attended', 'experienced', 'answered', 'completed', 'passed', 'failed', 'rated'].map((v) => `http://adlnet.gov/expapi/verbs/${v}`);
 const BASE = 'https://instants.ac-dijon.fr/xapi';
 
-/** A small seeded PRNG (mulberry32), so that a seed gives the same data set every time. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator of the LRS seeds (kept under this name for its callers). */
+export const prng = seededRandom;
 
 const hex = (n: number, len: number) => n.toString(16).padStart(len, '0').slice(-len);
 /** A deterministic UUID (version 4 layout) from two numbers. */

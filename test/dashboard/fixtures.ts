@@ -1,21 +1,13 @@
 import type { LearningEvent, EventSession } from '../../src/xapi/events';
 import { statementsOf, type PersonProfile } from '../../src/dashboard/demo-statements';
+import { seededRandom } from '../../src/platform/random';
 
 export const BASE = 'https://instants.test/xapi';
 export const ISSUER = 'https://moodle.test.ac-dijon.fr';
 export const PSEUDONYM_KEY = 'test-pseudonym-key-0123456789abcdef0123456789';
 
-/** A small deterministic random generator (mulberry32), so that failing sequences can be replayed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic, so that failing sequences can be replayed. */
+export const rng = seededRandom;
 
 export function session(id: string, o: Partial<EventSession> = {}): EventSession {
   return {
