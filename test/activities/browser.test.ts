@@ -52,11 +52,11 @@ describe('activities: in the browser (chromium)', function () {
         await page.getByRole('link', { name: /saisir le code/ }).click();
         await expectAccessible(page, 'check-in page');
         await page.getByLabel('Code affiché dans la salle').fill('WRONG2');
-        await page.getByRole('button', { name: 'Valider ma présence' }).click();
+        await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Valider ma présence' }).click()]);
         expect(await page.getByText("Ce code n'est pas le bon.").count()).to.equal(1);
         await expectAccessible(page, 'check-in page with an error');
         await page.getByLabel('Code affiché dans la salle').fill(code.toLowerCase());
-        await page.getByRole('button', { name: 'Valider ma présence' }).click();
+        await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Valider ma présence' }).click()]);
         await page.getByText('Présence enregistrée le').waitFor({ timeout: 10_000 }).catch(async () => {
           throw new Error(`not checked in: ${page.url()} ${(await page.locator('main').innerText()).slice(0, 500)}`);
         });
@@ -66,14 +66,15 @@ describe('activities: in the browser (chromium)', function () {
         const forms = page.locator('form[action$="/positioning"]');
         expect(await forms.count()).to.equal(4);
         await forms.first().getByLabel(/Je maîtrise/).check();
-        await forms.first().getByRole('button').click();
+        // Each answer is a form post and a redirect: wait for it before acting on the next page.
+        await Promise.all([page.waitForNavigation(), forms.first().getByRole('button').click()]);
         // Reload midway: the saved answer stays, the others are still to answer.
         await page.reload();
         expect(await page.locator('form[action$="/positioning"]').count()).to.equal(3);
         for (let i = 0; i < 3; i++) {
           const form = page.locator('form[action$="/positioning"]').first();
           await form.getByLabel(/Je sais faire seul/).check();
-          await form.getByRole('button').click();
+          await Promise.all([page.waitForNavigation(), form.getByRole('button').click()]);
         }
         expect(await page.getByText('votre auto-positionnement est complet').count()).to.equal(1);
 
@@ -82,14 +83,14 @@ describe('activities: in the browser (chromium)', function () {
         const q1 = page.locator('#question-q1');
         await q1.getByLabel('Tout le monde').check();
         await q1.getByLabel(/sûr·e de votre réponse/).selectOption('4');
-        await q1.getByRole('button').click();
+        await Promise.all([page.waitForNavigation(), q1.getByRole('button').click()]);
         await page.reload();
         expect(await page.getByText('Oui : une carte collaborative.').count()).to.equal(1);
         const q2 = page.locator('#question-q2');
         await q2.getByLabel('ODbL').check();
         await q2.getByLabel('Données ouvertes').check();
         await q2.getByLabel(/sûr·e de votre réponse/).selectOption('3');
-        await q2.getByRole('button').click();
+        await Promise.all([page.waitForNavigation(), q2.getByRole('button').click()]);
         expect(await page.getByText('Score : 2 sur 2.').count()).to.equal(1);
         await expectAccessible(page, 'quiz page when done');
 
@@ -104,7 +105,7 @@ describe('activities: in the browser (chromium)', function () {
         await page.reload();
         expect(await page.getByLabel('Un commentaire ? (facultatif)').inputValue()).to.equal('Très concret, merci');
         expect(await page.getByLabel('4', { exact: true }).isChecked()).to.equal(true);
-        await page.getByRole('button', { name: 'Envoyer' }).click();
+        await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Envoyer' }).click()]);
         expect(await page.getByText('Merci pour votre avis.').count()).to.equal(1);
 
         for (const path of [`/sessions/${session.id}/needs`, `/sessions/${session.id}/satisfaction`, '/me/sessions', '/me/offers']) {
@@ -112,7 +113,7 @@ describe('activities: in the browser (chromium)', function () {
           await expectAccessible(page, path);
         }
         await page.goto('/me/offers');
-        await page.getByRole('button', { name: 'Envoyer' }).click();
+        await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Envoyer' }).click()]);
         await expectAccessible(page, 'offers form with errors');
       },
       { signedIn: participant.browser },
@@ -135,12 +136,12 @@ describe('activities: in the browser (chromium)', function () {
         }
         await page.goto(`/organiser/sessions/${session.id}/activities`);
         await page.getByLabel('Questions').fill('? Sans réponse juste\n- a\n- b');
-        await page.getByRole('button', { name: 'Enregistrer' }).click();
+        await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Enregistrer' }).click()]);
         expect(await page.getByText('indiquez au moins une bonne réponse').count()).to.equal(1);
         await expectAccessible(page, 'activities form with errors');
         await page.getByLabel('Questions').fill('? Qui peut modifier OpenStreetMap ? [2.3]\n* Tout le monde | Oui.\n- Personne | Non.');
         await page.getByLabel('Seuil de réussite (%)').fill('80');
-        await page.getByRole('button', { name: 'Enregistrer' }).click();
+        await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Enregistrer' }).click()]);
         expect(await page.getByText('Activités enregistrées.').count()).to.equal(1);
         expect(await page.getByLabel('Seuil de réussite (%)').inputValue()).to.equal('80');
       },

@@ -14,7 +14,7 @@ describe(`platform: the real process (${engine})`, function () {
   });
   afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  it('starts, becomes ready, serves the home page, and exits 0 on SIGTERM after finishing a request in flight', async () => {
+  it('starts, becomes ready, serves the home page, and exits 0 on SIGTERM after answering a request in flight', async () => {
     const port = await freePort();
     const pg = engine === 'postgres' ? await createEmptyPostgresDatabase() : undefined;
     const proc = startInstants({ PORT: String(port), DATA_DIR: dataDir, ...(pg ? { DATABASE_URL: pg.url } : {}) });
@@ -24,15 +24,22 @@ describe(`platform: the real process (${engine})`, function () {
       expect(await home.text()).to.contain('Instants numériques');
       expect(fs.existsSync(path.join(dataDir, 'secrets.json'))).to.equal(true);
       expect(fs.statSync(path.join(dataDir, 'secrets.json')).mode & 0o777).to.equal(0o600);
-      // A slow request started before SIGTERM must still complete.
-      const slow = new Promise<number>((resolve, reject) => {
-        http.get({ host: '127.0.0.1', port, path: '/' }, (res) => {
+      // A request in flight when SIGTERM arrives must still be answered: its headers are sent, its body is
+      // held back until after the signal (an idle connection, by contrast, is simply closed).
+      const inFlight = new Promise<number>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port, path: '/', method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'transfer-encoding': 'chunked' } }, (res) => {
           res.resume();
           res.on('end', () => resolve(res.statusCode ?? 0));
-        }).on('error', reject);
+        });
+        req.on('error', reject);
+        req.write('a=');
+        setTimeout(() => {
+          proc.child.kill('SIGTERM');
+          setTimeout(() => req.end('1'), 500);
+        }, 500);
       });
-      proc.child.kill('SIGTERM');
-      expect(await slow).to.equal(200);
+      // Answered (403: no CSRF token), not reset.
+      expect(await inFlight).to.equal(403);
       expect(await proc.exited).to.equal(0);
       expect(proc.output()).to.contain('stopped');
       const secrets = fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8');
