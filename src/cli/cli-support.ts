@@ -1,9 +1,10 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { EXIT, exitWith, openFromEnv, StartupError, type Opened } from '../platform/bootstrap';
+import { AppError } from '../platform/errors';
 
 /**
  * Runs a CLI command body with the database opened (migrated unless told otherwise), closes it afterwards,
- * and turns failures into a clear message and an exit code scripts can trust.
+ * and turns failures into a clear message and an exit code scripts can trust (64 for refused input).
  */
 export async function runCli(body: (opened: Opened) => Promise<number | void>, options: { migrate?: boolean } = {}): Promise<never> {
   let opened: Opened | undefined;
@@ -15,8 +16,10 @@ export async function runCli(body: (opened: Opened) => Promise<number | void>, o
   } catch (err) {
     await opened?.database.close().catch(() => undefined);
     if (err instanceof StartupError) exitWith(err);
-    if (err instanceof UsageError) {
-      process.stderr.write(`error: ${err.message}\n`);
+    // A refused input (an exposed AppError from a service, e.g. a validation error) is the caller's mistake.
+    const usage = err instanceof UsageError ? err.message : err instanceof AppError && err.expose ? `${err.message}${err.details?.map((d) => `\n  - ${d.path}: ${d.message}`).join('') ?? ''}` : undefined;
+    if (usage !== undefined) {
+      process.stderr.write(`error: ${usage}\n`);
       process.exit(EXIT.usage);
     }
     exitWith(err);

@@ -1,7 +1,5 @@
 import fs from 'node:fs';
 import { Command } from 'commander';
-import type { Opened } from '../platform/bootstrap';
-import { AppError } from '../platform/errors';
 import { createCredential, listCredentials, revokeCredential, SCOPES } from '../lrs/credentials.service';
 import { erasePerson, exportPerson, personIfi, purgeBefore } from '../lrs/privacy.service';
 import { runCli, UsageError } from './cli-support';
@@ -11,18 +9,6 @@ import { runCli, UsageError } from './cli-support';
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-function run(body: (o: Opened) => Promise<void>): Promise<never> {
-  return runCli(async (opened) => {
-    try {
-      await body(opened);
-    } catch (err) {
-      if (err instanceof AppError && err.expose) {
-        throw new UsageError(`${err.message}${err.details?.map((d) => `\n  - ${d.path}: ${d.message}`).join('') ?? ''}`);
-      }
-      throw err;
-    }
-  });
-}
 
 const program = new Command('npm run lrs --').description('The embedded Learning Record Store: credentials and data protection.');
 
@@ -33,7 +19,7 @@ credentials
   .requiredOption('--name <name>', 'who uses it, e.g. "Tableau académique"')
   .requiredOption('--scope <scope>', `an xAPI scope (repeat): ${SCOPES.join(', ')}`, collect)
   .action((o: { name: string; scope: string[] }) =>
-    run(async ({ database, log }) => {
+    runCli(async ({ database, log }) => {
       const c = await createCredential(database.db, { name: o.name, scopes: o.scope as never });
       log.info({ key: c.key }, 'LRS credential created');
       out(`key\t${c.key}\nsecret\t${c.secret}\n(the secret is shown only now)`);
@@ -43,7 +29,7 @@ credentials
   .command('list')
   .description('list credentials (secrets are never shown)')
   .action(() =>
-    run(async ({ database }) => {
+    runCli(async ({ database }) => {
       for (const c of await listCredentials(database.db)) {
         out(`${c.key}\t${c.name}\t${c.scopes.join(',')}\tcreated ${c.createdAt.toISOString()}\t${c.revokedAt ? `revoked ${c.revokedAt.toISOString()}` : 'active'}`);
       }
@@ -53,7 +39,7 @@ credentials
   .command('revoke <key>')
   .description('revoke a credential at once')
   .action((key: string) =>
-    run(async ({ database, log }) => {
+    runCli(async ({ database, log }) => {
       await revokeCredential(database.db, key);
       log.info({ key }, 'LRS credential revoked');
       out(`revoked ${key}`);
@@ -66,7 +52,7 @@ program
   .requiredOption('--agent <json>', 'the person as an xAPI agent, e.g. \'{"mbox":"mailto:jeanne@ac-dijon.fr"}\'')
   .option('--out <file>', 'write to this file instead of standard output')
   .action((o: { agent: string; out?: string }) =>
-    run(async ({ database, log }) => {
+    runCli(async ({ database, log }) => {
       const data = await exportPerson(database.db, personIfi(o.agent));
       const text = `${JSON.stringify(data, null, 2)}\n`;
       if (o.out) fs.writeFileSync(o.out, text, { mode: 0o600 });
@@ -82,7 +68,7 @@ program
   .requiredOption('--agent <json>', 'the person as an xAPI agent')
   .option('--yes', 'confirm: this cannot be undone')
   .action((o: { agent: string; yes?: boolean }) =>
-    run(async ({ database, log }) => {
+    runCli(async ({ database, log }) => {
       const ifi = personIfi(o.agent);
       if (!o.yes) throw new UsageError('Erasure cannot be undone: add --yes to confirm');
       const done = await erasePerson(database.db, ifi);
@@ -98,7 +84,7 @@ program
   .option('--before <date>', 'delete statements stored before this ISO 8601 date instead')
   .option('--yes', 'confirm: this cannot be undone')
   .action((o: { months?: string; before?: string; yes?: boolean }) =>
-    run(async ({ database, config, log }) => {
+    runCli(async ({ database, config, log }) => {
       let cutoff: Date;
       if (o.before !== undefined) {
         cutoff = new Date(o.before);

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { systemClock } from '../platform/clock';
-import { AppError } from '../platform/errors';
 import { createLogger } from '../platform/logger';
 import { buildProfileDocument } from '../xapi';
 import {
@@ -18,7 +17,6 @@ import { Outbox } from '../xapi/outbox/outbox';
 import { formatLag } from '../xapi/xapi.present';
 import { DEFAULT_BASE_IRI } from '../xapi/vocabulary';
 import { runCli, UsageError } from './cli-support';
-import type { Opened } from '../platform/bootstrap';
 
 /** Operations of xAPI forwarding: destinations, lag, dead letters, replay, resend; and the profile document. */
 
@@ -26,19 +24,6 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** Runs a command body, turning our errors (bad input, unknown destination) into a usage error. */
-function run(body: (o: Opened) => Promise<void>): Promise<never> {
-  return runCli(async (opened) => {
-    try {
-      await body(opened);
-    } catch (err) {
-      if (err instanceof AppError && err.expose) {
-        const details = err.details?.map((d) => `\n  - ${d.path}: ${d.message}`).join('') ?? '';
-        throw new UsageError(`${err.message}${details}`);
-      }
-      throw err;
-    }
-  });
-}
 
 const program = new Command('npm run xapi --').description('xAPI recording and forwarding to external LRSs.');
 
@@ -47,7 +32,7 @@ destinations
   .command('list')
   .description('list destinations (credentials are never shown)')
   .action(() =>
-    run(async ({ database }) => {
+    runCli(async ({ database }) => {
       for (const d of await listDestinations(database.db)) {
         const filter = [...d.verbs.map((v) => `verb=${v}`), ...d.activities.map((a) => `activity=${a}`)].join(' ') || 'all statements';
         out(`${d.name}\t${d.enabled ? 'enabled' : 'disabled'}\t${d.endpoint}\txAPI ${d.xapiVersion}\tbatch ${d.batchSize}\t${filter}\t${d.id}`);
@@ -66,7 +51,7 @@ destinations
   .option('--activity <iri>', 'forward only statements whose object id starts with this IRI (repeatable)', collect, [])
   .option('--batch-size <n>', 'statements per request (1–5000)', '200')
   .action((o: { name: string; endpoint: string; key: string; secret: string; xapiVersion: string; verb: string[]; activity: string[]; batchSize: string }) =>
-    run(async ({ database, secrets }) => {
+    runCli(async ({ database, secrets }) => {
       const d = await addDestination(database.db, secrets.ltiKey, {
         name: o.name,
         endpoint: o.endpoint,
@@ -85,7 +70,7 @@ for (const [name, enabled] of [['enable', true], ['disable', false]] as const) {
     .command(`${name} <name>`)
     .description(`${name} a destination`)
     .action((n: string) =>
-      run(async ({ database }) => {
+      runCli(async ({ database }) => {
         const d = await findDestination(database.db, n);
         await setDestinationEnabled(database.db, d.id, enabled);
         out(`${d.name} ${enabled ? 'enabled' : 'disabled'}`);
@@ -98,7 +83,7 @@ destinations
   .requiredOption('--key <key>', 'the LRS key')
   .requiredOption('--secret <secret>', 'the LRS secret')
   .action((n: string, o: { key: string; secret: string }) =>
-    run(async ({ database, secrets }) => {
+    runCli(async ({ database, secrets }) => {
       const d = await findDestination(database.db, n);
       await setDestinationCredentials(database.db, secrets.ltiKey, d.id, o.key, o.secret);
       out(`${d.name}: credentials replaced`);
@@ -108,7 +93,7 @@ destinations
   .command('remove <name>')
   .description('remove a destination (statements still pending for it become dead letters)')
   .action((n: string) =>
-    run(async ({ database }) => {
+    runCli(async ({ database }) => {
       const d = await findDestination(database.db, n);
       await removeDestination(database.db, d.id);
       out(`${d.name} removed`);
@@ -120,7 +105,7 @@ program
   .description("each destination's backlog, lag, last delivery, last error and dead letters")
   .option('--json', 'print JSON')
   .action((o: { json?: boolean }) =>
-    run(async ({ database }) => {
+    runCli(async ({ database }) => {
       const statuses = await destinationStatuses(database.db, new Date());
       if (o.json) return void out(JSON.stringify(statuses, null, 2));
       if (!statuses.length) return void out('no destination configured');
@@ -138,7 +123,7 @@ program
   .option('--destination <name>', 'only this destination')
   .option('--limit <n>', 'at most this many', '100')
   .action((o: { destination?: string; limit: string }) =>
-    run(async ({ database }) => {
+    runCli(async ({ database }) => {
       const destinationId = o.destination ? (await findDestination(database.db, o.destination)).id : undefined;
       const rows = await listDeadLetters(database.db, { destinationId, limit: Number(o.limit) || 100 });
       if (!rows.length) return void out('no dead letters');
@@ -152,7 +137,7 @@ program
   .option('--destination <name>', 'only this destination')
   .option('--id <n>', 'only this dead letter')
   .action((o: { destination?: string; id?: string }) =>
-    run(async ({ database }) => {
+    runCli(async ({ database }) => {
       if (o.id !== undefined && !/^\d+$/.test(o.id)) throw new UsageError('--id expects the number shown by dead-letters (e.g. --id 42)');
       const destinationId = o.destination ? (await findDestination(database.db, o.destination)).id : undefined;
       const n = await replayDeadLetters(database.db, new Date(), { destinationId, ids: o.id ? [Number(o.id)] : undefined });
@@ -166,7 +151,7 @@ program
   .requiredOption('--destination <name>', 'the destination')
   .requiredOption('--from <date>', 'e.g. 2026-11-01 or 2026-11-01T08:00:00Z')
   .action((o: { destination: string; from: string }) =>
-    run(async ({ database }) => {
+    runCli(async ({ database }) => {
       const n = await resendFrom(database.db, o.destination, new Date(o.from), new Date());
       out(`${n} statement(s) queued for ${o.destination}`);
     }),
@@ -176,7 +161,7 @@ program
   .command('work')
   .description('deliver the outbox now, until nothing is left or only retries are waiting')
   .action(() =>
-    run(async ({ database, secrets, config }) => {
+    runCli(async ({ database, secrets, config }) => {
       const box = new Outbox({ db: database.db, clock: systemClock, log: createLogger(config.log.level) });
       box.register(XAPI_OUTBOX_KIND, xapiForwardHandler({ db: database.db, ltiKey: secrets.ltiKey }));
       let total = 0;
@@ -190,7 +175,7 @@ program
   .description('print the Instants xAPI profile (JSON-LD) for XAPI_BASE_IRI, or for the committed default')
   .option('--default-base', `use ${DEFAULT_BASE_IRI} (what xapi/profile.jsonld holds)`)
   .action((o: { defaultBase?: boolean }) =>
-    run(async ({ config }) => {
+    runCli(async ({ config }) => {
       out(JSON.stringify(buildProfileDocument(o.defaultBase ? DEFAULT_BASE_IRI : config.xapi.baseIri), null, 2));
     }),
   );
