@@ -9,9 +9,7 @@ import { buildSession, configure } from '../test/activities/helpers';
 import { createTestApp } from '../test/support/app';
 import { signIn } from '../test/support/factories';
 import { csrfTokenFrom } from '../test/support/http';
-import { openPostgres } from '../src/platform/db/client';
-import { migrate } from '../src/platform/db/migrate';
-import { arg, percentile } from './support';
+import { arg, percentile, runBench, withBenchDatabase } from './support';
 
 const pgAdmin = arg('--pg', 'postgres://postgres@127.0.0.1:5432/postgres');
 const perParticipant = Number(arg('--requests', '20'));
@@ -21,15 +19,7 @@ const CHECKINS = 100;
 const pct = percentile;
 
 async function main() {
-  const admin = new pg.Client({ connectionString: pgAdmin });
-  await admin.connect();
-  const name = `instants_bench_act_${process.pid}`;
-  await admin.query(`create database ${name}`);
-  const url = new URL(pgAdmin);
-  url.pathname = `/${name}`;
-  const database = await openPostgres(url.toString(), 10);
-  try {
-    await migrate(database);
+  await withBenchDatabase(pgAdmin, 'act', 10, async (database, url) => {
     const t = await createTestApp({ database, env: { LOG_LEVEL: 'silent' } });
     // As in production (NODE_ENV=production turns it on): compiled templates are kept instead of re-read per request.
     t.instants.app.enable('view cache');
@@ -117,7 +107,7 @@ async function main() {
       );
       const checkinWall = (performance.now() - c0) / 1000;
       checkinTimes.sort((a, b) => a - b);
-      const rows = new pg.Client({ connectionString: url.toString() });
+      const rows = new pg.Client({ connectionString: url });
       await rows.connect();
       const counted = await rows.query(`select (select count(*)::int from activity_attendances) as present, (select count(*)::int from lrs_statements where verb_id like '%/attended') as statements`);
       await rows.end();
@@ -127,14 +117,7 @@ async function main() {
     } finally {
       await t.close();
     }
-  } finally {
-    await database.close();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
+  });
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

@@ -7,14 +7,11 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
-import pg from 'pg';
 import { addPlatform, ltiOf } from '../src/lti';
-import { openPostgres } from '../src/platform/db/client';
-import { migrate } from '../src/platform/db/migrate';
 import { createTestApp } from '../test/support/app';
 import { registerSimulatorPlatform } from '../test/support/lti';
 import { SIMULATOR_CLIENT_ID, SIMULATOR_ISSUER } from '../test/support/lti-simulator';
-import { arg, percentile } from './support';
+import { arg, percentile, runBench, withBenchDatabase } from './support';
 
 const pgAdmin = arg('--pg', 'postgres://postgres@127.0.0.1:5432/postgres');
 const LAUNCHES = Number(arg('--launches', '1000'));
@@ -22,16 +19,8 @@ const CONCURRENT = Number(arg('--concurrent', '50'));
 const pct = percentile;
 
 async function main() {
-  const admin = new pg.Client({ connectionString: pgAdmin });
-  await admin.connect();
-  const name = `instants_bench_lti_${process.pid}`;
-  await admin.query(`create database ${name}`);
-  const url = new URL(pgAdmin);
-  url.pathname = `/${name}`;
-  const database = await openPostgres(url.toString(), 10);
   const child = { proc: undefined as ReturnType<typeof spawn> | undefined };
-  try {
-    await migrate(database);
+  await withBenchDatabase(pgAdmin, 'lti', 10, async (database) => {
     await registerSimulatorPlatform(database);
     const t = await createTestApp({ database, env: { LOG_LEVEL: 'silent' } });
     try {
@@ -65,14 +54,7 @@ async function main() {
       child.proc?.kill('SIGTERM');
       await t.close();
     }
-  } finally {
-    await database.close();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
+  });
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

@@ -1,4 +1,7 @@
-/** Helpers shared by the benchmark scripts: command-line options and percentiles. */
+/** Helpers shared by the benchmark scripts: command-line options, percentiles, throw-away databases. */
+import pg from 'pg';
+import { openPostgres, type Database } from '../src/platform/db/client';
+import { migrate } from '../src/platform/db/migrate';
 
 /** The value after `name` on the command line, or the fallback. */
 export function arg(name: string): string | undefined;
@@ -11,4 +14,34 @@ export function arg(name: string, fallback?: string): string | undefined {
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+/**
+ * Creates a throw-away PostgreSQL database from an admin connection, migrates it, runs `fn` with it and
+ * drops it whatever happens.
+ */
+export async function withBenchDatabase<T>(adminUrl: string, label: string, poolSize: number, fn: (database: Database, url: string) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  const name = `instants_bench_${label}_${process.pid}`;
+  await admin.query(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const database = await openPostgres(url.toString(), poolSize);
+  try {
+    await migrate(database);
+    return await fn(database, url.toString());
+  } finally {
+    await database.close();
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+/** Runs a bench's main function; a failure prints its error and exits 1. */
+export function runBench(main: () => Promise<void>): void {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
 }

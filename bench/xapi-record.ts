@@ -3,29 +3,18 @@
  * store in the LRS tables, enqueue for one forwarding destination), each call in its own transaction.
  * Usage: npx tsx bench/xapi-record.ts [--pg postgres://postgres@127.0.0.1:5432/postgres] [--events 4000] [--concurrency 8]
  */
-import pg from 'pg';
-import { openPostgres } from '../src/platform/db/client';
-import { migrate } from '../src/platform/db/migrate';
 import { recordEvents, type LearningEvent } from '../src/xapi';
 import { addDestination } from '../src/xapi/forwarding/destinations';
 import { TEST_SECRETS, testConfig } from '../test/support/app';
 import { ALL_KINDS, buildEvent, buildEventSession } from '../test/xapi/fixtures';
-import { arg } from './support';
+import { arg, runBench, withBenchDatabase } from './support';
 
 const pgAdmin = arg('--pg', 'postgres://postgres@127.0.0.1:5432/postgres');
 const total = Number(arg('--events', '4000'));
 const concurrency = Number(arg('--concurrency', '8'));
 
 async function main() {
-  const admin = new pg.Client({ connectionString: pgAdmin });
-  await admin.connect();
-  const name = `instants_bench_xrec_${process.pid}`;
-  await admin.query(`create database ${name}`);
-  const url = new URL(pgAdmin);
-  url.pathname = `/${name}`;
-  const database = await openPostgres(url.toString(), concurrency + 2);
-  try {
-    await migrate(database);
+  await withBenchDatabase(pgAdmin, 'xrec', concurrency + 2, async (database) => {
     await addDestination(database.db, TEST_SECRETS.ltiKey, { name: 'bench', endpoint: 'http://127.0.0.1:9/xapi/', key: 'k', secret: 's' });
     const deps = { config: testConfig(), secrets: TEST_SECRETS };
     const sessions = Array.from({ length: 20 }, () => buildEventSession());
@@ -63,14 +52,7 @@ async function main() {
         `recordEvents, ${perCall} event(s) per transaction, ${concurrency} concurrent: ${total} events (${statements} statements, ${statements} outbox rows) in ${seconds.toFixed(2)} s = ${Math.round(total / seconds)} events/s (${deadlocks} deadlock(s) retried)`,
       );
     }
-  } finally {
-    await database.close();
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
+  });
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);
