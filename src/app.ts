@@ -130,13 +130,13 @@ export async function createApp(deps: AppDeps): Promise<Instants> {
       (req.is('multipart/form-data') && typeof req.query._csrf === 'string' ? req.query._csrf : undefined),
     skipCsrfProtection: (req) => isExempt(req.path),
   });
+  app.use(csrf.doubleCsrfProtection);
+  // Every page gets a token for its forms, including a form shown again with errors after a checked POST
+  // (the browser's existing token is kept, so other open tabs stay valid).
   app.use((req, res, next) => {
-    if (!isExempt(req.path) && (req.method === 'GET' || req.method === 'HEAD')) {
-      res.locals.csrfToken = csrf.generateCsrfToken(req, res, { overwrite: false, validateOnReuse: false });
-    }
+    if (!isExempt(req.path)) res.locals.csrfToken = csrf.generateCsrfToken(req, res, { overwrite: false, validateOnReuse: false });
     next();
   });
-  app.use(csrf.doubleCsrfProtection);
 
   for (const mount of SLICES) await mount(app, ctx);
 

@@ -11,12 +11,6 @@ export { recordLaunchEvent } from './launch.service';
 
 /** Mounts the participant, check-in and organiser pages of the activities slice. */
 export function mountActivities(app: Express, ctx: AppContext): void {
-  // A form re-shown with errors after a POST needs a token too: the one just checked by the CSRF middleware.
-  app.use(['/sessions', '/me', '/organiser'], (req, res, next) => {
-    const token = (req.body as Record<string, unknown> | undefined)?._csrf;
-    if (req.method === 'POST' && typeof token === 'string' && !res.locals.csrfToken) res.locals.csrfToken = token;
-    next();
-  });
   mountCheckinRoutes(app, ctx);
   mountParticipantRoutes(app, ctx);
   mountOrganiserRoutes(app, ctx);

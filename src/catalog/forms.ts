@@ -59,14 +59,3 @@ export function rawList(body: unknown, name: string): string[] {
   const v = (body as Record<string, unknown> | undefined)?.[name];
   return typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
-
-/**
- * The CSRF token to put in a form shown again after a POST: the platform only issues one on GET, and the
- * token just posted (already checked by the CSRF middleware) stays valid for this browser session.
- */
-export function csrfTokenFor(req: { body?: unknown; query: Record<string, unknown> }, locals: Record<string, unknown>): string {
-  if (typeof locals.csrfToken === 'string') return locals.csrfToken;
-  const fromBody = (req.body as Record<string, unknown> | undefined)?._csrf;
-  if (typeof fromBody === 'string') return fromBody;
-  return typeof req.query._csrf === 'string' ? req.query._csrf : '';
-}

@@ -6,7 +6,7 @@ import { AppError, ValidationError, type FieldIssue } from '../platform/errors';
 import type { Translate } from '../platform/i18n';
 import { FrameworkFormSchema } from './catalog.schema';
 import { doneMessage, organiserNav } from './catalog.present';
-import { csrfTokenFor, field, fieldErrors, parseForm, raw } from './forms';
+import { field, fieldErrors, parseForm, raw } from './forms';
 import { importFramework, listFrameworksWithCompetences } from './frameworks.service';
 import type { Upload } from './resources.service';
 import type { CatalogDeps } from './sessions.service';
@@ -33,7 +33,6 @@ export function mountFrameworkRoutes(app: Express, ctx: AppContext): void {
     const t = res.locals.t;
     const errors = o.errors ?? {};
     const frameworks = await listFrameworksWithCompetences(deps);
-    res.locals.csrfToken = csrfTokenFor(res.req, res.locals);
     const fileErrors = o.fileErrors ?? [];
     if (fileErrors.length) errors.file = fileErrors.join(' ');
     res.status(status).render('catalog/frameworks', {

@@ -5,7 +5,7 @@ import type { AppContext } from '../platform/context';
 import { AppError, ValidationError } from '../platform/errors';
 import { MoveSchema, ResourceFormSchema } from './catalog.schema';
 import { doneMessage, formatBytes, organiserNav } from './catalog.present';
-import { csrfTokenFor, fieldErrors, parseForm } from './forms';
+import { fieldErrors, parseForm } from './forms';
 import { presentResourceForm, presentResourceRows } from './resources.present';
 import {
   addResource,
@@ -50,7 +50,6 @@ export function mountResourceRoutes(app: Express, ctx: AppContext): void {
     const errors = Object.fromEntries(
       Object.entries(o.errors ?? {}).map(([k, v]) => [k, k === 'file' ? v.replace('{max}', formatBytes(maxBytes, locale)) : v]),
     );
-    res.locals.csrfToken = csrfTokenFor(res.req, res.locals);
     const action = editing ? `${base(session.id)}/${editing.id}` : base(session.id);
     res.status(status).render(editing ? 'catalog/resource-edit' : 'catalog/resources', {
       title: editing ? t('catalog.resources.edit_title') : t('catalog.resources.title', { title: session.title }),

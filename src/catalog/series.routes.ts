@@ -4,7 +4,7 @@ import type { AppContext } from '../platform/context';
 import { ValidationError } from '../platform/errors';
 import { SeriesFormSchema } from './catalog.schema';
 import { doneMessage, organiserNav } from './catalog.present';
-import { csrfTokenFor, field, fieldErrors, parseForm, raw } from './forms';
+import { field, fieldErrors, parseForm, raw } from './forms';
 import type { SeriesRow } from './series.repo';
 import { createSeries, editSeries, listVisibleSeries, loadEditableSeries, removeSeries } from './series.service';
 import type { CatalogDeps } from './sessions.service';
@@ -26,7 +26,6 @@ export function mountSeriesRoutes(app: Express, ctx: AppContext): void {
     const actor = actorOf(res);
     const t = res.locals.t;
     const series = await listVisibleSeries(deps, actor);
-    res.locals.csrfToken = csrfTokenFor(res.req, res.locals);
     res.status(status).render('catalog/series', {
       title: t('catalog.series.title'),
       nav: organiserNav(t, 'series'),
@@ -42,7 +41,6 @@ export function mountSeriesRoutes(app: Express, ctx: AppContext): void {
   const renderEdit = async (res: Response, status: number, id: string, body?: unknown, errors: Record<string, string> = {}) => {
     const series = await loadEditableSeries(deps, actorOf(res), id);
     const t = res.locals.t;
-    res.locals.csrfToken = csrfTokenFor(res.req, res.locals);
     res.status(status).render('catalog/series-edit', {
       title: t('catalog.series.edit_title'),
       nav: organiserNav(t, 'series'),

@@ -13,7 +13,7 @@ import {
   presentSessionList,
   presentStatusActions,
 } from './catalog.present';
-import { csrfTokenFor, fieldErrors, parseForm, raw } from './forms';
+import { fieldErrors, parseForm, raw } from './forms';
 import { listFrameworksWithCompetences } from './frameworks.service';
 import { countResources } from './resources.repo';
 import { listVisibleSeries } from './series.service';
@@ -61,7 +61,6 @@ export function mountSessionRoutes(app: Express, ctx: AppContext): void {
       session ? countResources(ctx.db, [session.id]) : Promise.resolve(new Map<string, number>()),
     ]);
     const errors = options.errors ?? {};
-    res.locals.csrfToken = csrfTokenFor(res.req, res.locals);
     res.status(status).render('catalog/session-form', {
       title: session ? `${t('catalog.session.edit_title')} · ${session.title}` : t('catalog.session.new_title'),
       heading: session ? t('catalog.session.edit_title') : t('catalog.session.new_title'),
