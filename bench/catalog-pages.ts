@@ -4,14 +4,11 @@
  * deep-linking picker, and a 5 MB upload served back.
  * Usage: npx tsx bench/catalog-pages.ts [--pg postgres://postgres@127.0.0.1:5432/postgres] [--sessions 600] [--requests 10]
  */
-import pg from 'pg';
 import { searchSessions } from '../src/catalog';
 import { insertSession } from '../src/catalog/catalog.repo';
-import { openPostgres } from '../src/platform/db/client';
-import { migrate } from '../src/platform/db/migrate';
 import { createTestApp } from '../test/support/app';
 import { signIn } from '../test/support/factories';
-import { arg, percentile } from './support';
+import { arg, percentile, runBench, withBenchDatabase } from './support';
 
 const pgAdmin = arg('--pg', 'postgres://postgres@127.0.0.1:5432/postgres');
 const SESSIONS = Number(arg("--sessions", "600"));
@@ -52,15 +49,7 @@ async function load(label: string, browsers: Array<{ get: (p: string) => Promise
 }
 
 async function main() {
-  const admin = new pg.Client({ connectionString: pgAdmin });
-  await admin.connect();
-  const name = `instants_bench_cat_${process.pid}`;
-  await admin.query(`create database ${name}`);
-  const url = new URL(pgAdmin);
-  url.pathname = `/${name}`;
-  const database = await openPostgres(url.toString(), 10);
-  try {
-    await migrate(database);
+  await withBenchDatabase(pgAdmin, 'cat', 10, async (database) => {
     const t = await createTestApp({ database, env: { LOG_LEVEL: 'silent' } });
     t.clock.set('2027-01-15T08:00:00Z');
     try {
@@ -136,14 +125,7 @@ async function main() {
     } finally {
       await t.close();
     }
-  } finally {
-    await database.close().catch(() => undefined);
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-  }
+  });
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);
