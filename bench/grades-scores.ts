@@ -6,7 +6,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { loadRoster, queueSessionScore } from '../src/grades';
-import { openPostgres, wrapPglite, type Database } from '../src/platform/db/client';
+import { openPostgres, PGLITE_EXTENSIONS, wrapPglite, type Database } from '../src/platform/db/client';
 import { migrate } from '../src/platform/db/migrate';
 import type { SimMember } from '../test/support/platform-services';
 import { createGradesWorld, newSessionId } from '../test/grades/grades-fixture';
@@ -18,7 +18,7 @@ const ROSTER = 2000;
 
 async function openDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
   if (!pgAdmin) {
-    const database = wrapPglite(await PGlite.create());
+    const database = wrapPglite(await PGlite.create({ extensions: PGLITE_EXTENSIONS }));
     return { database, drop: () => database.close() };
   }
   const admin = new pg.Client({ connectionString: pgAdmin });

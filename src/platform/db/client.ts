@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -100,13 +101,16 @@ export function wrapPglite(client: PGlite, onClose?: () => void): Database {
   };
 }
 
+/** Contrib extensions loaded into every PGlite (migrations `create extension` them; PostgreSQL ships them as contrib). */
+export const PGLITE_EXTENSIONS = { pg_trgm };
+
 /** Opens the embedded PGlite database under `dataDir/pglite`, refusing a directory another process holds. */
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
-  if (dataDir === undefined) return wrapPglite(await PGlite.create());
+  if (dataDir === undefined) return wrapPglite(await PGlite.create({ extensions: PGLITE_EXTENSIONS }));
   const dir = path.join(dataDir, 'pglite');
   const release = acquireLock(path.join(dataDir, 'pglite.lock'));
   try {
-    const client = await PGlite.create(dir);
+    const client = await PGlite.create(dir, { extensions: PGLITE_EXTENSIONS });
     return wrapPglite(client, release);
   } catch (cause) {
     release();

@@ -7,3 +7,4 @@ export * from '../../catalog/catalog.tables';
 export * from '../../activities/activities.tables';
 export * from '../../dashboard/dashboard.tables';
 export * from '../../grades/grades.tables';
+export * from '../../fabrique/fabrique.tables';
