@@ -12,6 +12,7 @@ import { mountXapi } from './xapi';
 import { mountGrades } from './grades';
 import { mountLrs } from './lrs';
 import { loadActor, mountLti } from './lti';
+import { checkRouteDeclarations, createAllow } from './platform/access';
 import type { AppContext, AppDeps, MountSlice } from './platform/context';
 import { errorHandler, notFound } from './platform/error-handler';
 import { chooseLocale, cookieOptions, requestId } from './platform/http';
@@ -49,6 +50,8 @@ export async function createApp(deps: AppDeps): Promise<Instants> {
     csrfExempt: ['/lti', '/xapi', '/api/'],
     afterStatementsStored: [],
     onClose: [],
+    allow: createAllow(() => ctx.sessionAccess),
+    launchSessions: { linkable: async () => false, upcoming: async () => [] },
   };
   jobs.register('purge-web-sessions', 3600_000, () => ctx.sessions.purgeExpired());
 
@@ -98,10 +101,10 @@ export async function createApp(deps: AppDeps): Promise<Instants> {
   app.use('/assets/vendor/chart.js', express.static(path.join(NODE_MODULES_DIR, 'chart.js', 'dist'), assets));
   app.use('/assets', express.static(PUBLIC_DIR, assets));
 
-  app.get('/healthz', (_req, res) => {
+  app.get('/healthz', ctx.allow.anonymous(), (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
+  app.get('/readyz', ctx.allow.anonymous(), async (_req, res) => {
     try {
       await deps.database.ping();
       res.json({ status: 'ready', database: deps.database.kind });
@@ -139,6 +142,8 @@ export async function createApp(deps: AppDeps): Promise<Instants> {
   });
 
   for (const mount of SLICES) await mount(app, ctx);
+  // Every route declares who may use it (AGENTS.md, "Access policy"); a warning until every slice does.
+  checkRouteDeclarations(app, { strict: false, log: deps.log });
 
   app.use(notFound);
   app.use(errorHandler(deps.log));

@@ -1,38 +1,15 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
+import { permit } from '../platform/access';
+import type { Actor } from '../platform/actor';
 import type { AppContext } from '../platform/context';
-import { ForbiddenError, UnauthenticatedError } from '../platform/errors';
+import { UnauthenticatedError } from '../platform/errors';
 import { matchLocale } from '../platform/i18n';
 import { setLocale } from '../platform/http';
 import { SESSION_COOKIE } from '../platform/session';
 import { findLaunchWithIdentity } from './actor.repo';
 
-/** The person using Instants, as established by an LTI launch. Services receive this, never `req`. */
-export interface Actor {
-  /** Our id for the person (lti_users.id). */
-  userId: string;
-  issuer: string;
-  sub: string;
-  name: string | null;
-  email: string | null;
-  /** Service and job family from the launch's custom parameters (for dashboards), when the LMS sends them. */
-  service: string | null;
-  jobFamily: string | null;
-  role: 'participant' | 'organiser';
-  /** Institution or system administrator on the platform: sees every course. */
-  isAdmin: boolean;
-  launchId: string;
-  deploymentId: string;
-  /** Our id for the LMS course (lti_contexts.id), and its LMS-side id and title. */
-  contextRef: string | null;
-  contextId: string | null;
-  contextTitle: string | null;
-  /** Our id for the resource link (lti_resource_links.id) and the Instants session bound to it. */
-  resourceLinkRef: string | null;
-  sessionId: string | null;
-  locale: string | null;
-  returnUrl: string | null;
-}
+export type { Actor };
 
 /** What a browser session stores after a launch. */
 export const LaunchSessionSchema = z.object({ launchId: z.uuid() });
@@ -94,25 +71,14 @@ export function actorOf(res: Response): Actor {
   return actor;
 }
 
-/** Requires a launched user (401 page otherwise). */
-export const requireLaunch: RequestHandler = (_req, res, next) => {
-  actorOf(res);
-  next();
-};
+/** @deprecated Declare `ctx.allow.launched()` instead (AGENTS.md, "Access policy"): a launched user, 401 otherwise. */
+export const requireLaunch: RequestHandler = permit({ kind: 'launched' });
 
-/** Requires an organiser (Instructor-like role or administrator); participants get a 403. */
-export const requireOrganiser: RequestHandler = (_req, res, next) => {
-  const actor = actorOf(res);
-  if (actor.role !== 'organiser') throw new ForbiddenError('Organiser role required');
-  next();
-};
+/** @deprecated Declare `ctx.allow.organiserOfCourse()` or `ctx.allow.organiserOfSession()` instead: an organiser, 403 for participants. */
+export const requireOrganiser: RequestHandler = permit({ kind: 'organiser-of-course' });
 
-/** Requires a platform administrator (institution or system Administrator role at launch). */
-export const requireAdmin: RequestHandler = (_req, res, next) => {
-  const actor = actorOf(res);
-  if (!actor.isAdmin) throw new ForbiddenError('Administrator role required');
-  next();
-};
+/** @deprecated Declare `ctx.allow.admin()` instead: a platform administrator, 403 otherwise. */
+export const requireAdmin: RequestHandler = permit({ kind: 'admin' });
 
 /** Whether an actor may see data of a given LMS course (our context id): admins see all, others their own. */
 export function canSeeContext(actor: Actor, contextRef: string | null): boolean {

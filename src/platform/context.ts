@@ -1,4 +1,5 @@
 import type { CookieOptions, Express } from 'express';
+import type { Allow, SessionAccessResolver } from './access';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { Database, Db, Tx } from './db/client';
@@ -38,6 +39,27 @@ export interface AppContext extends AppDeps {
   afterStatementsStored: Array<(tx: Tx, statements: Array<Record<string, unknown>>) => Promise<unknown>>;
   /** Things to close when the app closes (timers, caches, providers). */
   onClose: Array<() => Promise<void> | void>;
+  /** The access policy's declarations: every route is mounted with one of them (see AGENTS.md, "Access policy"). */
+  allow: Allow;
+  /** Who stands how towards a session, for the policy's session kinds (set by the catalog slice). */
+  sessionAccess?: SessionAccessResolver;
+  /** What the lti slice asks about sessions, answered by another slice, so that lti imports none. */
+  launchSessions: LaunchSessionPort;
+}
+
+/** The course a launch comes from, as the LMS names it. */
+export interface LaunchCourse {
+  issuer: string;
+  deploymentId: string;
+  contextId: string | null;
+}
+
+/** Sessions as the lti slice needs them (set by the placement slice; the defaults bind nothing and list nothing). */
+export interface LaunchSessionPort {
+  /** Whether a launch from this course may show the session its custom parameter names (the course's own, or published). */
+  linkable(sessionId: string, course: LaunchCourse): Promise<boolean>;
+  /** Upcoming published sessions, for the demo platform's launch form. */
+  upcoming(limit: number): Promise<Array<{ id: string; title: string; tool: string | null; startsAt: Date; place: string | null }>>;
 }
 
 /** A slice's entry point: adds its routes, jobs and hooks to the app. */
