@@ -1,6 +1,7 @@
 /** The xapi slice's public surface: recording learning events as statements, the builder, the outbox. */
 export type { EventActor, EventSession, LearningEvent, LearningEventKind } from './events';
 export { LearningEventSchema } from './events.schema';
+export { FabriqueEventSchema, buildFabriqueStatements, fabriqueIris, type EventProject, type FabriqueEvent, type FabriqueEventKind } from './fabrique.events';
 export { recordEvents, enqueueForwarding, prepareStatements, buildDepsOf, type RecordDeps } from './record.service';
 export { buildStatements, activityIris, type BuildDeps } from './statement.builder';
 export { StatementSchema, type Statement } from './statement.schema';

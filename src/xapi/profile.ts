@@ -1,4 +1,5 @@
 import type { LearningEventKind } from './events';
+import type { FabriqueEventKind } from './fabrique.events';
 import { activityTypes, extensions, profileIri, profileVersionIri, VERBS } from './vocabulary';
 
 /**
@@ -8,7 +9,7 @@ import { activityTypes, extensions, profileIri, profileVersionIri, VERBS } from 
  */
 
 interface Template {
-  kind: LearningEventKind;
+  kind: LearningEventKind | FabriqueEventKind;
   verb: string;
   objectActivityType: string;
   parentTypes: string[];
@@ -36,6 +37,26 @@ export function statementTemplates(base: string): Template[] {
     { kind: 'rated', verb: VERBS.rated.id, objectActivityType: t.session.id, parentTypes: session, fr: 'Satisfaction : note en score brut (min 0, max), commentaire en réponse.', en: 'Satisfaction: rating as raw score (min 0, max), comment as response.', rules: [inc('$.result.score.raw')] },
     { kind: 'follow-up-completed', verb: VERBS.completed.id, objectActivityType: t.survey.id, parentTypes: session, fr: 'Suivi à J+30 terminé : utilisé depuis, fréquence, usages, freins en extensions de résultat.', en: 'D+30 follow-up finished: used since, frequency, purposes, obstacles as result extensions.', rules: [inc(`$.result.extensions['${e.usedSince.id}']`)] },
     { kind: 'session-completed', verb: VERBS.completed.id, objectActivityType: t.session.id, parentTypes: session, fr: 'Session achevée (ce qui est transmis au carnet de notes).', en: 'Session completed (what goes to the gradebook).', rules: [inc('$.result.completion')] },
+    ...fabriqueTemplates(base),
+  ];
+}
+
+/** Templates of la Fabrique: the project is the object (La Fabrique its parent), a deliverable has its project as parent. */
+function fabriqueTemplates(base: string): Template[] {
+  const t = activityTypes(base);
+  const e = extensions(base);
+  const inc = (location: string) => ({ location, presence: 'included' as const });
+  const p = (kind: FabriqueEventKind, verb: string, fr: string, en: string, rules: Template['rules'] = []): Template => ({ kind, verb, objectActivityType: t.project.id, parentTypes: [t.incubator.id], fr, en, rules });
+  return [
+    p('project-proposed', VERBS.proposed.id, 'Proposition d’un projet ; venue ou non d’un besoin émergent.', 'A project proposed; whether it came from an emerging need.', [inc(`$.context.extensions['${e.fromNeed.id}']`)]),
+    p('project-supported', VERBS.supported.id, '« Moi aussi » sur une proposition.', '"Me too" on a proposal.'),
+    p('project-selected', VERBS.selected.id, 'Proposition retenue par le comité ; la raison en réponse.', 'Proposal selected by the committee; the reason as response.', [inc('$.result.response')]),
+    p('project-declined', VERBS.declined.id, 'Proposition non retenue par le comité ; la raison en réponse.', 'Proposal declined by the committee; the reason as response.', [inc('$.result.response')]),
+    p('project-framed', VERBS.framed.id, 'Cadrage du projet validé par le comité.', 'Project framing validated by the committee.'),
+    p('project-phase-changed', VERBS.progressed.id, 'Changement de phase décidé en revue ; phases avant et après en extensions, note de revue en réponse.', 'Phase change decided at a review; phases before and after as extensions, review note as response.', [inc('$.result.response'), inc(`$.context.extensions['${e.phase.id}']`), inc(`$.context.extensions['${e.phaseFrom.id}']`)]),
+    p('team-joined', VERBS.joined.id, "Invitation à l'équipe acceptée ; le rôle en extension.", 'Team invitation accepted; the role as extension.', [inc(`$.context.extensions['${e.teamRole.id}']`)]),
+    p('team-left', VERBS.left.id, "Départ de l'équipe ; le rôle en extension.", 'Left the team; the role as extension.', [inc(`$.context.extensions['${e.teamRole.id}']`)]),
+    { kind: 'deliverable-delivered', verb: VERBS.completed.id, objectActivityType: t.deliverable.id, parentTypes: [t.project.id], fr: 'Livrable du projet remis.', en: 'Project deliverable delivered.', rules: [inc('$.result.completion')] },
   ];
 }
 

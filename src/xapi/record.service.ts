@@ -6,6 +6,7 @@ import { ValidationError, type FieldIssue } from '../platform/errors';
 import type { Secrets } from '../platform/secrets';
 import type { LearningEvent } from './events';
 import { LearningEventSchema } from './events.schema';
+import { buildFabriqueStatements, FabriqueEventSchema, isFabriqueEvent, type FabriqueEvent } from './fabrique.events';
 import { matchesFilter, XAPI_OUTBOX_KIND } from './forwarding/destinations';
 import { enqueueOutbox, type NewOutboxRow } from './outbox/outbox';
 import { buildStatements, type BuildDeps } from './statement.builder';
@@ -27,16 +28,16 @@ export function buildDepsOf(deps: RecordDeps): BuildDeps {
  * Validates events and builds their statements, or throws one ValidationError listing every problem
  * (paths like `events[2].session.title`). Writes nothing.
  */
-export function prepareStatements(events: LearningEvent[], deps: BuildDeps): Statement[] {
+export function prepareStatements(events: Array<LearningEvent | FabriqueEvent>, deps: BuildDeps): Statement[] {
   const issues: FieldIssue[] = [];
   const statements: Statement[] = [];
   events.forEach((event, index) => {
-    const parsed = LearningEventSchema.safeParse(event);
+    const parsed = isFabriqueEvent(event) ? FabriqueEventSchema.safeParse(event) : LearningEventSchema.safeParse(event);
     if (!parsed.success) {
       for (const i of parsed.error.issues) issues.push({ path: [`events[${index}]`, ...i.path.map(String)].join('.'), message: i.message });
       return;
     }
-    for (const statement of buildStatements(event, deps)) {
+    for (const statement of isFabriqueEvent(event) ? buildFabriqueStatements(event, deps) : buildStatements(event, deps)) {
       const checked = StatementSchema.safeParse(statement);
       if (!checked.success) {
         for (const i of checked.error.issues) issues.push({ path: [`events[${index}]`, 'statement', ...i.path.map(String)].join('.'), message: i.message });
@@ -55,7 +56,7 @@ export function prepareStatements(events: LearningEvent[], deps: BuildDeps): Sta
  * whole call before writing anything), stores them in the LRS, and enqueues one outbox row per statement
  * for each enabled forwarding destination whose filter matches. Returns the statement ids in order.
  */
-export async function recordEvents(tx: Tx, events: LearningEvent[], deps: RecordDeps): Promise<string[]> {
+export async function recordEvents(tx: Tx, events: Array<LearningEvent | FabriqueEvent>, deps: RecordDeps): Promise<string[]> {
   if (!events.length) return [];
   const statements = prepareStatements(events, buildDepsOf(deps));
   await lockActivities(tx, statements);

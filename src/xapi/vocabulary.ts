@@ -39,7 +39,7 @@ export const VERBS = {
   completed: {
     id: 'http://adlnet.gov/expapi/verbs/completed',
     prefLabel: { fr: 'a terminé', en: 'completed' },
-    definition: { fr: 'A terminé un quiz, le suivi à 30 jours ou la session.', en: 'Finished a quiz, the 30-day follow-up or the session.' },
+    definition: { fr: 'A terminé un quiz, le suivi à 30 jours, la session ou un livrable de projet de la Fabrique.', en: 'Finished a quiz, the 30-day follow-up, the session or a Fabrique project deliverable.' },
   },
   passed: {
     id: 'http://adlnet.gov/expapi/verbs/passed',
@@ -63,6 +63,46 @@ export const VERBS = {
     id: 'https://w3id.org/xapi/dod-isd/verbs/recommended',
     prefLabel: { fr: 'a souhaité', en: 'recommended' },
     definition: { fr: 'A exprimé un besoin de formation : un outil, un thème ou une compétence à découvrir ensuite.', en: 'Expressed a training need: a tool, theme or competence to discover next.' },
+  },
+  proposed: {
+    id: 'http://activitystrea.ms/schema/1.0/submit',
+    prefLabel: { fr: 'a proposé', en: 'proposed' },
+    definition: { fr: 'A proposé un projet à la Fabrique.', en: 'Proposed a project to la Fabrique.' },
+  },
+  supported: {
+    id: 'http://id.tincanapi.com/verb/voted-up',
+    prefLabel: { fr: 'a soutenu', en: 'supported' },
+    definition: { fr: "A soutenu une proposition de la Fabrique (« moi aussi »).", en: 'Supported a Fabrique proposal ("me too").' },
+  },
+  selected: {
+    id: 'http://activitystrea.ms/schema/1.0/approve',
+    prefLabel: { fr: 'a retenu', en: 'selected' },
+    definition: { fr: 'Membre du comité de pilotage : a retenu une proposition, qui devient un projet en investigation ; la raison en réponse.', en: 'Steering committee member: selected a proposal, which becomes a project in investigation; the reason as response.' },
+  },
+  declined: {
+    id: 'http://activitystrea.ms/schema/1.0/reject',
+    prefLabel: { fr: "n'a pas retenu", en: 'declined' },
+    definition: { fr: "Membre du comité de pilotage : n'a pas retenu une proposition ; la raison, montrée à la personne qui l'a faite, en réponse.", en: 'Steering committee member: declined a proposal; the reason, shown to its proposer, as response.' },
+  },
+  framed: {
+    id: 'http://activitystrea.ms/schema/1.0/update',
+    prefLabel: { fr: 'a cadré', en: 'framed' },
+    definition: { fr: 'Membre du comité de pilotage : a validé le cadrage d’un projet (objectifs, moyens, livrables, format, animation, mesure d’impact).', en: "Steering committee member: validated a project's framing (objectives, resources, deliverables, format, facilitator, impact measure)." },
+  },
+  progressed: {
+    id: 'http://adlnet.gov/expapi/verbs/progressed',
+    prefLabel: { fr: 'a fait passer de phase', en: 'progressed' },
+    definition: { fr: 'Membre du comité de pilotage : a décidé en revue du passage d’un projet à une autre phase ; la note de revue en réponse.', en: 'Steering committee member: decided at a review that a project moves to another phase; the review note as response.' },
+  },
+  joined: {
+    id: 'http://activitystrea.ms/schema/1.0/join',
+    prefLabel: { fr: 'a rejoint', en: 'joined' },
+    definition: { fr: "A accepté l'invitation à l'équipe d'un projet de la Fabrique.", en: "Accepted the invitation to a Fabrique project's team." },
+  },
+  left: {
+    id: 'http://activitystrea.ms/schema/1.0/leave',
+    prefLabel: { fr: 'a quitté', en: 'left' },
+    definition: { fr: "A quitté l'équipe d'un projet de la Fabrique.", en: "Left a Fabrique project's team." },
   },
 } satisfies Record<string, VerbConcept>;
 
@@ -135,6 +175,21 @@ export function activityTypes(base: string) {
       prefLabel: { fr: 'besoin de formation', en: 'training need' },
       definition: { fr: 'Un outil, un thème, une compétence ou un texte libre souhaité pour une prochaine session.', en: 'A tool, theme, competence or free text wished for a future session.' },
     },
+    incubator: {
+      id: `${base}/activity-types/incubator`,
+      prefLabel: { fr: 'la Fabrique', en: 'la Fabrique' },
+      definition: { fr: "L'incubateur de projets transverses de l'académie (parent des déclarations sur un projet).", en: "The académie's incubator of cross-service projects (parent of the statements about a project)." },
+    },
+    project: {
+      id: `${base}/activity-types/fabrique-project`,
+      prefLabel: { fr: 'projet de la Fabrique', en: 'Fabrique project' },
+      definition: { fr: 'Une proposition, puis un projet limité dans le temps : investigation, construction, accélération, puis transfert ou arrêt.', en: 'A proposal, then a time-boxed project: investigation, construction, acceleration, then transfer or stop.' },
+    },
+    deliverable: {
+      id: `${base}/activity-types/fabrique-deliverable`,
+      prefLabel: { fr: 'livrable', en: 'deliverable' },
+      definition: { fr: "Un livrable daté du cadrage d'un projet de la Fabrique.", en: "A dated deliverable of a Fabrique project's framing." },
+    },
   } satisfies Record<string, ActivityTypeConcept>;
 }
 
@@ -173,6 +228,10 @@ export function extensions(base: string) {
     frequency: ext('frequency', 'ResultExtension', "Fréquence d'utilisation déclarée.", 'Declared frequency of use.', { type: ['string', 'null'] }),
     purposes: ext('purposes', 'ResultExtension', 'Usages déclarés.', 'Declared purposes.', { type: 'array', items: { type: 'string' } }),
     obstacles: ext('obstacles', 'ResultExtension', 'Freins déclarés.', 'Declared obstacles.', { type: 'array', items: { type: 'string' } }),
+    fromNeed: ext('from-need', 'ContextExtension', 'La proposition vient du tableau des besoins émergents.', 'The proposal comes from the emerging-needs dashboard.', { type: 'boolean' }),
+    phase: ext('phase', 'ContextExtension', 'Phase du projet après la décision.', "The project's phase after the decision.", { type: 'string', enum: ['proposed', 'declined', 'investigation', 'construction', 'acceleration', 'transferred', 'stopped'] }),
+    phaseFrom: ext('phase-from', 'ContextExtension', 'Phase du projet avant la décision.', "The project's phase before the decision.", { type: 'string', enum: ['proposed', 'declined', 'investigation', 'construction', 'acceleration', 'transferred', 'stopped'] }),
+    teamRole: ext('team-role', 'ContextExtension', "Rôle dans l'équipe du projet : facilitator (animation), member, sponsor.", "Role in the project's team: facilitator, member, sponsor.", { type: 'string', enum: ['facilitator', 'member', 'sponsor'] }),
   };
 }
 
