@@ -77,6 +77,13 @@ const EnvSchema = z.object({
   WORKER_INTERVAL_MS: int(1000, 50, 600000, '1000'),
   RETENTION_MONTHS: int(24, 1, 240, '24'),
   SHUTDOWN_TIMEOUT_MS: int(10000, 100, 120000, '10000'),
+  BADGE_SIGNING_KEYS: z
+    .string()
+    .regex(/^\s*[A-Za-z0-9_-]{43}\s*(,\s*[A-Za-z0-9_-]{43}\s*)*$/, 'expected Ed25519 seeds, base64url of 32 bytes, comma-separated, newest first (e.g. the output of `npm run badges -- keygen`)')
+    .optional(),
+  BADGE_ISSUER_NAME: z.string().min(1).max(200).default("DANE de l'académie de Dijon"),
+  BADGE_ISSUER_EMAIL: z.email({ error: 'expected an e-mail address (e.g. dane@ac-dijon.fr)' }).default('dane@ac-dijon.fr'),
+  BADGE_ISSUER_URL: url('https://dane.ac-dijon.fr').optional(),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -100,6 +107,8 @@ export interface Config {
   worker: { enabled: boolean; intervalMs: number };
   retentionMonths: number;
   shutdownTimeoutMs: number;
+  /** Open Badges issuer: signing keys (Ed25519 seeds, newest first; empty: kept in the data directory) and profile. */
+  badges: { signingKeys: string[]; issuerName: string; issuerEmail: string; issuerUrl: string };
 }
 
 /** Raised with every problem in the environment, each naming the variable, what was wrong and an example. */
@@ -162,5 +171,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     worker: { enabled: e.WORKER, intervalMs: e.WORKER_INTERVAL_MS },
     retentionMonths: e.RETENTION_MONTHS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    badges: {
+      signingKeys: (e.BADGE_SIGNING_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+      issuerName: e.BADGE_ISSUER_NAME,
+      issuerEmail: e.BADGE_ISSUER_EMAIL,
+      issuerUrl: (e.BADGE_ISSUER_URL ?? publicUrl).replace(/\/+$/, ''),
+    },
   };
 }

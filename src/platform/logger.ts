@@ -15,6 +15,7 @@ export const REDACTED_PATHS = [
   '*.ltiKey',
   '*.cookieSecret',
   '*.pseudonymKey',
+  '*.signingKeys',
   'config.secrets',
 ];
 
