@@ -32,7 +32,15 @@ export type Permission =
   /** `linked`: organisers of a course that only links the session pass too (the handler scopes to their course). */
   | { kind: 'organiser-of-session'; param: string; linked: boolean }
   | { kind: 'organiser-of-course' }
-  | { kind: 'admin' };
+  | { kind: 'admin' }
+  /** Members of a group that a slice defines with `allow.defineGroup` (e.g. la Fabrique's steering committee). */
+  | { kind: 'member-of'; group: string };
+
+/** Who belongs to a group, as the slice that defines it answers, and the 403 message for the others. */
+export interface GroupMembership {
+  isMember(actor: Actor): Promise<boolean>;
+  messageKey: string;
+}
 
 const PERMISSION = Symbol.for('instants.permission');
 
@@ -46,6 +54,7 @@ export function describePermission(p: Permission): string {
   if (p.kind === 'participant-of-session') return `participant-of(session :${p.param})`;
   if (p.kind === 'organiser-of-session') return `organiser-of(session :${p.param}${p.linked ? ', linked' : ''})`;
   if (p.kind === 'organiser-of-course') return 'organiser-of(course)';
+  if (p.kind === 'member-of') return `member-of(${p.group})`;
   return p.kind;
 }
 
@@ -60,10 +69,16 @@ function actorIn(res: Response): Actor {
   return actor;
 }
 
-async function check(p: Permission, resolver: () => SessionAccessResolver | undefined, req: Request, res: Response): Promise<void> {
+async function check(p: Permission, resolver: () => SessionAccessResolver | undefined, req: Request, res: Response, groups?: Map<string, GroupMembership>): Promise<void> {
   if (p.kind === 'anonymous' || p.kind === 'credential') return;
   const actor = actorIn(res);
   if (p.kind === 'launched') return;
+  if (p.kind === 'member-of') {
+    const group = groups?.get(p.group);
+    if (!group) throw new Error(`No group ${p.group}: its slice defines it with allow.defineGroup`);
+    if (!(await group.isMember(actor))) throw new ForbiddenError(`Member of ${p.group} required`, { messageKey: group.messageKey });
+    return;
+  }
   if (p.kind === 'admin') {
     if (!actor.isAdmin) throw new ForbiddenError('Administrator role required', { messageKey: 'errors.admin_only' });
     return;
@@ -87,9 +102,9 @@ async function check(p: Permission, resolver: () => SessionAccessResolver | unde
 }
 
 /** The enforcing handler of one permission, tagged so that the start-up check and the matrix test can read it. */
-export function permit(p: Permission, resolver: () => SessionAccessResolver | undefined = () => undefined): RequestHandler {
+export function permit(p: Permission, resolver: () => SessionAccessResolver | undefined = () => undefined, groups?: Map<string, GroupMembership>): RequestHandler {
   const handler = (req: Request, res: Response, next: NextFunction) => {
-    check(p, resolver, req, res).then(() => next(), next);
+    check(p, resolver, req, res, groups).then(() => next(), next);
   };
   Object.defineProperty(handler, PERMISSION, { value: p });
   Object.defineProperty(handler, 'name', { value: `allow ${describePermission(p)}` });
@@ -112,10 +127,15 @@ export interface Allow {
   organiserOfCourse(): RequestHandler;
   /** A platform administrator (LTI institution or system Administrator role). */
   admin(): RequestHandler;
+  /** A member of a group defined by a slice (403 with the group's message otherwise). */
+  memberOf(group: string): RequestHandler;
+  /** Defines a group for `memberOf` (once per name, by the slice whose rule it is). */
+  defineGroup(group: string, membership: GroupMembership): void;
 }
 
 /** Builds the declarations of an app; session kinds ask `resolver()` at request time. */
 export function createAllow(resolver: () => SessionAccessResolver | undefined): Allow {
+  const groups = new Map<string, GroupMembership>();
   return {
     anonymous: () => permit({ kind: 'anonymous' }),
     credential: () => permit({ kind: 'credential' }),
@@ -124,6 +144,11 @@ export function createAllow(resolver: () => SessionAccessResolver | undefined): 
     organiserOfSession: (param = 'id', options = {}) => permit({ kind: 'organiser-of-session', param, linked: options.linked ?? false }, resolver),
     organiserOfCourse: () => permit({ kind: 'organiser-of-course' }),
     admin: () => permit({ kind: 'admin' }),
+    memberOf: (group) => permit({ kind: 'member-of', group }, resolver, groups),
+    defineGroup: (group, membership) => {
+      if (groups.has(group)) throw new Error(`Group ${group} is already defined`);
+      groups.set(group, membership);
+    },
   };
 }
 

@@ -53,4 +53,18 @@ describe('platform: access policy declarations', () => {
     checkRouteDeclarations(clean, { strict: true, log: quiet.log });
     expect(quiet.lines).to.deep.equal([]);
   });
+  it('lets a group defined by a slice through with member-of, and refuses others with the group\'s 403 message', async () => {
+    const groups = createAllow(() => undefined);
+    groups.defineGroup('committee', { isMember: async (actor) => actor.userId === 'u-1', messageKey: 'errors.committee_only' });
+    expect(() => groups.defineGroup('committee', { isMember: async () => true, messageKey: 'x' })).to.throw(/already defined/);
+    const app = express();
+    app.get('/c', groups.memberOf('committee'), ok);
+    expect(listRoutes(app).map((r) => describePermission(r.permission!))).to.deep.equal(['member-of(committee)']);
+    const handler = app.router.stack.find((l) => (l as { route?: unknown }).route) as unknown as { route: { stack: Array<{ handle: express.RequestHandler }> } };
+    const run = (actor: unknown) =>
+      new Promise<unknown>((resolve) => handler.route.stack[0]!.handle({ params: {} } as express.Request, { locals: { actor } } as unknown as express.Response, resolve));
+    expect(await run({ userId: 'u-1' })).to.equal(undefined);
+    expect(await run({ userId: 'u-2' })).to.have.property('messageKey', 'errors.committee_only');
+    expect(await run(undefined)).to.have.property('status', 401);
+  });
 });
