@@ -2,8 +2,12 @@ import http from 'node:http';
 import { createApp } from './app';
 import { EXIT, exitWith, openFromEnv, StartupError } from './platform/bootstrap';
 import { systemClock } from './platform/clock';
+import { installProcessGuards } from './platform/process-guard';
 
-/** Starts Instants: config → database → migrations → app → listen; clean shutdown on SIGTERM and SIGINT. */
+/**
+ * Starts Instants: config → database → migrations → app → listen; clean shutdown on SIGTERM and SIGINT (exit
+ * 0) and after an uncaught exception (exit 1, for a supervisor to restart); unhandled rejections are logged.
+ */
 async function main(): Promise<void> {
   const { config, log, secrets, database } = await openFromEnv();
   const instants = await createApp({ config, log, secrets, database, clock: systemClock });
@@ -25,7 +29,7 @@ async function main(): Promise<void> {
   log.info({ host: config.http.host, port, database: database.kind, publicUrl: config.http.publicUrl }, `Instants is listening on http://${config.http.host}:${port}`);
 
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = async (exitCode: number, signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: no new connections, finishing requests in progress');
@@ -34,17 +38,20 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }, config.shutdownTimeoutMs);
     force.unref();
+    // A shutdown that cannot finish (a broken database after a crash) still ends the process.
+    setTimeout(() => process.exit(exitCode || EXIT.unexpected), config.shutdownTimeoutMs * 2).unref();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
-    await instants.close();
-    await database.close();
-    log.info('stopped');
-    process.exit(EXIT.ok);
+    await instants.close().catch((err: unknown) => log.error({ err }, 'closing the application failed'));
+    await database.close().catch((err: unknown) => log.error({ err }, 'closing the database failed'));
+    log.info({ exitCode }, 'stopped');
+    process.exit(exitCode);
   };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  installProcessGuards(log, shutdown);
+  process.on('SIGTERM', () => void shutdown(EXIT.ok, 'SIGTERM'));
+  process.on('SIGINT', () => void shutdown(EXIT.ok, 'SIGINT'));
 }
 
 main().catch(exitWith);

@@ -10,6 +10,7 @@ import { mountDemo } from './demo/demo.routes';
 import { checkIdToken } from './launch.checks';
 import { insertLoginRequest, bindResourceLink, type LoginRequest } from './launch.repo';
 import { completeLaunch } from './launch.service';
+import { launchUrlGate, ltijsBody } from './launch-url';
 import { LtiLaunchError } from './lti.errors';
 import { purgeExpiredLtiData } from './ltijs.plugin';
 import { presentSessionChoices } from './lti.present';
@@ -236,11 +237,7 @@ export async function mountLti(app: Express, ctx: AppContext): Promise<void> {
   // An express app (not a router), so that express restores req/res to ours when ltijs hands back.
   const ltijsPart = express();
   ltijsPart.use((req, _res, next) => next(LTIJS_PATHS.has(req.path) ? undefined : 'router'));
-  ltijsPart.use(form, (req, _res, next) => {
-    // ltijs's older body-parser skips bodies already read only when it sees this flag.
-    (req as unknown as { _body: boolean })._body = true;
-    next();
-  });
+  ltijsPart.use(ltijsBody(), launchUrlGate());
   ltijsPart.use('/keys', (_req, res, next) => {
     res.set('access-control-allow-origin', '*');
     next();

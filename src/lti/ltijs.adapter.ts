@@ -92,6 +92,36 @@ async function describe(p: LtijsPlatform): Promise<PlatformInfo> {
   };
 }
 
+interface Express4Layer {
+  handle: (...args: unknown[]) => unknown;
+  route?: { stack: Express4Layer[] };
+}
+
+/**
+ * ltijs's inner app is express 4, whose router ignores the promise an async middleware returns: a
+ * rejection there (a bad body, a database fault) would be unhandled. Each handler that is not an error
+ * handler (express 4 tells those by their arity of 4) is wrapped so that a rejection goes to `next(err)`.
+ */
+export function forwardAsyncErrors(app: unknown): number {
+  const stack = (app as { _router?: { stack: Express4Layer[] } })._router?.stack ?? [];
+  let wrapped = 0;
+  const wrap = (layers: Express4Layer[]) => {
+    for (const layer of layers) {
+      if (layer.route) wrap(layer.route.stack);
+      const handle = layer.handle;
+      if (handle.length > 3) continue;
+      layer.handle = function (this: unknown, req: unknown, res: unknown, next: unknown) {
+        const out = handle.call(this, req, res, next) as Promise<unknown> | undefined;
+        if (out && typeof out.then === 'function') out.then(undefined, (err: unknown) => (next as (e: unknown) => void)(err ?? new Error('ltijs middleware rejected')));
+        return out;
+      };
+      wrapped++;
+    }
+  };
+  wrap(stack);
+  return wrapped;
+}
+
 /** Builds, sets up and deploys (serverless) one ltijs provider. */
 export async function createLtiProvider(o: LtiProviderOptions): Promise<LtiProvider> {
   const { Provider } = require('ltijs') as { Provider: { constructor: new () => LtijsProvider } };
@@ -137,6 +167,7 @@ export async function createLtiProvider(o: LtiProviderOptions): Promise<LtiProvi
   // Our cookie-parser ran first, so ltijs's skips: its state cookie is signed with our cookie secret and
   // already in req.signedCookies; cookies signed with ltijs's own secret are added.
   const ltijsApp = lti.app;
+  forwardAsyncErrors(ltijsApp);
   const reparse: RequestHandler = (req, _res, next) => {
     const own = cookieParser.signedCookies({ ...(req.cookies as Record<string, string>) }, [o.ltiKey]) as Record<string, string>;
     req.signedCookies = { ...own, ...(req.signedCookies as Record<string, string>) };

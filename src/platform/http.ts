@@ -3,6 +3,7 @@ import type { CookieOptions, NextFunction, Request, RequestHandler, Response } f
 import type { z } from 'zod';
 import type { Config } from './config';
 import { ValidationError, type FieldIssue } from './errors';
+import { runWithRequestId } from './process-guard';
 import { localeFromAcceptLanguage, matchLocale, translator, type Catalogues, type Locale } from './i18n';
 
 /** Cookie settings: inside Moodle's iframe cookies are third-party, so HTTPS deployments use SameSite=None. */
@@ -39,14 +40,17 @@ export function input<S extends z.ZodType>(res: Response, _schema: S, source: So
   return (res.locals.input as Record<Source, unknown>)[source] as z.infer<S>;
 }
 
-/** Gives each request an id (kept from a trusted `X-Request-Id` when well-formed) and echoes it back. */
+/**
+ * Gives each request an id (kept from a trusted `X-Request-Id` when well-formed), echoes it back, and runs
+ * the rest of the chain with it in context (for process-level error logs).
+ */
 export function requestId(): RequestHandler {
   return (req, res, next) => {
     const given = req.get('x-request-id');
     const id = given && /^[\w.-]{8,128}$/.test(given) ? given : crypto.randomUUID();
     res.locals.requestId = id;
     res.setHeader('X-Request-Id', id);
-    next();
+    runWithRequestId(id, next);
   };
 }
 

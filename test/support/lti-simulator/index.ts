@@ -20,6 +20,11 @@ export interface Simulator {
   startUrl(spec?: LaunchSpec): string;
   /** A "course page" of the simulator embedding the launch in an iframe (another origin than Instants). */
   coursePageUrl(spec?: LaunchSpec): string;
+  /**
+   * What Moodle does on every save of an activity using the tool, or of the tool's settings: a plain GET
+   * of the tool URL, with no cookies and no body (`lti_is_cartridge()` in `mod/lti/locallib.php`).
+   */
+  probeToolUrl(): Promise<{ status: number; setCookie: string[]; body: string }>;
   close(): Promise<void>;
 }
 
@@ -64,6 +69,10 @@ export async function startSimulator(options: { toolUrl: string; issuer?: string
     endpoints: { authEndpoint: `${url}/auth`, tokenEndpoint: `${url}/token`, keySetUrl: `${url}/jwks` },
     startUrl: (spec = {}) => `${url}/start/${remember(spec)}`,
     coursePageUrl: (spec = {}) => `${url}/course/${remember(spec)}`,
+    async probeToolUrl() {
+      const res = await fetch(`${options.toolUrl}/lti`, { redirect: 'manual' });
+      return { status: res.status, setCookie: res.headers.getSetCookie(), body: await res.text() };
+    },
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
