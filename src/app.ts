@@ -17,6 +17,7 @@ import type { AppContext, AppDeps, MountSlice } from './platform/context';
 import { errorHandler, notFound } from './platform/error-handler';
 import { chooseLocale, cookieOptions, requestId } from './platform/http';
 import { loadCatalogues } from './platform/i18n';
+import { refuseUncleanInput } from './platform/input-hygiene';
 import { JobRunner } from './platform/jobs';
 import { NODE_MODULES_DIR, PUBLIC_DIR } from './platform/paths';
 import { loadSession, SessionStore, SESSION_COOKIE } from './platform/session';
@@ -121,6 +122,8 @@ export async function createApp(deps: AppDeps): Promise<Instants> {
   const isExempt = (p: string) => ctx.csrfExempt.some((prefix) => p === prefix || p.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`));
   app.use((req, res, next) => (isExempt(req.path) ? next() : express.urlencoded({ extended: false, limit: '1mb' })(req, res, next)));
   app.use((req, res, next) => (isExempt(req.path) ? next() : express.json({ limit: '1mb' })(req, res, next)));
+  // The LRS checks its own input (statements, documents, xAPI parameters) with the same primitives.
+  app.use(refuseUncleanInput({ skip: (p) => p === '/xapi' || p.startsWith('/xapi/') }));
   const csrf = doubleCsrf({
     getSecret: () => deps.secrets.cookieSecret,
     getSessionIdentifier: (req) => String((req.signedCookies as Record<string, unknown>)?.[SESSION_COOKIE] ?? ''),

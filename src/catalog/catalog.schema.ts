@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTimestamp, safeString } from '../platform/input-hygiene';
 import { RESOURCE_TYPES, SESSION_FORMATS, SESSION_STATUSES } from './catalog.tables';
 
 /**
@@ -79,7 +80,7 @@ export const SessionFormSchema = z
     version: z
       .string()
       .optional()
-      .transform((v) => (v && !Number.isNaN(Date.parse(v)) ? v : undefined)),
+      .transform((v) => (v ? parseTimestamp(v, { requireOffset: true })?.date.toISOString() : undefined)),
     competences: oneOrMany.pipe(
       z
         .array(z.string().regex(/^[a-z0-9-]{1,40}:[0-9A-Za-z.-]{1,16}$/, { error: 'catalog.errors.choice' }))
@@ -128,8 +129,8 @@ export const SessionListQuerySchema = z.object({
 /** One competence of an imported framework. */
 export const CompetenceSchema = z.object({
   code: z.string().trim().regex(/^[0-9A-Za-z][0-9A-Za-z.-]{0,15}$/, { error: 'catalog.errors.competence_code' }),
-  domain: z.string().trim().min(1, { error: 'catalog.errors.required' }).max(200, { error: 'catalog.errors.too_long' }),
-  title: z.string().trim().min(1, { error: 'catalog.errors.required' }).max(300, { error: 'catalog.errors.too_long' }),
+  domain: safeString().trim().min(1, { error: 'catalog.errors.required' }).max(200, { error: 'catalog.errors.too_long' }),
+  title: safeString().trim().min(1, { error: 'catalog.errors.required' }).max(300, { error: 'catalog.errors.too_long' }),
 });
 export type Competence = z.infer<typeof CompetenceSchema>;
 

@@ -1,7 +1,10 @@
+import type { Request } from 'express';
 import type { z } from 'zod';
 import { ValidationError, type FieldIssue } from '../platform/errors';
 import { toFieldIssues } from '../platform/http';
+import { assertCleanInput } from '../platform/input-hygiene';
 import type { Translate } from '../platform/i18n';
+import type { Upload } from './resources.service';
 
 /** Form plumbing of the catalog slice: parse with zod, and describe fields for `views/partials/catalog/field.hbs`. */
 
@@ -58,4 +61,18 @@ export function raw(body: unknown, name: string): string {
 export function rawList(body: unknown, name: string): string[] {
   const v = (body as Record<string, unknown> | undefined)?.[name];
   return typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+/**
+ * After multer: refuses multipart fields and a file name that the input-hygiene middleware could not see
+ * (it runs before multer), else hands over the uploaded file, if any.
+ */
+export function resolveClean(req: Request, resolve: (file: Upload | undefined) => void, reject: (err: unknown) => void): void {
+  try {
+    assertCleanInput({ ...(req.body as Record<string, unknown> | undefined), ...(req.file ? { file: req.file.originalname } : {}) });
+  } catch (err) {
+    reject(err);
+    return;
+  }
+  resolve(req.file && req.file.size > 0 ? { originalname: req.file.originalname, buffer: req.file.buffer } : undefined);
 }

@@ -6,7 +6,7 @@ import { AppError, ValidationError, type FieldIssue } from '../platform/errors';
 import type { Translate } from '../platform/i18n';
 import { FrameworkFormSchema } from './catalog.schema';
 import { doneMessage, organiserNav } from './catalog.present';
-import { field, fieldErrors, parseForm, raw } from './forms';
+import { field, fieldErrors, parseForm, raw, resolveClean } from './forms';
 import { importFramework, listFrameworksWithCompetences } from './frameworks.service';
 import type { Upload } from './resources.service';
 import type { CatalogDeps } from './sessions.service';
@@ -71,7 +71,7 @@ export function mountFrameworkRoutes(app: Express, ctx: AppContext): void {
         upload(req, res, (err: unknown) => {
           if ((err as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') reject(new ValidationError('File too large', [{ path: 'file', message: 'catalog.errors.file_too_large' }]));
           else if (err) reject(new AppError('bad_request', 'Malformed upload', { messageKey: 'errors.bad_request', cause: err }));
-          else resolve(req.file && req.file.size > 0 ? { originalname: req.file.originalname, buffer: req.file.buffer } : undefined);
+          else resolveClean(req, resolve, reject);
         }),
       );
       const form = parseForm(FrameworkFormSchema, req.body);

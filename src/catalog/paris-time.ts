@@ -1,3 +1,5 @@
+import { isCalendarDay } from '../platform/input-hygiene';
+
 /** Sessions happen in the rectorat de Dijon: forms speak Paris local time, the database stores instants. */
 
 export const TIME_ZONE = 'Europe/Paris';
@@ -30,10 +32,9 @@ export function parisToInstant(date: string, time: string): Date | undefined {
   const tm = /^(\d{2}):(\d{2})$/.exec(time);
   if (!dm || !tm) return undefined;
   const [y, mo, d, h, mi] = [Number(dm[1]), Number(dm[2]), Number(dm[3]), Number(tm[1]), Number(tm[2])];
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59) return undefined;
-  const wall = Date.UTC(y, mo - 1, d, h, mi);
-  const check = new Date(wall);
-  if (check.getUTCDate() !== d || check.getUTCMonth() !== mo - 1) return undefined;
+  // Checked field by field: Date.UTC would roll 2026-02-30 over and read year 0000 as 1900.
+  if (!isCalendarDay(y, mo, d) || h > 23 || mi > 59) return undefined;
+  const wall = new Date(0).setUTCFullYear(y, mo - 1, d) + (h * 60 + mi) * 60_000;
   // The offset at the guess, then again at the result: right on both sides of a DST change.
   let instant = wall - offsetMs(new Date(wall));
   instant = wall - offsetMs(new Date(instant));

@@ -5,7 +5,7 @@ import type { AppContext } from '../platform/context';
 import { AppError, ValidationError } from '../platform/errors';
 import { MoveSchema, ResourceFormSchema } from './catalog.schema';
 import { doneMessage, formatBytes, organiserNav } from './catalog.present';
-import { fieldErrors, parseForm } from './forms';
+import { fieldErrors, parseForm, resolveClean } from './forms';
 import { presentResourceForm, presentResourceRows } from './resources.present';
 import {
   addResource,
@@ -35,7 +35,7 @@ export function mountResourceRoutes(app: Express, ctx: AppContext): void {
         if ((err as { code?: string } | undefined)?.code === 'LIMIT_FILE_SIZE') {
           reject(new ValidationError('File too large', [{ path: 'file', message: 'catalog.errors.file_too_large' }]));
         } else if (err) reject(new AppError('bad_request', 'Malformed upload', { messageKey: 'errors.bad_request', cause: err }));
-        else resolve(req.file && req.file.size > 0 ? { originalname: req.file.originalname, buffer: req.file.buffer } : undefined);
+        else resolveClean(req, resolve, reject);
       });
     });
 

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { parseCalendarDate } from '../platform/input-hygiene';
 
 /** Dashboard filters, all in the URL so that a view can be shared. Messages are locale keys. */
 
 const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'dashboard.filter_date_format')
-  .refine((v) => !Number.isNaN(new Date(`${v}T00:00:00Z`).getTime()) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), 'dashboard.filter_date_invalid');
+  .refine((v) => parseCalendarDate(v) !== undefined, 'dashboard.filter_date_invalid');
 
 const optionalText = (max: number) =>
   z

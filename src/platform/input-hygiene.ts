@@ -214,6 +214,19 @@ export function safeRecord<K extends z.ZodType<string>, V extends z.ZodType>(key
     .pipe(z.record(key, value));
 }
 
+/**
+ * Throws a 400 (ValidationError naming the field) when `value` holds refused input: for what arrives past
+ * the middleware (multipart fields after multer, file names, parsed imports, LTI claims).
+ */
+export function assertCleanInput(value: unknown, options: ScanOptions & { prefix?: string } = {}): void {
+  const issue = scanValue(value, options);
+  if (!issue) return;
+  const path = [options.prefix, issue.path].filter(Boolean).join('.') || 'input';
+  throw new ValidationError(`Invalid input: ${path} ${describeProblem(issue.problem)}`, [{ path, message: describeProblem(issue.problem) }], {
+    messageKey: 'errors.input_rejected',
+  });
+}
+
 type Source = 'path' | 'query' | 'body';
 
 /** The first problem in the parts of a request (path segments, query, body), with the field's path. */
