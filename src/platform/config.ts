@@ -67,6 +67,22 @@ const EnvSchema = z.object({
     .default('accept'),
   LTI_CLOCK_LEEWAY_SECONDS: int(5, 0, 120, '5'),
   LTI_AUTO_ACTIVATE: bool(false),
+  LTI_REGISTRATION_HOSTS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const origins: string[] = [];
+      for (const entry of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+        try {
+          const u = new URL(entry.includes('://') ? entry : `https://${entry}`);
+          if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('scheme');
+          origins.push(u.origin);
+        } catch {
+          ctx.addIssue({ code: 'custom', message: `expected Moodle hosts or origins separated by commas (e.g. moodle.ac-dijon.fr), not "${entry}"` });
+        }
+      }
+      return origins;
+    }),
   XAPI_BASE_IRI: url('https://instants.ac-dijon.fr/xapi').optional(),
   CORS_ORIGINS: z.string().default(''),
   PRIVACY_MIN_GROUP: int(5, 1, 1000, '5'),
@@ -97,7 +113,13 @@ export interface Config {
   log: { level: string };
   i18n: { defaultLocale: 'fr' | 'en' };
   secrets: { ltiKey?: string; cookieSecret?: string; pseudonymKey?: string };
-  lti: { unknownDeployment: 'accept' | 'reject'; clockLeewaySeconds: number; autoActivate: boolean };
+  lti: {
+    unknownDeployment: 'accept' | 'reject';
+    clockLeewaySeconds: number;
+    autoActivate: boolean;
+    /** Origins of Moodle sites whose dynamic registration is accepted without a one-time link. */
+    registrationOrigins: string[];
+  };
   demo: boolean;
   xapi: { baseIri: string };
   privacy: { minGroup: number; minGroupText: number };
@@ -162,6 +184,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       unknownDeployment: e.LTI_UNKNOWN_DEPLOYMENT,
       clockLeewaySeconds: e.LTI_CLOCK_LEEWAY_SECONDS,
       autoActivate: e.LTI_AUTO_ACTIVATE,
+      registrationOrigins: e.LTI_REGISTRATION_HOSTS,
     },
     demo: source.DEMO === undefined || source.DEMO === '' ? !isProd && e.NODE_ENV !== 'test' : e.DEMO,
     xapi: { baseIri: (e.XAPI_BASE_IRI ?? `${publicUrl}/xapi`).replace(/\/+$/, '') },
