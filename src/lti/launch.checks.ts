@@ -1,5 +1,6 @@
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors as joseErrors, importJWK, importSPKI, jwtVerify, type JWTPayload } from 'jose';
 import type { Db } from '../platform/db/client';
+import { describeProblem, scanValue } from '../platform/input-hygiene';
 import type { PlatformKeySets } from './keyset.cache';
 import { CLAIM, LaunchClaimsSchema, toLaunchContext, type LaunchContext } from './launch.schema';
 import { consumeLoginRequest, deploymentExists, recordDeployment, type LoginRequest } from './launch.repo';
@@ -69,6 +70,12 @@ async function verify(deps: LaunchCheckDeps, idToken: string, key: Awaited<Retur
   }
 }
 
+/** U+0000, lone surrogates, deep nesting or `__proto__` in the token or the state: 400 naming the claim. */
+function refuseUncleanClaims(parts: { header: unknown; payload: unknown; state: unknown }): void {
+  const issue = scanValue(parts);
+  if (issue) throw new LtiLaunchError('invalid_claims', { detail: issue.path, details: [{ path: issue.path, message: describeProblem(issue.problem) }] });
+}
+
 /**
  * The checks ltijs skips (reference/lti.md), run on the posted id_token before ltijs sees it: RS256 only,
  * key from the cached key set, audience and azp, exp and iat with a small leeway, state and nonce bound to
@@ -78,6 +85,8 @@ async function verify(deps: LaunchCheckDeps, idToken: string, key: Awaited<Retur
 export async function checkIdToken(deps: LaunchCheckDeps, idToken: unknown, state: unknown): Promise<{ launch: LaunchContext; login: LoginRequest }> {
   if (typeof idToken !== 'string' || !idToken) throw new LtiLaunchError('invalid_token');
   const { header, payload } = decode(idToken);
+  // Before any claim reaches a query (iss, aud, state are looked up before the signature is checked).
+  refuseUncleanClaims({ header, payload, state });
   if (header.alg !== 'RS256') throw new LtiLaunchError('bad_algorithm', { detail: String(header.alg) });
   if (typeof state !== 'string' || !state) throw new LtiLaunchError('state_missing');
   const login = await consumeLoginRequest(deps.db, state, deps.clock());

@@ -1,4 +1,4 @@
-import { AppError } from '../platform/errors';
+import { AppError, type FieldIssue } from '../platform/errors';
 
 /** Why a launch (or login) was refused; each has a French and English text `lti.error.<reason>`. */
 export type LtiRefusal =
@@ -10,6 +10,7 @@ export type LtiRefusal =
   | 'expired'
   | 'issued_in_future'
   | 'missing_claims'
+  | 'invalid_claims'
   | 'wrong_version'
   | 'wrong_message_type'
   | 'wrong_audience'
@@ -26,7 +27,7 @@ export type LtiRefusal =
   | 'session_expired';
 
 /** Refusals that are about a malformed request rather than missing or wrong credentials (400, not 401). */
-const BAD_REQUEST: ReadonlySet<LtiRefusal> = new Set(['missing_claims', 'wrong_version', 'wrong_message_type', 'unknown_platform', 'bad_login_request']);
+const BAD_REQUEST: ReadonlySet<LtiRefusal> = new Set(['missing_claims', 'invalid_claims', 'wrong_version', 'wrong_message_type', 'unknown_platform', 'bad_login_request']);
 
 /** A refused LTI login or launch: 400 or 401 with a page explaining it in the user's language. */
 export class LtiLaunchError extends AppError {
@@ -35,11 +36,12 @@ export class LtiLaunchError extends AppError {
 
   constructor(
     readonly reason: LtiRefusal,
-    options: { cause?: unknown; detail?: string } = {},
+    options: { cause?: unknown; detail?: string; details?: FieldIssue[] } = {},
   ) {
     super(BAD_REQUEST.has(reason) ? 'bad_request' : 'unauthenticated', `LTI launch refused: ${reason}${options.detail ? ` (${options.detail})` : ''}`, {
       cause: options.cause,
       messageKey: `lti.error.${reason}`,
+      details: options.details,
     });
   }
 }

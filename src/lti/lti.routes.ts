@@ -2,6 +2,7 @@ import express, { type Express, type RequestHandler, type Response } from 'expre
 import { z } from 'zod';
 import { getSession, searchSessions } from '../catalog';
 import type { AppContext } from '../platform/context';
+import { refuseUncleanInput } from '../platform/input-hygiene';
 import { ForbiddenError, NotFoundError, ValidationError } from '../platform/errors';
 import type { WebSession } from '../platform/session';
 import { actorOf, requireOrganiser, startLaunchSession } from './actor';
@@ -150,7 +151,8 @@ export async function mountLti(app: Express, ctx: AppContext): Promise<void> {
   ctx.frameAncestors.push(platformOrigins(lti));
 
   const router = express.Router();
-  const form = express.urlencoded({ extended: false, limit: '64kb' });
+  // /lti is outside the app's body parsers: its forms are read here, then checked like every other form.
+  const form = [express.urlencoded({ extended: false, limit: '64kb' }), refuseUncleanInput()];
   router.get('/autosubmit.js', (_req, res) => {
     res.type('application/javascript').send("document.getElementById('lti-autosubmit').submit();\n");
   });
@@ -180,7 +182,7 @@ export async function mountLti(app: Express, ctx: AppContext): Promise<void> {
     const sessions = await searchSessions(ctx.db, { q, endsAfter: ctx.clock.now(), upcomingFirst: true, limit: 50 });
     res.render('lti/bind', { title: res.locals.t('lti.bind.title'), q, csrf: formToken(ctx.secrets.cookieSecret, sessionIdOf(res) ?? ''), bound: actor.sessionId, sessions: presentSessionChoices(sessions, res.locals.locale as string) });
   });
-  router.post('/bind', form, requireOrganiser, requireFormToken(ctx), async (req, res) => {
+  router.post('/bind', ...form, requireOrganiser, requireFormToken(ctx), async (req, res) => {
     const actor = actorOf(res);
     const parsed = BindSchema.safeParse(req.body);
     if (!parsed.success) throw new ValidationError('Invalid body', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })), { messageKey: 'errors.validation_failed' });
@@ -203,7 +205,7 @@ export async function mountLti(app: Express, ctx: AppContext): Promise<void> {
       sessions: presentSessionChoices(sessions, res.locals.locale as string),
     });
   });
-  router.post('/deep-linking', form, requireOrganiser, requireFormToken(ctx), async (req, res) => {
+  router.post('/deep-linking', ...form, requireOrganiser, requireFormToken(ctx), async (req, res) => {
     const actor = actorOf(res);
     const parsed = PickSchema.safeParse(req.body);
     const ids = parsed.success ? parsed.data.sessions.filter(isUuid) : [];
@@ -237,7 +239,7 @@ export async function mountLti(app: Express, ctx: AppContext): Promise<void> {
   // An express app (not a router), so that express restores req/res to ours when ltijs hands back.
   const ltijsPart = express();
   ltijsPart.use((req, _res, next) => next(LTIJS_PATHS.has(req.path) ? undefined : 'router'));
-  ltijsPart.use(ltijsBody(), launchUrlGate());
+  ltijsPart.use(ltijsBody(), refuseUncleanInput(), launchUrlGate());
   ltijsPart.use('/keys', (_req, res, next) => {
     res.set('access-control-allow-origin', '*');
     next();
