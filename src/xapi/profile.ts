@@ -9,7 +9,7 @@ import { activityTypes, extensions, profileIri, profileVersionIri, VERBS } from 
  */
 
 interface Template {
-  kind: LearningEventKind | FabriqueEventKind;
+  kind: LearningEventKind | FabriqueEventKind | 'badge-earned';
   verb: string;
   objectActivityType: string;
   parentTypes: string[];
@@ -38,6 +38,8 @@ export function statementTemplates(base: string): Template[] {
     { kind: 'follow-up-completed', verb: VERBS.completed.id, objectActivityType: t.survey.id, parentTypes: session, fr: 'Suivi à J+30 terminé : utilisé depuis, fréquence, usages, freins en extensions de résultat.', en: 'D+30 follow-up finished: used since, frequency, purposes, obstacles as result extensions.', rules: [inc(`$.result.extensions['${e.usedSince.id}']`)] },
     { kind: 'session-completed', verb: VERBS.completed.id, objectActivityType: t.session.id, parentTypes: session, fr: 'Session achevée (ce qui est transmis au carnet de notes).', en: 'Session completed (what goes to the gradebook).', rules: [inc('$.result.completion')] },
     ...fabriqueTemplates(base),
+    // Written by the badges slice (src/badges/statement.ts): no parent, the badge class in the object's definition.
+    { kind: 'badge-earned', verb: VERBS.earned.id, objectActivityType: t.badge.id, parentTypes: [], fr: "Badge obtenu : l'assertion Open Badges en extension de résultat, la classe de badge en extension d'activité.", en: 'Badge earned: the Open Badges assertion as result extension, the badge class as activity extension.', rules: [inc(`$.result.extensions['${e.badgeAssertion.id}']`), inc(`$.object.definition.extensions['${e.badgeClass.id}']`)] },
   ];
 }
 
@@ -89,7 +91,7 @@ export function buildProfileDocument(base: string): Record<string, unknown> {
       definition: { fr: t.fr, en: t.en },
       verb: t.verb,
       ...(t.objectActivityType.includes(' | ') ? {} : { objectActivityType: t.objectActivityType }),
-      contextParentActivityType: t.parentTypes,
+      ...(t.parentTypes.length ? { contextParentActivityType: t.parentTypes } : {}),
       rules: [
         { location: '$.context.contextActivities.category[*].id', presence: 'included', any: [profileIri(base)] },
         { location: '$.actor.account.name', presence: 'included' },

@@ -104,6 +104,11 @@ export const VERBS = {
     prefLabel: { fr: 'a quitté', en: 'left' },
     definition: { fr: "A quitté l'équipe d'un projet de la Fabrique.", en: "Left a Fabrique project's team." },
   },
+  earned: {
+    id: 'http://specification.openbadges.org/xapi/verbs/earned',
+    prefLabel: { fr: 'a obtenu', en: 'earned' },
+    definition: { fr: 'A obtenu un badge (Open Badges), attribué automatiquement par sa règle ou à la main par une personne organisatrice.', en: 'Earned a badge (Open Badges), awarded automatically by its rule or by hand by an organiser.' },
+  },
 } satisfies Record<string, VerbConcept>;
 
 export interface ActivityTypeConcept {
@@ -170,6 +175,11 @@ export function activityTypes(base: string) {
       prefLabel: { fr: 'série', en: 'series' },
       definition: { fr: 'Une série de sessions (un cycle, un thème).', en: 'A series of sessions (a cycle, a theme).' },
     },
+    badge: {
+      id: 'http://activitystrea.ms/schema/1.0/badge',
+      prefLabel: { fr: 'badge', en: 'badge' },
+      definition: { fr: 'Un badge (classe de badge Open Badges) que la personne a obtenu.', en: 'A badge (Open Badges badge class) the person earned.' },
+    },
     need: {
       id: `${base}/activity-types/training-need`,
       prefLabel: { fr: 'besoin de formation', en: 'training need' },
@@ -195,7 +205,7 @@ export function activityTypes(base: string) {
 
 export interface ExtensionConcept {
   id: string;
-  type: 'ContextExtension' | 'ResultExtension';
+  type: 'ContextExtension' | 'ResultExtension' | 'ActivityExtension';
   prefLabel: LangMap;
   definition: LangMap;
   inlineSchema: Record<string, unknown>;
@@ -232,6 +242,21 @@ export function extensions(base: string) {
     phase: ext('phase', 'ContextExtension', 'Phase du projet après la décision.', "The project's phase after the decision.", { type: 'string', enum: ['proposed', 'declined', 'investigation', 'construction', 'acceleration', 'transferred', 'stopped'] }),
     phaseFrom: ext('phase-from', 'ContextExtension', 'Phase du projet avant la décision.', "The project's phase before the decision.", { type: 'string', enum: ['proposed', 'declined', 'investigation', 'construction', 'acceleration', 'transferred', 'stopped'] }),
     teamRole: ext('team-role', 'ContextExtension', "Rôle dans l'équipe du projet : facilitator (animation), member, sponsor.", "Role in the project's team: facilitator, member, sponsor.", { type: 'string', enum: ['facilitator', 'member', 'sponsor'] }),
+    // The Open Badges xAPI vocabulary (1EdTech openbadges-specification, xapi/): registry IRIs, not ours.
+    badgeAssertion: {
+      id: 'http://specification.openbadges.org/xapi/extensions/badgeassertion',
+      type: 'ResultExtension',
+      prefLabel: { fr: 'badgeassertion', en: 'badgeassertion' },
+      definition: { fr: "L'assertion Open Badges 2.0 de l'attribution : { \"@id\": son adresse publique }.", en: 'The Open Badges 2.0 assertion of the award: { "@id": its public address }.' },
+      inlineSchema: { type: 'object', required: ['@id'], properties: { '@id': { type: 'string' } } },
+    } satisfies ExtensionConcept,
+    badgeClass: {
+      id: 'http://specification.openbadges.org/xapi/extensions/badgeclass',
+      type: 'ActivityExtension',
+      prefLabel: { fr: 'badgeclass', en: 'badgeclass' },
+      definition: { fr: 'La classe de badge Open Badges 2.0 : { "@id", image, criteria, issuer }.', en: 'The Open Badges 2.0 badge class: { "@id", image, criteria, issuer }.' },
+      inlineSchema: { type: 'object', required: ['@id'], properties: { '@id': { type: 'string' }, image: { type: 'string' }, criteria: { type: 'string' }, issuer: { type: 'string' } } },
+    } satisfies ExtensionConcept,
   };
 }
 
