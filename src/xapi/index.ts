@@ -10,3 +10,4 @@ export { buildProfileDocument } from './profile';
 export { enqueueOutbox, Outbox, type DeliveryOutcome, type NewOutboxRow, type OutboxHandler, type OutboxItem } from './outbox/outbox';
 export { outboxOf } from './outbox/registry';
 export { mountXapi, OUTBOX_JOB } from './xapi.routes';
+export { VERBS, activityTypes, extensions, profileIri } from './vocabulary';
