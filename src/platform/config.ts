@@ -84,6 +84,7 @@ const EnvSchema = z.object({
       return origins;
     }),
   XAPI_BASE_IRI: url('https://instants.ac-dijon.fr/xapi').optional(),
+  XAPI_DEFAULT_VERSION: z.enum(['1.0.3', '2.0.0'], { error: 'expected 1.0.3 or 2.0.0' }).default('2.0.0'),
   CORS_ORIGINS: z.string().default(''),
   PRIVACY_MIN_GROUP: int(5, 1, 1000, '5'),
   PRIVACY_MIN_GROUP_TEXT: int(10, 1, 1000, '10'),
@@ -121,7 +122,8 @@ export interface Config {
     registrationOrigins: string[];
   };
   demo: boolean;
-  xapi: { baseIri: string };
+  /** `defaultVersion`: the X-Experience-API-Version of answers to requests that send none (or an unsupported one). */
+  xapi: { baseIri: string; defaultVersion: '1.0.3' | '2.0.0' };
   privacy: { minGroup: number; minGroupText: number };
   uploads: { maxBytes: number };
   /** Course rosters (LTI NRPS) are reused from the database for this long. */
@@ -187,7 +189,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       registrationOrigins: e.LTI_REGISTRATION_HOSTS,
     },
     demo: source.DEMO === undefined || source.DEMO === '' ? !isProd && e.NODE_ENV !== 'test' : e.DEMO,
-    xapi: { baseIri: (e.XAPI_BASE_IRI ?? `${publicUrl}/xapi`).replace(/\/+$/, '') },
+    xapi: { baseIri: (e.XAPI_BASE_IRI ?? `${publicUrl}/xapi`).replace(/\/+$/, ''), defaultVersion: e.XAPI_DEFAULT_VERSION },
     privacy: { minGroup: e.PRIVACY_MIN_GROUP, minGroupText: e.PRIVACY_MIN_GROUP_TEXT },
     uploads: { maxBytes: e.UPLOAD_MAX_BYTES },
     grades: { rosterCacheSeconds: e.ROSTER_CACHE_SECONDS },
