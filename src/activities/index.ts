@@ -8,6 +8,7 @@ import { mountParticipantRoutes } from './participant.routes';
 export { onSessionCompleted, maybeCompleteSession } from './completion.service';
 export { SCALE_STEPS } from './activities.schema';
 export { recordLaunchEvent } from './launch.service';
+export { personalHistoryOf } from './history';
 
 /** Mounts the participant, check-in and organiser pages of the activities slice. */
 export function mountActivities(app: Express, ctx: AppContext): void {
