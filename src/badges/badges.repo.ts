@@ -1,0 +1,179 @@
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../platform/db/client';
+import { badgeAwards, badgeClasses, badgeConsents } from './badges.tables';
+import type { Rule } from './rules';
+
+/** Badge classes, awards and consents: the only SQL of the slice besides the learning-record reads. */
+
+export type BadgeClassRow = typeof badgeClasses.$inferSelect;
+export type BadgeClassInsert = typeof badgeClasses.$inferInsert;
+export type AwardRow = typeof badgeAwards.$inferSelect;
+export type AwardInsert = typeof badgeAwards.$inferInsert;
+export type Competence = { framework: string; code: string; title: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Ids come from URLs: anything that is not a uuid is simply not found (never a database error). */
+export const isUuid = (v: string) => UUID.test(v);
+
+export async function insertClass(db: DbOrTx, values: BadgeClassInsert): Promise<BadgeClassRow> {
+  const [row] = await db.insert(badgeClasses).values(values).returning();
+  return row!;
+}
+
+export async function updateClass(db: DbOrTx, id: string, values: Partial<BadgeClassInsert>): Promise<void> {
+  await db.update(badgeClasses).set({ ...values, updatedAt: new Date() }).where(eq(badgeClasses.id, id));
+}
+
+export async function findClass(db: DbOrTx, id: string): Promise<BadgeClassRow | undefined> {
+  if (!isUuid(id)) return undefined;
+  const [row] = await db.select().from(badgeClasses).where(eq(badgeClasses.id, id));
+  return row;
+}
+
+/** Classes an organiser sees: their course's, and the académie-wide ones; administrators see all. */
+export async function listClasses(db: DbOrTx, q: { contextRef: string | null; all: boolean; sessionId?: string; seriesId?: string }) {
+  const scope = q.all ? undefined : q.contextRef ? or(eq(badgeClasses.contextRef, q.contextRef), isNull(badgeClasses.contextRef)) : isNull(badgeClasses.contextRef);
+  const filters = [scope, q.sessionId ? eq(badgeClasses.sessionId, q.sessionId) : undefined, q.seriesId ? eq(badgeClasses.seriesId, q.seriesId) : undefined].filter(Boolean);
+  return db
+    .select({
+      id: badgeClasses.id,
+      name: badgeClasses.name,
+      contextRef: badgeClasses.contextRef,
+      rule: badgeClasses.rule,
+      archived: badgeClasses.archived,
+      awards: sql<number>`(select count(*)::int from badge_awards a where a.badge_class_id = ${badgeClasses.id} and a.revoked_at is null)`,
+    })
+    .from(badgeClasses)
+    .where(and(...filters))
+    .orderBy(desc(badgeClasses.createdAt));
+}
+
+/** Active classes whose rule is of one of the kinds (what the awarding hook evaluates). */
+export async function listActiveClassesByKind(db: DbOrTx, kinds: Array<Rule['kind']>): Promise<Array<{ id: string; rule: unknown }>> {
+  return db
+    .select({ id: badgeClasses.id, rule: badgeClasses.rule })
+    .from(badgeClasses)
+    .where(and(eq(badgeClasses.archived, false), inArray(sql`${badgeClasses.rule} ->> 'kind'`, kinds)));
+}
+
+/** Inserts an award unless the person already has this badge; returns it only when inserted. */
+export async function insertAwardOnce(db: DbOrTx, values: AwardInsert): Promise<AwardRow | undefined> {
+  const [row] = await db.insert(badgeAwards).values(values).onConflictDoNothing({ target: [badgeAwards.badgeClassId, badgeAwards.userRef] }).returning();
+  return row;
+}
+
+export async function hasAward(db: DbOrTx, badgeClassId: string, userRef: string): Promise<boolean> {
+  const [row] = await db.select({ id: badgeAwards.id }).from(badgeAwards).where(and(eq(badgeAwards.badgeClassId, badgeClassId), eq(badgeAwards.userRef, userRef)));
+  return Boolean(row);
+}
+
+export async function findAward(db: DbOrTx, id: string): Promise<{ award: AwardRow; badge: BadgeClassRow } | undefined> {
+  if (!isUuid(id)) return undefined;
+  const [row] = await db.select({ award: badgeAwards, badge: badgeClasses }).from(badgeAwards).innerJoin(badgeClasses, eq(badgeClasses.id, badgeAwards.badgeClassId)).where(eq(badgeAwards.id, id));
+  return row;
+}
+
+export async function findAwardByStatusIndex(db: DbOrTx, index: number): Promise<{ award: AwardRow; badge: BadgeClassRow } | undefined> {
+  const [row] = await db.select({ award: badgeAwards, badge: badgeClasses }).from(badgeAwards).innerJoin(badgeClasses, eq(badgeClasses.id, badgeAwards.badgeClassId)).where(eq(badgeAwards.statusIndex, index));
+  return row;
+}
+
+/** A person's awards, newest first. */
+export async function listAwardsOf(db: DbOrTx, userRef: string) {
+  return db
+    .select({ award: badgeAwards, badge: { id: badgeClasses.id, name: badgeClasses.name, description: badgeClasses.description } })
+    .from(badgeAwards)
+    .innerJoin(badgeClasses, eq(badgeClasses.id, badgeAwards.badgeClassId))
+    .where(eq(badgeAwards.userRef, userRef))
+    .orderBy(desc(badgeAwards.issuedOn));
+}
+
+/** Awards of a class with their earners' names (for the class's organisers only). */
+export async function listAwardsOfClass(db: DbOrTx, badgeClassId: string) {
+  return db
+    .select({
+      id: badgeAwards.id,
+      issuedOn: badgeAwards.issuedOn,
+      method: badgeAwards.method,
+      reason: badgeAwards.reason,
+      revokedAt: badgeAwards.revokedAt,
+      revocationReason: badgeAwards.revocationReason,
+      name: sql<string | null>`(select u.name from lti_users u where u.id = ${badgeAwards.userRef})`,
+    })
+    .from(badgeAwards)
+    .where(eq(badgeAwards.badgeClassId, badgeClassId))
+    .orderBy(desc(badgeAwards.issuedOn));
+}
+
+export async function revokeAward(db: DbOrTx, id: string, values: { at: Date; reason: string; by: string }): Promise<boolean> {
+  const r = await db
+    .update(badgeAwards)
+    .set({ revokedAt: values.at, revocationReason: values.reason, revokedBy: values.by })
+    .where(and(eq(badgeAwards.id, id), isNull(badgeAwards.revokedAt)))
+    .returning({ id: badgeAwards.id });
+  return r.length > 0;
+}
+
+export async function setAwardPublic(db: DbOrTx, id: string, userRef: string, value: boolean): Promise<boolean> {
+  const r = await db.update(badgeAwards).set({ public: value }).where(and(eq(badgeAwards.id, id), eq(badgeAwards.userRef, userRef))).returning({ id: badgeAwards.id });
+  return r.length > 0;
+}
+
+/** Revoked awards, for the published revocation list. */
+export async function listRevoked(db: DbOrTx): Promise<Array<{ id: string; statusIndex: number; reason: string | null }>> {
+  return db
+    .select({ id: badgeAwards.id, statusIndex: badgeAwards.statusIndex, reason: badgeAwards.revocationReason })
+    .from(badgeAwards)
+    .where(isNotNull(badgeAwards.revokedAt))
+    .orderBy(asc(badgeAwards.statusIndex));
+}
+
+export async function maxStatusIndex(db: DbOrTx): Promise<number> {
+  const [row] = await db.select({ max: sql<number | null>`max(${badgeAwards.statusIndex})` }).from(badgeAwards);
+  return Number(row?.max ?? 0);
+}
+
+export async function findConsent(db: DbOrTx, userRef: string) {
+  const [row] = await db.select().from(badgeConsents).where(eq(badgeConsents.userRef, userRef));
+  return row;
+}
+
+export async function saveConsent(db: DbOrTx, userRef: string, publicAllowed: boolean, at: Date): Promise<void> {
+  await db.insert(badgeConsents).values({ userRef, publicAllowed, answeredAt: at }).onConflictDoUpdate({ target: badgeConsents.userRef, set: { publicAllowed, answeredAt: at } });
+}
+
+/** Awards per month (Paris time) since a date, for the dashboards: distinct earners per month. */
+export async function countAwardsByMonth(db: DbOrTx, since: Date, contextRef: string | null, all: boolean) {
+  const scope = all ? undefined : contextRef ? or(eq(badgeClasses.contextRef, contextRef), isNull(badgeClasses.contextRef)) : isNull(badgeClasses.contextRef);
+  return db
+    .select({
+      month: sql<string>`to_char(${badgeAwards.issuedOn} at time zone 'Europe/Paris', 'YYYY-MM')`,
+      awards: sql<number>`count(*)::int`,
+      earners: sql<number>`count(distinct ${badgeAwards.userRef})::int`,
+    })
+    .from(badgeAwards)
+    .innerJoin(badgeClasses, eq(badgeClasses.id, badgeAwards.badgeClassId))
+    .where(and(gte(badgeAwards.issuedOn, since), isNull(badgeAwards.revokedAt), scope))
+    .groupBy(sql`1`)
+    .orderBy(sql`1`);
+}
+
+/** The identity an award needs: the LMS issuer and subject, and the e-mail when the LMS shares it. */
+export async function findUser(db: DbOrTx, userRef: string): Promise<{ id: string; issuer: string; sub: string; email: string | null; name: string | null } | undefined> {
+  const r = await db.execute(sql`select id, issuer, sub, email, name from lti_users where id = ${userRef}::uuid`);
+  const rows = (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ id: string; issuer: string; sub: string; email: string | null; name: string | null }>;
+  return rows[0];
+}
+
+/** People who launched Instants from a course (participants and organisers), by name. */
+export async function listCoursePeople(db: DbOrTx, contextRef: string): Promise<Array<{ id: string; name: string | null }>> {
+  const r = await db.execute(sql`select u.id, u.name from lti_users u where exists (select 1 from lti_launches l where l.user_ref = u.id and l.context_ref = ${contextRef}::uuid) order by u.name nulls last, u.id`);
+  return (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ id: string; name: string | null }>;
+}
+
+/** Whether the person launched Instants from the course (a manual award goes only to the course's people). */
+export async function isCoursePerson(db: DbOrTx, contextRef: string, userRef: string): Promise<boolean> {
+  if (!isUuid(userRef)) return false;
+  const r = await db.execute(sql`select 1 from lti_launches l where l.user_ref = ${userRef}::uuid and l.context_ref = ${contextRef}::uuid limit 1`);
+  return ((Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as unknown[]).length > 0;
+}
