@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pinoHttp } from 'pino-http';
 import { mountActivities } from './activities';
 import { mountCatalog } from './catalog';
+import { mountPlacement } from './placement';
 import { mountDashboard } from './dashboard';
 import { mountHome } from './home';
 import { mountXapi } from './xapi';
@@ -14,6 +15,7 @@ import { mountLrs } from './lrs';
 import { loadActor, mountLti } from './lti';
 import { checkRouteDeclarations, createAllow } from './platform/access';
 import type { AppContext, AppDeps, MountSlice } from './platform/context';
+import { readinessCheck } from './platform/db/readiness';
 import { errorHandler, notFound } from './platform/error-handler';
 import { chooseLocale, cookieOptions, requestId } from './platform/http';
 import { loadCatalogues } from './platform/i18n';
@@ -24,7 +26,7 @@ import { loadSession, SessionStore, SESSION_COOKIE } from './platform/session';
 import { setupViews } from './platform/views';
 
 /** The slices of Instants, mounted in this order. */
-const SLICES: MountSlice[] = [mountHome, mountCatalog, mountLti, mountActivities, mountLrs, mountXapi, mountGrades, mountDashboard];
+const SLICES: MountSlice[] = [mountHome, mountCatalog, mountPlacement, mountLti, mountActivities, mountLrs, mountXapi, mountGrades, mountDashboard];
 
 /** A built application: the express app, its background jobs and a way to release what it holds. */
 export interface Instants {
@@ -105,14 +107,11 @@ export async function createApp(deps: AppDeps): Promise<Instants> {
   app.get('/healthz', ctx.allow.anonymous(), (_req, res) => {
     res.json({ status: 'ok' });
   });
+  const readiness = readinessCheck(deps.database);
   app.get('/readyz', ctx.allow.anonymous(), async (_req, res) => {
-    try {
-      await deps.database.ping();
-      res.json({ status: 'ready', database: deps.database.kind });
-    } catch (err) {
-      deps.log.warn({ err }, 'readiness check failed');
-      res.status(503).json({ status: 'unavailable', database: deps.database.kind });
-    }
+    const { ready, reason, busy } = await readiness();
+    if (!ready) deps.log.warn({ reason }, 'readiness check failed');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', database: deps.database.kind, ...(reason ? { reason } : {}), ...(busy ? { busy } : {}) });
   });
 
   app.use(cookieParser(deps.secrets.cookieSecret));
@@ -149,7 +148,7 @@ export async function createApp(deps: AppDeps): Promise<Instants> {
   checkRouteDeclarations(app, { strict: false, log: deps.log });
 
   app.use(notFound);
-  app.use(errorHandler(deps.log));
+  app.use(errorHandler(deps.log, chooseLocale(deps.config, ctx.catalogues)));
 
   return {
     app,

@@ -47,7 +47,12 @@ export async function openFromEnv(options: { migrate?: boolean; logLevel?: strin
   if (generated.length) log.info({ generated }, `generated missing secrets into ${config.dataDir}/secrets.json`);
   let database: Database;
   try {
-    database = await openDatabase({ url: config.db.url, dataDir: config.dataDir, poolSize: config.db.poolSize });
+    database = await openDatabase({
+      url: config.db.url,
+      dataDir: config.dataDir,
+      poolSize: config.db.poolSize,
+      onConnectionLost: (err) => log.warn({ err }, 'database connection lost: requests using it get 503, the pool opens a new one'),
+    });
   } catch (err) {
     if (err instanceof DatabaseUnavailableError) throw new StartupError(err.message, EXIT.database);
     throw err;

@@ -1,13 +1,21 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from './logger';
+import { isDatabaseUnavailable } from './db/faults';
 import { AppError, NotFoundError } from './errors';
 import { wantsJson } from './http';
 
-/** Turns a thrown value into an AppError: body-parser, multer and CSRF errors keep their meaning. */
+/** Seconds a client is told to wait after a lost database connection (the pool reconnects at once). */
+const DATABASE_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * Turns a thrown value into an AppError: a lost database connection is a 503 with `Retry-After`; body-parser,
+ * multer and CSRF errors keep their meaning.
+ */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const e = err as { status?: number; statusCode?: number; type?: string; code?: string; message?: string };
   const status = e?.status ?? e?.statusCode;
+  if (isDatabaseUnavailable(err)) return new AppError('unavailable', 'The database is unavailable', { messageKey: 'errors.unavailable', expose: true, headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) }, cause: err });
   if (e?.code === 'EBADCSRFTOKEN') return new AppError('forbidden', 'Invalid or missing CSRF token', { messageKey: 'errors.csrf', cause: err });
   if (e?.code === 'LIMIT_FILE_SIZE' || status === 413) return new AppError('payload_too_large', 'Payload too large', { messageKey: 'errors.payload_too_large', cause: err });
   if (e?.type === 'entity.parse.failed') return new AppError('bad_request', 'Malformed request body', { messageKey: 'errors.bad_request', cause: err });
@@ -21,11 +29,14 @@ export const notFound: RequestHandler = (req, _res, next) => next(new NotFoundEr
 
 /**
  * The one error middleware: JSON `{ error: { code, message, details, requestId } }` for APIs, an error page
- * in the user's language for pages; unknown errors are logged and answered 500 without detail.
+ * in the user's language for pages (chosen by `localise` when the error came before the language was);
+ * unknown errors are logged and answered 500 without detail.
  */
-export function errorHandler(log: Logger): ErrorRequestHandler {
+export function errorHandler(log: Logger, localise?: RequestHandler): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const error = toAppError(err);
+    // An error raised before the language was chosen (a database fault while loading the session).
+    if (!res.locals.t && localise) localise(req, res, () => undefined);
     const requestId = res.locals.requestId as string | undefined;
     if (error.status >= 500) log.error({ err: err instanceof AppError ? (err.cause ?? err) : err, requestId, path: req.path }, 'request failed');
     if (res.headersSent) {

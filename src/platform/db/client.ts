@@ -6,6 +6,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { MarkedClient } from './faults';
 import * as schema from './schema';
 
 /** The Drizzle database, whichever engine is behind it. */
@@ -36,10 +37,23 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
-/** Opens a PostgreSQL server given by URL, checking that it answers before returning. */
-export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
-  pool.on('error', () => undefined); // an idle client's error is reported by the next query instead
+/**
+ * Opens a PostgreSQL server given by URL, checking that it answers before returning. Every client gets an
+ * error listener, checked out or not: a connection lost in the middle of a transaction (server restart,
+ * failover, `pg_terminate_backend`) fails that request with a 503 instead of crashing the process, and
+ * the pool replaces the client (it drops clients that are no longer queryable when they are released).
+ */
+export async function openPostgres(url: string, poolSize = 10, options: { onConnectionLost?: (err: Error) => void } = {}): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, Client: MarkedClient, application_name: 'instants' });
+  pool.on('error', () => undefined); // an idle client's error: the pool removes it, the connect listener reports it
+  pool.on('connect', (client) => {
+    let reported = false;
+    client.on('error', (err) => {
+      if (reported) return;
+      reported = true;
+      options.onConnectionLost?.(err);
+    });
+  });
   try {
     const client = await pool.connect();
     client.release();
@@ -119,8 +133,8 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
 }
 
 /** Opens PostgreSQL when a URL is given, the embedded PGlite otherwise. */
-export async function openDatabase(options: { url?: string; dataDir?: string; poolSize?: number }): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.poolSize) : openPglite(options.dataDir);
+export async function openDatabase(options: { url?: string; dataDir?: string; poolSize?: number; onConnectionLost?: (err: Error) => void }): Promise<Database> {
+  return options.url ? openPostgres(options.url, options.poolSize, { onConnectionLost: options.onConnectionLost }) : openPglite(options.dataDir);
 }
 
 function acquireLock(file: string): () => void {
