@@ -108,6 +108,11 @@ export async function findCheckinCode(db: DbOrTx, sessionId: string): Promise<st
   return row?.code;
 }
 
+/** Locks a person's row until the transaction ends (their check-in tries are then evaluated one at a time). */
+export async function lockPersonForCheckin(tx: DbOrTx, userRef: string): Promise<void> {
+  await tx.execute(sql`select id from lti_users where id = ${userRef} for update`);
+}
+
 export async function countCheckinFailures(db: DbOrTx, userRef: string, since: Date): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })

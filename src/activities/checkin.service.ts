@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import type { Actor } from '../lti';
 import { AppError, NotFoundError } from '../platform/errors';
 import { assertOpenForActivities, sessionForOrganiser, sessionForParticipant } from './access';
-import { countAttendances, countCheckinFailures, ensureCheckinCode, findAttendance, findCheckinCode, insertAttendance, insertCheckinFailure } from './activities.repo';
+import { countAttendances, countCheckinFailures, ensureCheckinCode, findAttendance, findCheckinCode, insertAttendance, insertCheckinFailure, lockPersonForCheckin } from './activities.repo';
 import { hasLaunched, ltiUserById } from './people.repo';
 import type { ActivityDeps, Participant } from './answers.service';
 import { maybeCompleteSession } from './completion.service';
@@ -53,32 +53,34 @@ export type CheckinOutcome = { ok: true; already: boolean } | { ok: false; reaso
 /**
  * A participant's check-in with a code. A wrong or out-of-window code is counted (in the database, so every
  * instance shares the limit) and refused without telling the right one; too many refusals give a 429.
+ * The count, the check and the failure row happen in one transaction holding the person's row lock, so
+ * parallel tries are evaluated one after the other and the limit holds.
  */
 export async function checkIn(deps: ActivityDeps, who: Participant, sessionId: string, input: { code: string; method: 'code' | 'qr' }): Promise<CheckinOutcome> {
   const session = await sessionForParticipant(deps.db, who.actor, sessionId);
   assertOpenForActivities(session);
   if (await findAttendance(deps.db, session.id, who.actor.userId)) return { ok: true, already: true };
   const now = deps.clock.now();
-  const failures = await countCheckinFailures(deps.db, who.actor.userId, new Date(now.getTime() - CHECKIN_FAILURE_WINDOW_MS));
-  if (failures >= CHECKIN_MAX_FAILURES) {
-    throw new AppError('too_many_requests', 'Too many check-in attempts', {
-      messageKey: 'activities.checkin.too_many',
-      headers: { 'Retry-After': String(CHECKIN_FAILURE_WINDOW_MS / 1000) },
-    });
-  }
-  const expected = await findCheckinCode(deps.db, session.id);
-  const right = expected !== undefined && expected.length === input.code.length && crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(input.code));
-  if (!right || !inCheckinWindow(session, now)) {
-    await insertCheckinFailure(deps.db, who.actor.userId, session.id, now);
-    return { ok: false, reason: right ? 'expired' : 'wrong' };
-  }
-  const recorded = await deps.db.transaction(async (tx) => {
-    if (!(await insertAttendance(tx, { sessionId: session.id, userRef: who.actor.userId, method: input.method, markedBy: null, at: now }))) return false;
+  return deps.db.transaction(async (tx): Promise<CheckinOutcome> => {
+    await lockPersonForCheckin(tx, who.actor.userId);
+    const failures = await countCheckinFailures(tx, who.actor.userId, new Date(now.getTime() - CHECKIN_FAILURE_WINDOW_MS));
+    if (failures >= CHECKIN_MAX_FAILURES) {
+      throw new AppError('too_many_requests', 'Too many check-in attempts', {
+        messageKey: 'activities.checkin.too_many',
+        headers: { 'Retry-After': String(CHECKIN_FAILURE_WINDOW_MS / 1000) },
+      });
+    }
+    const expected = await findCheckinCode(tx, session.id);
+    const right = expected !== undefined && expected.length === input.code.length && crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(input.code));
+    if (!right || !inCheckinWindow(session, now)) {
+      await insertCheckinFailure(tx, who.actor.userId, session.id, now);
+      return { ok: false, reason: right ? 'expired' : 'wrong' };
+    }
+    if (!(await insertAttendance(tx, { sessionId: session.id, userRef: who.actor.userId, method: input.method, markedBy: null, at: now }))) return { ok: true, already: true };
     await record(tx, [{ ...(await eventBase(tx, who, session.id, now)), kind: 'attended', method: input.method }], deps);
     await maybeCompleteSession(tx, deps, who, session.id, now);
-    return true;
+    return { ok: true, already: false };
   });
-  return { ok: true, already: !recorded };
 }
 
 /** An organiser marks by hand someone who launched the session as present. */

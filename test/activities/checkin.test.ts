@@ -135,6 +135,16 @@ describe('activities: check-in', () => {
     expect((await other.browser.postForm(`/sessions/${session.id}/checkin`, { _csrf: other.csrf, code })).status).to.equal(303);
   });
 
+  it('holds the limit of 5 wrong codes under 60 parallel tries: 5 evaluated (400), 55 refused (429), 5 failures stored', async () => {
+    const { session, contextId } = await sessionWithCode();
+    const p = await participant(session.id, contextId);
+    const statuses = await Promise.all(Array.from({ length: 60 }, () => p.browser.postForm(`/sessions/${session.id}/checkin`, { _csrf: p.csrf, code: 'ZZZZZ9' }).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 400)).to.have.length(5);
+    expect(statuses.filter((s) => s === 429)).to.have.length(55);
+    const stored = await t.database.db.execute(sql`select count(*)::int as n from activity_checkin_failures where user_ref = ${p.userId}`);
+    expect((stored as unknown as { rows: Array<{ n: number }> }).rows[0]!.n).to.equal(5);
+  });
+
   it('lets organisers mark by hand someone who launched, and refuses unknown people', async () => {
     const { organiser, session, contextId } = await sessionWithCode();
     const p = await signIn(t, { sessionId: session.id, contextId, name: 'Camille Martin' });
