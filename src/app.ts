@@ -22,7 +22,7 @@ import { loadCatalogues } from './platform/i18n';
 import { refuseUncleanInput } from './platform/input-hygiene';
 import { JobRunner } from './platform/jobs';
 import { NODE_MODULES_DIR, PUBLIC_DIR } from './platform/paths';
-import { loadSession, SessionStore, SESSION_COOKIE } from './platform/session';
+import { loadSession, sessionCookieName, SessionStore } from './platform/session';
 import { setupViews } from './platform/views';
 
 /** The slices of Instants, mounted in this order. */
@@ -115,7 +115,8 @@ export async function createApp(deps: AppDeps): Promise<Instants> {
   });
 
   app.use(cookieParser(deps.secrets.cookieSecret));
-  app.use(loadSession(ctx.sessions));
+  const sessionCookie = sessionCookieName(deps.config.http.publicUrl);
+  app.use(loadSession(ctx.sessions, sessionCookie));
   app.use(chooseLocale(deps.config, ctx.catalogues));
   app.use(loadActor(ctx));
   const isExempt = (p: string) => ctx.csrfExempt.some((prefix) => p === prefix || p.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`));
@@ -125,7 +126,7 @@ export async function createApp(deps: AppDeps): Promise<Instants> {
   app.use(refuseUncleanInput({ skip: (p) => p === '/xapi' || p.startsWith('/xapi/') }));
   const csrf = doubleCsrf({
     getSecret: () => deps.secrets.cookieSecret,
-    getSessionIdentifier: (req) => String((req.signedCookies as Record<string, unknown>)?.[SESSION_COOKIE] ?? ''),
+    getSessionIdentifier: (req) => String((req.signedCookies as Record<string, unknown>)?.[sessionCookie] ?? ''),
     cookieName: deps.config.http.publicUrl.startsWith('https://') ? '__Host-instants.csrf' : 'instants.csrf',
     cookieOptions: { ...ctx.cookies, httpOnly: true },
     getCsrfTokenFromRequest: (req) =>

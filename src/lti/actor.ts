@@ -6,7 +6,7 @@ import type { AppContext } from '../platform/context';
 import { UnauthenticatedError } from '../platform/errors';
 import { matchLocale } from '../platform/i18n';
 import { setLocale } from '../platform/http';
-import { SESSION_COOKIE } from '../platform/session';
+import { sessionCookieName } from '../platform/session';
 import { findLaunchWithIdentity } from './actor.repo';
 
 export type { Actor };
@@ -61,7 +61,7 @@ export function loadActor(ctx: AppContext): RequestHandler {
 /** Starts a browser session for a launch (a fresh id each time, so a launch never reuses an old session). */
 export async function startLaunchSession(ctx: AppContext, res: Response, launchId: string): Promise<void> {
   const session = await ctx.sessions.create({ launchId });
-  res.cookie(SESSION_COOKIE, session.id, { ...ctx.cookies, signed: true, expires: session.expiresAt });
+  res.cookie(sessionCookieName(ctx.config.http.publicUrl), session.id, { ...ctx.cookies, signed: true, expires: session.expiresAt });
 }
 
 /** Reads the actor set by `loadActor`; throws 401 when there is none. */

@@ -174,6 +174,9 @@ export async function createLtiProvider(o: LtiProviderOptions): Promise<LtiProvi
     next();
   };
   const app = express();
+  // Neither express app (ours here, ltijs's express 4 one) inherits the parent's X-Powered-By setting.
+  app.disable('x-powered-by');
+  (ltijsApp as { disable(setting: string): unknown }).disable('x-powered-by');
   app.use(reparse, ltijsApp);
 
   const find = async (issuer: string, clientId: string) => {

@@ -5,8 +5,16 @@ import type { Clock } from './clock';
 import type { Db } from './db/client';
 import { webSessions } from './db/platform.tables';
 
-/** Name of the signed cookie that carries the session id. */
+/** Name of the signed cookie that carries the session id (over http; see `sessionCookieName`). */
 export const SESSION_COOKIE = 'instants_session';
+
+/**
+ * The session cookie's name: with an https public URL it takes the `__Host-` prefix, so browsers only
+ * accept it Secure, for Path=/ and without Domain (no sibling host can set or shadow it).
+ */
+export function sessionCookieName(publicUrl: string): string {
+  return publicUrl.startsWith('https://') ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
+}
 
 /** A loaded browser session; each slice parses `data` with its own zod schema. */
 export interface WebSession {
@@ -53,9 +61,9 @@ export class SessionStore {
 }
 
 /** Loads `res.locals.session` from the signed session cookie, when there is a live one. */
-export function loadSession(store: SessionStore) {
+export function loadSession(store: SessionStore, cookieName = SESSION_COOKIE) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const id = (req.signedCookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE];
+    const id = (req.signedCookies as Record<string, unknown> | undefined)?.[cookieName];
     if (typeof id === 'string') res.locals.session = await store.get(id);
     next();
   };
