@@ -1,6 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../platform/db/client';
-import type { Filters } from './dashboard.schema';
 import { queryRows } from './rollup.repo';
 
 /**
@@ -13,17 +12,26 @@ export interface Window {
   until: Date;
 }
 
+/** What the session page's queries are limited to. */
+export interface Filters {
+  courses?: string[];
+  series?: string;
+  service?: string;
+  session?: string;
+}
+
 /**
  * The filtered participations, as a CTE named p. Sessions and people are joined only when a filter or
  * the query needs them (`people`: service and job family), which keeps the common case a single scan.
  */
-function participations(f: Filters, w: Window, needs: { people?: boolean } = {}): SQL {
+function participations(f: Filters, w: Window | undefined, needs: { people?: boolean } = {}): SQL {
   const people = needs.people || f.service !== undefined;
   const q = sql`with p as materialized (
     select dp.session_key, dp.actor, dp.course_key, dp.launched, dp.attended, dp.completed, dp.first_at`;
   q.append(people ? sql`, coalesce(pe.service, '') as service, pe.job_family from dash_participation dp left join dash_people pe on pe.actor = dp.actor` : sql` from dash_participation dp`);
   if (f.series !== undefined) q.append(sql` join dash_sessions s on s.session_key = dp.session_key and s.series_key = ${f.series}`);
-  q.append(sql` where dp.first_at >= ${w.from.toISOString()}::timestamptz and dp.first_at < ${w.until.toISOString()}::timestamptz`);
+  // A session page shows the whole session, whatever the dates of its facts.
+  q.append(w ? sql` where dp.first_at >= ${w.from.toISOString()}::timestamptz and dp.first_at < ${w.until.toISOString()}::timestamptz` : sql` where true`);
   if (f.courses !== undefined) q.append(sql` and dp.course_key in (select jsonb_array_elements_text(${JSON.stringify(f.courses)}::jsonb))`);
   if (f.service !== undefined) q.append(sql` and coalesce(pe.service, '') = ${f.service}`);
   if (f.session !== undefined) q.append(sql` and dp.session_key = ${f.session}`);
@@ -46,7 +54,7 @@ export interface Kpis {
 }
 
 /** Headline figures of a window. */
-export async function kpis(db: DbOrTx, f: Filters, w: Window): Promise<Kpis> {
+export async function kpis(db: DbOrTx, f: Filters, w: Window | undefined): Promise<Kpis> {
   const q = participations(f, w);
   q.append(sql`select
       (select count(*) from (select distinct actor from p) x) as people,
@@ -70,54 +78,8 @@ export async function kpis(db: DbOrTx, f: Filters, w: Window): Promise<Kpis> {
   };
 }
 
-/** Distinct attendees per service (empty string: service unknown). */
-export async function reachByService(db: DbOrTx, f: Filters, w: Window): Promise<Array<{ service: string; people: number }>> {
-  const q = participations(f, w, { people: true });
-  q.append(sql`select service, count(*) as people from (select distinct service, actor from p where attended) x group by service order by people desc, service`);
-  return (await queryRows<{ service: string; people: unknown }>(db, q)).map((r) => ({ service: r.service, people: num(r.people) }));
-}
-
-/** Distinct attendees per month (Paris time). */
-export async function attendanceByMonth(db: DbOrTx, f: Filters, w: Window): Promise<Array<{ month: string; people: number }>> {
-  const q = participations(f, w);
-  q.append(sql`select month, count(*) as people from (select distinct to_char(first_at at time zone 'Europe/Paris', 'YYYY-MM') as month, actor from p where attended) x group by 1 order by 1`);
-  return (await queryRows<{ month: string; people: unknown }>(db, q)).map((r) => ({ month: r.month, people: num(r.people) }));
-}
-
-export interface SessionRow {
-  sessionKey: string;
-  title: string | null;
-  firstAt: Date;
-  people: number;
-  attendees: number;
-  completed: number;
-  ratingPeople: number;
-  satisfaction: number | null;
-}
-
-/** One row per session in the window. */
-export async function sessionRows(db: DbOrTx, f: Filters, w: Window): Promise<SessionRow[]> {
-  const q = participations(f, w);
-  // A participation is unique per (session, person), so plain counts are distinct people per session.
-  q.append(sql`, r as (select r.session_key, count(*) as n, avg(r.scaled) as avg from dash_ratings r join p on p.session_key = r.session_key and p.actor = r.actor group by r.session_key)
-    select p.session_key, (select title from dash_sessions s where s.session_key = p.session_key) as title, min(p.first_at) as first_at, count(*) as people,
-      count(*) filter (where p.attended) as attendees, count(*) filter (where p.attended and p.completed) as completed,
-      max(r.n) as rating_people, max(r.avg) as satisfaction
-    from p left join r on r.session_key = p.session_key group by p.session_key order by min(p.first_at) desc limit 500`);
-  return (await queryRows<Record<string, unknown>>(db, q)).map((r) => ({
-    sessionKey: String(r.session_key),
-    title: (r.title as string | null) ?? null,
-    firstAt: new Date(String(r.first_at)),
-    people: num(r.people),
-    attendees: num(r.attendees),
-    completed: num(r.completed),
-    ratingPeople: num(r.rating_people),
-    satisfaction: numOrNull(r.satisfaction),
-  }));
-}
-
 /** Distinct people who opened each resource. */
-export async function resourceOpens(db: DbOrTx, f: Filters, w: Window): Promise<Array<{ title: string; people: number }>> {
+export async function resourceOpens(db: DbOrTx, f: Filters, w: Window | undefined): Promise<Array<{ title: string; people: number }>> {
   const q = participations(f, w);
   q.append(sql`select coalesce(max(ro.title), ro.resource_key) as title, count(distinct ro.actor) as people
     from dash_resource_opens ro join p on p.session_key = ro.session_key and p.actor = ro.actor group by ro.resource_key order by 2 desc, 1`);
@@ -133,7 +95,7 @@ export interface ItemRow {
 }
 
 /** Quiz item analysis: first answers per person; confident error = wrong with certainty 3 or 4 (of 4). */
-export async function items(db: DbOrTx, f: Filters, w: Window): Promise<ItemRow[]> {
+export async function items(db: DbOrTx, f: Filters, w: Window | undefined): Promise<ItemRow[]> {
   const q = participations(f, w);
   q.append(sql`select coalesce(max(a.question_text), a.question_key) as question, count(*) as answered, count(*) filter (where a.success) as succeeded,
       count(*) filter (where a.certainty is not null) as with_certainty, count(*) filter (where a.success = false and a.certainty >= 3) as confident_errors
@@ -167,7 +129,7 @@ export interface PairSummary {
  * Paired self-positioning per competence, summarised in SQL: prospective = (before, after), retrospective
  * = (then, after), one pair per person and session; people at level 8 before are excluded from gains.
  */
-export async function pairSummaries(db: DbOrTx, f: Filters, w: Window, max: number): Promise<PairSummary[]> {
+export async function pairSummaries(db: DbOrTx, f: Filters, w: Window | undefined, max: number): Promise<PairSummary[]> {
   const q = participations(f, w);
   q.append(sql`, x as (
       select pos.competence, pos.session_key, pos.actor,
@@ -202,7 +164,7 @@ export async function pairSummaries(db: DbOrTx, f: Filters, w: Window, max: numb
 }
 
 /** People per CRCN band (1–2, 3–4, 5–6, 7–8) for each competence and moment. */
-export async function bandCounts(db: DbOrTx, f: Filters, w: Window): Promise<Array<{ competence: string; moment: string; band: number; people: number }>> {
+export async function bandCounts(db: DbOrTx, f: Filters, w: Window | undefined): Promise<Array<{ competence: string; moment: string; band: number; people: number }>> {
   const q = participations(f, w);
   q.append(sql`select pos.competence, pos.moment, (pos.level + 1) / 2 as band, count(distinct pos.actor) as people
     from dash_positions pos join p on p.session_key = pos.session_key and p.actor = pos.actor group by 1, 2, 3 order by 1, 2, 3`);
@@ -210,7 +172,7 @@ export async function bandCounts(db: DbOrTx, f: Filters, w: Window): Promise<Arr
 }
 
 /** D+30 follow-up among attendees: respondents, users since, and obstacles in distinct people. */
-export async function followups(db: DbOrTx, f: Filters, w: Window): Promise<{ attendees: number; responded: number; used: number; obstacles: Array<{ obstacle: string; people: number }> }> {
+export async function followups(db: DbOrTx, f: Filters, w: Window | undefined): Promise<{ attendees: number; responded: number; used: number; obstacles: Array<{ obstacle: string; people: number }> }> {
   const q = participations(f, w);
   q.append(sql`select (select count(*) from p where attended) as attendees, count(fu.actor) as responded, count(*) filter (where fu.used_since) as used
     from dash_followups fu join p on p.session_key = fu.session_key and p.actor = fu.actor and p.attended`);
@@ -220,49 +182,6 @@ export async function followups(db: DbOrTx, f: Filters, w: Window): Promise<{ at
     jsonb_array_elements_text(fu.obstacles) as ob group by 1 order by 2 desc, 1`);
   const obstacles = (await queryRows<{ obstacle: string; people: unknown }>(db, o)).map((x) => ({ obstacle: x.obstacle, people: num(x.people) }));
   return { attendees: num(r?.attendees), responded: num(r?.responded), used: num(r?.used), obstacles };
-}
-
-/** Sessions covering each competence (among the filtered sessions). */
-export async function sessionsPerCompetence(db: DbOrTx, f: Filters, w: Window): Promise<Map<string, number>> {
-  const q = participations(f, w);
-  q.append(sql`select c.code, count(distinct s.session_key) as n from dash_sessions s cross join lateral jsonb_array_elements_text(s.competences) as c(code)
-    where s.session_key in (select session_key from p) group by 1`);
-  return new Map((await queryRows<{ code: string; n: unknown }>(db, q)).map((r) => [r.code, num(r.n)]));
-}
-
-/**
- * Borich per competence: each person's latest self-assessed level (before or after) against the target
- * of their job family; MWDS = mean(target − self) × mean(target), over people with a target.
- */
-export async function borich(db: DbOrTx, f: Filters, w: Window): Promise<Array<{ competence: string; people: number; meanTarget: number; meanGap: number }>> {
-  const q = participations(f, w, { people: true });
-  q.append(sql`, latest as (
-      select distinct on (pos.actor, pos.competence) pos.actor, pos.competence, pos.level, p.job_family
-      from dash_positions pos join p on p.session_key = pos.session_key and p.actor = pos.actor
-      where pos.moment in ('before', 'after') order by pos.actor, pos.competence, pos.at desc, pos.stmt desc)
-    select l.competence, count(*) as people, avg(t.level) as mean_target, avg(t.level - l.level) as mean_gap
-    from latest l join dash_targets t on t.competence = l.competence and t.job_family = l.job_family group by 1`);
-  return (await queryRows<Record<string, unknown>>(db, q)).map((r) => ({ competence: String(r.competence), people: num(r.people), meanTarget: num(r.mean_target), meanGap: num(r.mean_gap) }));
-}
-
-/** Training needs in distinct people, in the window and the previous one of the same length. */
-export async function needs(db: DbOrTx, f: Filters, w: Window, previousFrom: Date): Promise<Array<{ type: string; key: string; label: string; current: number; previous: number }>> {
-  const from = w.from.toISOString().slice(0, 10);
-  const q = sql`select n.need_type, n.need_key, min(n.label) as label,
-      count(distinct n.actor) filter (where n.day >= ${from}::date) as current,
-      count(distinct n.actor) filter (where n.day < ${from}::date) as previous
-    from dash_needs n left join dash_people pe on pe.actor = n.actor
-    left join dash_sessions s on s.session_key = n.session_key
-    where n.day >= ${previousFrom.toISOString().slice(0, 10)}::date and n.day < ${w.until.toISOString().slice(0, 10)}::date`;
-  if (f.service !== undefined) q.append(sql` and coalesce(pe.service, '') = ${f.service}`);
-  if (f.series !== undefined) q.append(sql` and s.series_key = ${f.series}`);
-  if (f.session !== undefined) q.append(sql` and n.session_key = ${f.session}`);
-  if (f.courses !== undefined) {
-    q.append(sql` and exists (select 1 from dash_participation dp where dp.session_key = n.session_key and dp.actor = n.actor
-      and dp.course_key in (select jsonb_array_elements_text(${JSON.stringify(f.courses)}::jsonb)))`);
-  }
-  q.append(sql` group by 1, 2 order by 4 desc, 3`);
-  return (await queryRows<Record<string, unknown>>(db, q)).map((r) => ({ type: String(r.need_type), key: String(r.need_key), label: String(r.label), current: num(r.current), previous: num(r.previous) }));
 }
 
 /**
@@ -277,18 +196,25 @@ export async function offers(db: DbOrTx, w: Window, contextRef: string | null | 
   return (await queryRows<{ tool: string; people: unknown }>(db, q)).map((r) => ({ tool: r.tool, people: num(r.people) }));
 }
 
-/** Filter choices: series, courses and services seen, and sessions (with titles). */
+/** Filter choices: series, courses, services and job families seen (sessions: facts.repo `sessionInfos`). */
 export async function filterChoices(db: DbOrTx, courses: string[] | undefined) {
   const limit = courses === undefined ? sql`` : sql` where dp.course_key in (select jsonb_array_elements_text(${JSON.stringify(courses)}::jsonb))`;
   const series = await queryRows<{ key: string; title: string | null }>(db, sql`select distinct s.series_key as key, s.series_title as title from dash_sessions s
     join dash_participation dp on dp.session_key = s.session_key${limit} ${courses === undefined ? sql`where` : sql`and`} s.series_key is not null order by 2, 1`);
-  const sessions = await queryRows<{ key: string; title: string | null; first_at: string }>(db, sql`select s.session_key as key, s.title, s.first_at from dash_sessions s
-    where exists (select 1 from dash_participation dp where dp.session_key = s.session_key${courses === undefined ? sql`` : sql` and dp.course_key in (select jsonb_array_elements_text(${JSON.stringify(courses)}::jsonb))`}) order by s.first_at desc limit 1000`);
   const courseRows = await queryRows<{ key: string; title: string | null }>(db, courses === undefined
     ? sql`select course_key as key, title from dash_courses order by 2, 1`
     : sql`select course_key as key, title from dash_courses where course_key in (select jsonb_array_elements_text(${JSON.stringify(courses)}::jsonb)) order by 2, 1`);
-  const services = await queryRows<{ service: string }>(db, sql`select distinct service from dash_people where service is not null order by 1`);
-  return { series, sessions, courses: courseRows, services: services.map((s) => s.service) };
+  const people = await queryRows<{ service: string | null; job_family: string | null }>(db, sql`select distinct pe.service, pe.job_family from dash_people pe
+    where exists (select 1 from dash_participation dp where dp.actor = pe.actor${courses === undefined ? sql`` : sql` and dp.course_key in (select jsonb_array_elements_text(${JSON.stringify(courses)}::jsonb))`})`);
+  const distinct = (xs: Array<string | null>) => [...new Set(xs.filter((x): x is string => x !== null && x !== ''))].sort();
+  return { series, courses: courseRows, services: distinct(people.map((p) => p.service)), jobFamilies: distinct(people.map((p) => p.job_family)) };
+}
+
+/** A session of the catalogue (no dashboard data yet), with its owner course, for an empty state. */
+export async function catalogSession(db: DbOrTx, id: string): Promise<{ title: string; ownerContextRef: string | null } | undefined> {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return undefined;
+  const [row] = await queryRows<{ title: string; owner: string | null }>(db, sql`select title, owner_context_ref::text as owner from catalog_sessions where id = ${id}::uuid`);
+  return row ? { title: row.title, ownerContextRef: row.owner } : undefined;
 }
 
 /** The course keys of an LMS course (issuer, context id) as they appear in statements. */

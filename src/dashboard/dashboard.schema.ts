@@ -1,12 +1,8 @@
 import { z } from 'zod';
-import { parseCalendarDate } from '../platform/input-hygiene';
+import { parsePeriod, type Period } from './periods';
+import type { Dim } from './universe';
 
 /** Dashboard filters, all in the URL so that a view can be shared. Messages are locale keys. */
-
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'dashboard.filter_date_format')
-  .refine((v) => parseCalendarDate(v) !== undefined, 'dashboard.filter_date_invalid');
 
 const optionalText = (max: number) =>
   z
@@ -16,39 +12,37 @@ const optionalText = (max: number) =>
     .optional()
     .transform((v) => (v === '' ? undefined : v));
 
+/**
+ * Filters: a fixed period (school year "2025-2026", term "2025-2026-T2", month "2026-01"; never free dates)
+ * and at most one of series, service, job family (each further combination would be a view to compare).
+ */
 export const FiltersSchema = z
   .object({
-    from: day.optional().or(z.literal('').transform(() => undefined)),
-    to: day.optional().or(z.literal('').transform(() => undefined)),
+    period: z
+      .string()
+      .optional()
+      .transform((v) => (v === '' ? undefined : v))
+      .refine((v) => v === undefined || parsePeriod(v) !== undefined, 'dashboard.filter_period_invalid'),
     series: optionalText(500),
     course: optionalText(500),
     service: optionalText(200),
-    session: optionalText(500),
+    job: optionalText(200),
     format: z.enum(['html', 'csv'], { error: 'dashboard.filter_format' }).default('html'),
     table: optionalText(60),
     lang: z.string().optional(),
   })
   .strict()
-  .refine((f) => !f.from || !f.to || f.from <= f.to, { message: 'dashboard.filter_dates_reversed', path: ['to'] })
-  .refine((f) => !f.from || !f.to || daysBetween(f.from, f.to) <= 3 * 366, { message: 'dashboard.filter_period_too_long', path: ['to'] });
+  .refine((f) => [f.series, f.service, f.job].filter((x) => x !== undefined).length <= 1, { message: 'dashboard.filter_one_group', path: ['service'] });
 
 export type FiltersInput = z.infer<typeof FiltersSchema>;
 
-function daysBetween(a: string, b: string): number {
-  return (new Date(`${b}T00:00:00Z`).getTime() - new Date(`${a}T00:00:00Z`).getTime()) / 86_400_000;
-}
-
-/** Filters resolved against the clock and the actor's scope: what the queries take. */
+/** Filters resolved against the clock and the actor's scope: what the services take. */
 export interface Filters {
-  from: Date;
-  /** Exclusive end (the day after `to`). */
-  until: Date;
-  previousFrom: Date;
-  series?: string;
-  /** Course keys the query is limited to (an organiser's own course(s)); undefined for "all". */
+  period: Period;
+  /** Course keys the figures are limited to (an organiser's own course(s)); undefined for "all". */
   courses?: string[];
-  service?: string;
-  session?: string;
+  dim: Dim;
+  value: string;
 }
 
 export const TargetSchema = z.object({

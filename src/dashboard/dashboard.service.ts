@@ -1,15 +1,18 @@
 import type { Actor } from '../lti';
 import type { Db } from '../platform/db/client';
-import { ForbiddenError, NotFoundError } from '../platform/errors';
+import { ForbiddenError } from '../platform/errors';
 import * as repo from './dashboard.repo';
 import type { Filters, FiltersInput } from './dashboard.schema';
-import { LEVEL_MAX } from './dashboard.vocabulary';
-import { isEmerging, pairedEffectFromSummary, trend, type PairedEffect } from './stats';
+import { releaseMean } from './disclosure';
+import * as facts from './facts.repo';
+import { monthsOf, parsePeriod, periodsOf, previousPeriod, schoolYearOf, yearPeriod, type Period } from './periods';
+import { trend } from './stats';
+import { countByView, inView, protectUniverse, viewId, viewsOf, type Located } from './universe';
 
 /**
  * Dashboard use cases. Each starts with the access check (admins: every course; other organisers: their
- * own course only), then applies the privacy rule: no figure computed from fewer than `minGroup` distinct
- * people (`minGroupText` for free text), whatever the filters; suppressed figures are null.
+ * own course only); every figure then goes through the disclosure layer (disclosure.ts, universe.ts):
+ * presenters get released figures, null where hidden, never a raw count.
  */
 
 export interface Privacy {
@@ -23,16 +26,9 @@ export interface DashboardDeps {
   privacy: Privacy;
 }
 
-/** A figure hidden below the threshold: null. */
-const atLeast = (n: number, min: number) => n >= min;
-const rate = (num: number, den: number, min: number) => (den >= min ? num / den : null);
-
 /** Resolves URL filters against the clock and the actor's courses; 403 for another course. */
 export async function resolveFilters(deps: DashboardDeps, actor: Actor, input: FiltersInput): Promise<Filters> {
-  const today = new Date(Date.UTC(deps.now.getUTCFullYear(), deps.now.getUTCMonth(), deps.now.getUTCDate()));
-  const until = input.to ? new Date(Date.parse(`${input.to}T00:00:00Z`) + 86_400_000) : new Date(today.getTime() + 86_400_000);
-  const from = input.from ? new Date(`${input.from}T00:00:00Z`) : new Date(until.getTime() - 365 * 86_400_000);
-  const previousFrom = new Date(from.getTime() - (until.getTime() - from.getTime()));
+  const period = (input.period ? parsePeriod(input.period) : undefined) ?? yearPeriod(schoolYearOf(deps.now));
   let courses: string[] | undefined;
   if (!actor.isAdmin) {
     if (!actor.contextId) throw new ForbiddenError('An organiser sees the dashboards of their own course');
@@ -40,16 +36,9 @@ export async function resolveFilters(deps: DashboardDeps, actor: Actor, input: F
     if (input.course !== undefined && !courses.includes(input.course)) throw new ForbiddenError('This course is not yours');
   }
   if (input.course !== undefined) courses = [input.course];
-  let session: string | undefined;
-  if (input.session !== undefined) {
-    const found = await repo.findSessionKey(deps.db, input.session);
-    if (!found) throw new NotFoundError('Unknown session', { messageKey: 'dashboard.unknown_session' });
-    session = found.key;
-  }
-  return { from, until, previousFrom, series: input.series, courses, service: input.service, session };
+  const [dim, value] = input.series !== undefined ? (['series', input.series] as const) : input.service !== undefined ? (['service', input.service] as const) : input.job !== undefined ? (['job', input.job] as const) : (['all', ''] as const);
+  return { period, courses, dim, value };
 }
-
-const windows = (f: Filters) => ({ current: { from: f.from, until: f.until }, previous: { from: f.previousFrom, until: f.from } });
 
 export interface Compared {
   current: number | null;
@@ -58,172 +47,98 @@ export interface Compared {
 }
 const compare = (current: number | null, previous: number | null): Compared => ({ current, previous, trend: trend(current, previous) });
 
-/** Overview: headline figures against the previous window, reach by service, months, sessions. */
-export async function overview(deps: DashboardDeps, f: Filters) {
+interface Att extends Located {
+  attended: boolean;
+  completed: boolean;
+}
+
+/** Every overview figure of one view, from the released attendance universe of its school year. */
+async function overviewOf(deps: DashboardDeps, f: Filters, period: Period) {
   const min = deps.privacy.minGroup;
-  const w = windows(f);
-  const [cur, prev, services, previousServices, months, sessions] = await Promise.all([
-    repo.kpis(deps.db, f, w.current),
-    repo.kpis(deps.db, f, w.previous),
-    repo.reachByService(deps.db, f, w.current),
-    repo.reachByService(deps.db, f, w.previous),
-    repo.attendanceByMonth(deps.db, f, w.current),
-    repo.sessionRows(deps.db, f, w.current),
-  ]);
-  if (!atLeast(cur.people, min)) return { tooFew: true as const, people: cur.people };
-  const figures = (k: repo.Kpis) => {
-    const ok = atLeast(k.people, min);
-    return {
-      sessionsHeld: ok ? k.sessionsHeld : null,
-      attendees: ok && atLeast(k.attendees, min) ? k.attendees : null,
-      attendanceRate: ok ? rate(k.attendedRows, k.registrations, min) : null,
-      completionRate: ok && atLeast(k.attendees, min) ? rate(k.completedRows, k.attendedRows, min) : null,
-      satisfaction: ok && atLeast(k.ratingPeople, min) && k.satisfaction !== null ? k.satisfaction * 5 : null,
-    };
+  const year = yearPeriod(period.schoolYear);
+  const scope = { from: year.from, until: year.until, courses: f.courses };
+  const [rows, ratings, sessions] = await Promise.all([facts.participationRows(deps.db, scope), facts.ratingRows(deps.db, scope), facts.sessionInfos(deps.db, scope)]);
+  const periods = periodsOf(period.schoolYear);
+  const views = viewsOf(periods, rows);
+  const attended: Att[] = rows.filter((r) => r.attended);
+  const pop = countByView(views, rows, () => ['people']);
+  const closed = new Set(views.filter((v) => (pop.get(v.id)?.get('people') ?? 0) < min).map((v) => v.id));
+  // Attendance without a people filter is what organisers see by name on their sessions' participants pages.
+  const known = new Set(views.filter((v) => v.dim === 'all' || v.dim === 'series').map((v) => v.id));
+  const u = protectUniverse({ views, counts: countByView(views, attended, () => ['attendees']), positions: ['attendees'], min: () => min, closed, known });
+  const id = viewId(period, f.dim, f.value);
+  const view = views.find((v) => v.id === id);
+  const people = pop.get(id)?.get('people') ?? 0;
+  if (!view || closed.has(id)) return { tooFew: true as const, people, universe: u.released };
+  const mine = rows.filter((r) => inView(view, r));
+  const attendees = u.get(id, 'attendees');
+  const rated = new Map(ratings.map((r) => [`${r.sessionKey}\u0000${r.actor}`, r.scaled * 5]));
+  const ratingsOf = (pred: (r: Located) => boolean) => rows.filter(pred).map((r) => rated.get(`${r.sessionKey}\u0000${r.actor}`)).filter((x): x is number => x !== undefined);
+  const meanOf = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+  const safeMean = (xs: number[]) => releaseMean(xs.length, meanOf(xs), { lo: 1, hi: 5 }, min);
+  const sessionRows = sessions
+    .filter((s) => mine.some((r) => r.sessionKey === s.sessionKey))
+    .map((s) => {
+      const own = mine.filter((r) => r.sessionKey === s.sessionKey);
+      const att = own.filter((r) => r.attended);
+      return { sessionKey: s.sessionKey, sessionId: s.sessionId, title: s.title, heldAt: s.heldAt, attendees: att.length, completionRate: att.length ? att.filter((r) => r.completed).length / att.length : null, satisfaction: safeMean(ratingsOf((r) => r.sessionKey === s.sessionKey)) };
+    });
+  const own = ratingsOf((r) => inView(view, r));
+  let satisfaction = safeMean(own);
+  // A mean is also the difference between wider views and this one: that difference must be safe too.
+  const wider = views.filter((w) => w.id !== id && (w.dim === 'all' || (w.dim === view.dim && w.value === view.value)) && w.period.from <= period.from && w.period.until >= period.until);
+  for (const w of wider) {
+    const outer = ratingsOf((r) => inView(w, r));
+    const n = outer.length - own.length;
+    if (satisfaction !== null && n > 0 && releaseMean(n, (outer.reduce((a, b) => a + b, 0) - own.reduce((a, b) => a + b, 0)) / n, { lo: 1, hi: 5 }, min) === null) satisfaction = null;
+  }
+  const hiddenSessions = sessionRows.filter((s) => s.satisfaction === null).map((s) => s.sessionKey);
+  const rest = ratingsOf((r) => inView(view, r) && hiddenSessions.includes(r.sessionKey));
+  if (satisfaction !== null && rest.length && safeMean(rest) === null) satisfaction = null;
+  const att = mine.filter((r) => r.attended);
+  return {
+    tooFew: false as const,
+    people,
+    view,
+    universe: u.released,
+    get: (viewIdent: string) => u.get(viewIdent, 'attendees'),
+    kpis: {
+      sessionsHeld: new Set(att.map((r) => r.sessionKey)).size,
+      attendees,
+      attendanceRate: attendees === null ? null : mine.length ? att.length / mine.length : null,
+      completionRate: attendees === null || !att.length ? null : att.filter((r) => r.completed).length / att.length,
+      satisfaction,
+    },
+    services: [...new Set(rows.map((r) => r.service))].sort().map((service) => ({ service, people: u.get(viewId(period, 'service', service), 'attendees') })),
+    months: period.kind === 'month' ? [] : monthsOf(period.schoolYear).filter((m) => m.from >= period.from && m.until <= period.until).map((m) => ({ month: m, people: u.get(viewId(m, f.dim, f.value), 'attendees') })),
+    sessions: sessionRows,
   };
-  const c = figures(cur);
-  const p = figures(prev);
-  // Services under the threshold are pooled; the pool is shown only if it reaches the threshold itself.
-  const shown = services.filter((s) => atLeast(s.people, min));
-  const pooled = services.filter((s) => !atLeast(s.people, min));
-  const pooledPeople = pooled.reduce((a, s) => a + s.people, 0);
+}
+
+/** Overview: headline figures against the previous period, reach by service, months, sessions. */
+export async function overview(deps: DashboardDeps, f: Filters) {
+  const cur = await overviewOf(deps, f, f.period);
+  if (cur.tooFew) return cur;
+  const prev = await overviewOf(deps, f, previousPeriod(f.period));
+  const p = prev.tooFew ? undefined : prev;
+  const previousService = (s: string) => (p ? p.get(viewId(previousPeriod(f.period), 'service', s)) : null);
+  const k = cur.kpis;
   return {
     tooFew: false as const,
     people: cur.people,
+    dim: f.dim,
     kpis: {
-      sessionsHeld: compare(c.sessionsHeld, p.sessionsHeld),
-      attendees: compare(c.attendees, p.attendees),
-      attendanceRate: compare(c.attendanceRate, p.attendanceRate),
-      completionRate: compare(c.completionRate, p.completionRate),
-      satisfaction: compare(c.satisfaction, p.satisfaction),
+      sessionsHeld: compare(k.sessionsHeld, p?.kpis.sessionsHeld ?? null),
+      attendees: compare(k.attendees, p?.kpis.attendees ?? null),
+      attendanceRate: compare(k.attendanceRate, p?.kpis.attendanceRate ?? null),
+      completionRate: compare(k.completionRate, p?.kpis.completionRate ?? null),
+      satisfaction: compare(k.satisfaction, p?.kpis.satisfaction ?? null),
     },
-    services: shown.map((x) => {
-      const before = previousServices.find((p) => p.service === x.service)?.people ?? 0;
-      return { ...x, previous: atLeast(before, min) ? before : null };
-    }),
-    pooledServices: { count: pooled.length, people: pooled.length && atLeast(pooledPeople, min) ? pooledPeople : null },
-    months: months.map((m) => ({ month: m.month, people: atLeast(m.people, min) ? m.people : null })),
-    sessions: sessions.map((s) => {
-      const ok = atLeast(s.attendees, min);
-      return {
-        sessionKey: s.sessionKey,
-        title: s.title,
-        firstAt: s.firstAt,
-        attendees: ok ? s.attendees : null,
-        completionRate: ok ? rate(s.completed, s.attendees, min) : null,
-        satisfaction: atLeast(s.ratingPeople, min) && s.satisfaction !== null ? s.satisfaction * 5 : null,
-      };
-    }),
+    // By service only without a filter: a service within a series or job family would be a view of its own.
+    services: f.dim === 'all' ? cur.services.map((s) => ({ ...s, previous: previousService(s.service) })) : [],
+    months: cur.months,
+    // Under a service or job family filter, the sessions that group attended are not listed.
+    sessions: f.dim === 'service' || f.dim === 'job' ? null : cur.sessions,
+    released: cur.universe,
   };
-}
-
-export interface GainFigures {
-  competence: string;
-  kind: 'prospective' | 'retrospective';
-  n: number;
-  excludedAtMax: number;
-  averageOfGains: number | null;
-  gainOfAverages: number | null;
-  bands: { negative: number; low: number; medium: number; high: number };
-  effect: PairedEffect;
-}
-
-function gains(rows: repo.PairSummary[], min: number): GainFigures[] {
-  return rows
-    .filter((r) => atLeast(r.pairs, min))
-    .map((r) => ({
-      competence: r.competence,
-      kind: r.kind,
-      n: r.pairs,
-      excludedAtMax: r.excludedAtMax,
-      averageOfGains: r.avgGain,
-      gainOfAverages: r.meanPre === null || r.meanPost === null ? null : (r.meanPost - r.meanPre) / (LEVEL_MAX - r.meanPre),
-      bands: { negative: r.negative, low: r.low, medium: r.medium, high: r.high },
-      effect: pairedEffectFromSummary(r.pairs + r.excludedAtMax, r.meanDiff, r.sdDiff),
-    }));
-}
-
-/** One session: attendance, resources, quiz items, self-positioning, gains and effect sizes, D+30 transfer. */
-export async function sessionDashboard(deps: DashboardDeps, filters: Filters, sessionKey: string) {
-  const min = deps.privacy.minGroup;
-  const f = { ...filters, session: sessionKey };
-  const w = windows(f).current;
-  const k = await repo.kpis(deps.db, f, w);
-  if (!atLeast(k.people, min)) return { tooFew: true as const, people: k.people };
-  const [resources, itemRows, pairs, bands, fu] = await Promise.all([
-    repo.resourceOpens(deps.db, f, w),
-    repo.items(deps.db, f, w),
-    repo.pairSummaries(deps.db, f, w, LEVEL_MAX),
-    repo.bandCounts(deps.db, f, w),
-    repo.followups(deps.db, f, w),
-  ]);
-  return {
-    tooFew: false as const,
-    people: k.people,
-    attendance: {
-      launched: k.people,
-      attendees: atLeast(k.attendees, min) ? k.attendees : null,
-      attendanceRate: rate(k.attendedRows, k.registrations, min),
-      completionRate: atLeast(k.attendees, min) ? rate(k.completedRows, k.attendedRows, min) : null,
-      satisfaction: atLeast(k.ratingPeople, min) && k.satisfaction !== null ? k.satisfaction * 5 : null,
-    },
-    resources: resources.map((r) => ({ title: r.title, people: atLeast(r.people, min) ? r.people : null })),
-    items: itemRows.map((i) => ({
-      question: i.question,
-      answered: atLeast(i.answered, min) ? i.answered : null,
-      successRate: rate(i.succeeded, i.answered, min),
-      confidentErrorRate: i.withCertainty ? rate(i.confidentErrors, i.withCertainty, min) : null,
-    })),
-    bands: bands.map((b) => ({ ...b, people: atLeast(b.people, min) ? b.people : null })),
-    gains: gains(pairs, min),
-    hiddenGains: pairs.filter((r) => !atLeast(r.pairs, min)).length,
-    followup: {
-      responseRate: rate(fu.responded, fu.attendees, min),
-      transferRate: rate(fu.used, fu.responded, min),
-      respondents: atLeast(fu.responded, min) ? fu.responded : null,
-      obstacles: atLeast(fu.responded, min) ? fu.obstacles.map((o) => ({ obstacle: o.obstacle, people: atLeast(o.people, min) ? o.people : null })) : [],
-    },
-  };
-}
-
-/** The 16 CRCN competences: sessions covering each, pooled gains, and Borich ranking of gaps. */
-export async function competences(deps: DashboardDeps, f: Filters, codes: string[]) {
-  const min = deps.privacy.minGroup;
-  const w = windows(f).current;
-  const k = await repo.kpis(deps.db, f, w);
-  if (!atLeast(k.people, min)) return { tooFew: true as const, people: k.people };
-  const [covering, pairs, gaps] = await Promise.all([repo.sessionsPerCompetence(deps.db, f, w), repo.pairSummaries(deps.db, f, w, LEVEL_MAX), repo.borich(deps.db, f, w)]);
-  const g = gains(pairs.filter((p) => p.kind === 'prospective'), min);
-  const rows = codes.map((code) => {
-    const gain = g.find((x) => x.competence === code);
-    const gap = gaps.find((x) => x.competence === code && atLeast(x.people, min));
-    return {
-      code,
-      sessions: covering.get(code) ?? 0,
-      n: gain?.n ?? null,
-      averageOfGains: gain?.averageOfGains ?? null,
-      effect: gain?.effect ?? null,
-      borich: gap ? gap.meanGap * gap.meanTarget : null,
-      borichPeople: gap?.people ?? null,
-    };
-  });
-  const ranking = rows.filter((r) => r.borich !== null).sort((a, b) => b.borich! - a.borich! || a.code.localeCompare(b.code));
-  return { tooFew: false as const, people: k.people, rows, ranking, targets: await repo.listTargets(deps.db), jobFamilies: await repo.jobFamilies(deps.db) };
-}
-
-export const EMERGING_RATIO = 1.5;
-
-/** Needs in distinct people against the previous window; free text needs the higher threshold. */
-export async function emergingNeeds(deps: DashboardDeps, f: Filters, offersContext: string | null | undefined) {
-  const [rows, offerRows] = await Promise.all([repo.needs(deps.db, f, windows(f).current, f.previousFrom), repo.offers(deps.db, windows(f).current, offersContext)]);
-  const minFor = (type: string) => (type === 'free-text' ? deps.privacy.minGroupText : deps.privacy.minGroup);
-  const visible = rows
-    .filter((r) => atLeast(r.current, minFor(r.type)))
-    .map((r) => {
-      const min = minFor(r.type);
-      const previous = atLeast(r.previous, min) ? r.previous : null;
-      return { ...r, previous, trend: trend(r.current, previous), emerging: isEmerging(r.current, previous ?? 0, min, EMERGING_RATIO) };
-    });
-  const offers = offerRows.map((o) => ({ tool: o.tool, people: atLeast(o.people, deps.privacy.minGroup) ? o.people : null }));
-  return { needs: visible, hidden: rows.length - visible.length, offers };
 }

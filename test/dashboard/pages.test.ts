@@ -79,54 +79,64 @@ describe('dashboard pages', () => {
 
   it('shows the overview with hand-checked figures, a chart and its table', async () => {
     const { browser } = await admin();
-    const res = await browser.get('/organiser/dashboard?session=' + encodeURIComponent(`${BASE}/sessions/${S.id}`));
+    const course = encodeURIComponent(courseKey('course-1'));
+    const res = await browser.get(`/organiser/dashboard?course=${course}`);
     expect(res.status).to.equal(200);
     const html = spaces(await res.text());
     expect(html).to.include('id="chart-reach"').and.include('id="table-reach"').and.include('id="chart-months"');
-    // 6 attendees of 7 registrations (86 %), 4 completed of 6 (67 %), satisfaction (4+5+3+4+5)/5 = 4.2.
-    expect(html).to.match(/Participants distincts<\/p>\s*<p class="h4 mb-1">6</);
-    expect(html).to.include('86 %').and.include('67 %').and.include('4,2 / 5');
-    const reach = await csv(browser, '/organiser/dashboard?format=csv&table=reach&session=' + encodeURIComponent(`${BASE}/sessions/${S.id}`));
-    // DANE has 5 attendees; DSDEN 21 (1 attendee) is pooled and, below 5, hidden.
-    expect(reach).to.deep.equal([['Service', 'Personnes', 'Période précédente'], ['DANE', '5', '<5'], ['Autres services regroupés (1)', '<5', '—']]);
+    // Course 1: S (7 registered, 6 present) and SMALL (3 present): 9 attendees of 10 registrations (90 %),
+    // 4 completed of 9 (44 %), satisfaction (4+5+3+4+5)/5 = 4.2. Attendance is shown as organisers see it by name.
+    expect(html).to.match(/Participants distincts<\/p>\s*<p class="h4 mb-1">9</);
+    expect(html).to.include('90 %').and.include('44 %').and.include('4,2 / 5');
+    // The sessions' own date (first check-in), not the first statement's.
+    expect(html).to.include('10 févr. 2026');
+    expect(html).to.include('Année scolaire 2025-2026');
+    const reach = await csv(browser, `/organiser/dashboard?format=csv&table=reach&course=${course}`);
+    // DANE has 8 attendees, DSDEN 21 one: hidden, and DANE with it (else 9 − 8 would tell the one).
+    expect(reach.slice(1).map((r) => r.slice(0, 2))).to.deep.equal([['DANE', 'masqué'], ['DSDEN 21', 'masqué']]);
   });
 
-  it('computes the session gains, effect size, items and D+30 transfer as by hand', async () => {
+  it('computes the session gains, effect size, items and D+30 transfer as by hand, hiding what would tell an answer', async () => {
     const { browser } = await admin();
     const path = `/organiser/dashboard/sessions/${S.id}`;
     const html = spaces(await (await browser.get(path)).text());
     expect(html).to.include('id="chart-gains"').and.include('id="table-items"');
+    expect(html).to.include('Tchap pour tous (10 février 2026)');
     const gains = await csv(browser, `${path}?format=csv&table=gains`);
     expect(gains).to.have.length(2);
     const row = gains[1]!;
-    // Kept pairs (8,8 excluded): gains 4/6, 2/4, −1/2, 2/6, 4/5 → mean 0.36; gain of averages (5.6 − 3.4) / (8 − 3.4) = 0.4783.
-    expect(row.slice(2, 7)).to.deep.equal(['5', '1', '0,36', '0,4783', '1 / 0 / 3 / 1']);
+    // 6 pairs (public: organisers see who positioned), one at 8 before: kept 5 and excluded 1 would tell
+    // that one, so both counts are hidden; gains 4/6, 2/4, −1/2, 2/6, 4/5 → mean 0.36; gain of averages
+    // (5.6 − 3.4) / (8 − 3.4) = 0.4783. Bands 1 / 0 / 3 / 1: the small ones hidden.
+    expect(row.slice(2, 10)).to.deep.equal(['masqué', 'masqué', '0,36', '0,4783', 'masqué', '0', 'masqué', 'masqué']);
     // All 6 differences 4, 2, 0, −1, 2, 4: d_z = 1.8333 / 2.0412 = 0.8981, J = 1 − 3/19, g = 0.7563,
     // SE = √(1/6 + d_z²/12) = 0.4836, CI = J · (d_z ± 1.96 SE) = [−0.04 ; 1.55].
-    expect(row[7]).to.equal('0,7563');
-    expect(row[8]).to.equal('[-0,04 ; 1,55]');
-    expect(row[9]).to.equal('6');
+    expect(row[10]).to.equal('0,7563');
+    expect(row[11]).to.equal('[-0,04 ; 1,55]');
     const items = await csv(browser, `${path}?format=csv&table=items`);
-    // 4 right of 6; one wrong answer with certainty 4 → confident errors 1/6.
-    expect(items[1]).to.deep.equal(['Où créer un salon ?', '6', '0,6667', '0,1667']);
-    // Follow-up: 5 of 6 attendees answered (83 %), 3 of 5 used it (60 %); "temps" given by 2 people: hidden.
-    expect(html).to.include('83 %').and.include('60 %');
+    // 4 right of 6 named respondents: 2 wrong would follow, so the rate is hidden; 1 confident error too.
+    expect(items[1]).to.deep.equal(['Où créer un salon ?', '6', 'masqué', 'masqué']);
+    // Follow-up: 5 of 6 attendees answered (83 %); 3 used it, 2 did not: hidden. "temps" (2 people) is not named.
+    expect(html).to.include('83 %').and.not.include('60 %');
     const obstacles = await csv(browser, `${path}?format=csv&table=obstacles`);
-    expect(obstacles[1]).to.deep.equal(['temps', '<5']);
+    expect(obstacles).to.have.length(1);
+    expect(html).not.to.include('temps');
   });
 
-  it('hides everything when combined filters leave fewer than 5 people, with a notice', async () => {
+  it('shows only a notice when a view has fewer than 5 people, with the hint only when a filter is set', async () => {
     const { browser } = await admin();
-    for (const q of ['service=DSDEN+21', `service=DANE&session=${encodeURIComponent(`${BASE}/sessions/${SMALL.id}`)}`, `course=${encodeURIComponent(courseKey('course-1'))}&service=DSDEN+21`, 'from=2026-03-01&to=2026-03-31']) {
+    for (const q of ['service=DSDEN+21', `course=${encodeURIComponent(courseKey('course-1'))}&service=DSDEN+21`, 'period=2026-03']) {
       const res = await browser.get(`/organiser/dashboard?${q}`);
       expect(res.status, q).to.equal(200);
       const html = await res.text();
-      expect(html, q).to.include('Moins de 5 personnes correspondent à ces filtres');
+      expect(html, q).to.include('Moins de 5 personnes correspondent à cette vue').and.include('Élargissez la période ou retirez le filtre');
       expect(html, q).not.to.include('id="chart-');
       expect(html, q).not.to.include('id="table-');
     }
-    const small = await browser.get(`/organiser/dashboard/sessions/${SMALL.id}`);
-    expect(await small.text()).to.include('Moins de 5 personnes');
+    const small = await (await browser.get(`/organiser/dashboard/sessions/${SMALL.id}`)).text();
+    expect(small).to.include('Moins de 5 personnes').and.not.include('Élargissez');
+    const empty = await (await browser.get('/organiser/dashboard?period=2024-2025')).text();
+    expect(empty).to.include('Moins de 5 personnes').and.not.include('Élargissez');
   });
 
   it('counts needs in distinct people, groups free-text keywords and hides small ones', async () => {
@@ -142,7 +152,7 @@ describe('dashboard pages', () => {
       await t.database.db.execute(sql`insert into activity_offers (user_ref, context_ref, tool, description, created_at) values (${l.userId}, ${l.contextRef}, ${tool}, 'je peux montrer', '2026-03-01T10:00:00Z')`);
     }
     const offers = await csv(browser, '/organiser/dashboard/needs?format=csv&table=offers');
-    expect(offers.slice(1).map((r) => r.slice(0, 2))).to.deep.equal([['PADLET', '5'], ['Scratch', '<5']]);
+    expect(offers.slice(1).map((r) => r.slice(0, 2))).to.deep.equal([['PADLET', '5'], ['Scratch', 'masqué']]);
   });
 
   it('lets an organiser see their own course and refuses another course (403)', async () => {
@@ -163,19 +173,21 @@ describe('dashboard pages', () => {
   it('answers invalid filters with a message and status 400, never a 500', async () => {
     const { browser } = await admin();
     const cases: Array<[string, string]> = [
-      ['from=2026-03-01&to=2026-01-01', 'La date de début est postérieure à la date de fin'],
-      ['from=2026-02-31', 'Cette date n&#x27;existe pas'],
-      ['from=demain', 'AAAA-MM-JJ'],
-      ['colour=red', 'Paramètre inconnu'],
-      ['format=pdf', 'html ou csv'],
-      ['from=2020-01-01&to=2026-01-01', 'trois ans'],
+      ['/organiser/dashboard?period=2026-13', 'Choisissez une période de la liste'],
+      ['/organiser/dashboard?period=2025-2027', 'Choisissez une période de la liste'],
+      ['/organiser/dashboard?from=2026-01-01&to=2026-01-31', 'Paramètre inconnu'],
+      ['/organiser/dashboard?colour=red', 'Paramètre inconnu'],
+      ['/organiser/dashboard?format=pdf', 'html ou csv'],
+      ['/organiser/dashboard?service=DANE&job=administratif', 'un seul groupe à la fois'],
+      ['/organiser/dashboard/competences?period=2026-02', 'un mois compterait trop peu de personnes'],
+      [`/organiser/dashboard/sessions/${S.id}?service=DANE`, 'ne prend aucun filtre'],
     ];
-    for (const [q, message] of cases) {
-      const res = await browser.get(`/organiser/dashboard?${q}`);
-      expect(res.status, q).to.equal(400);
+    for (const [path, message] of cases) {
+      const res = await browser.get(path);
+      expect(res.status, path).to.equal(400);
       const html = await res.text();
-      expect(html, q).to.include(message);
-      expect(html, q).not.to.include('id="chart-');
+      expect(html, path).to.include(message);
+      expect(html, path).not.to.include('id="chart-');
     }
     expect((await browser.get('/organiser/dashboard/sessions/not-a-session')).status).to.equal(404);
     expect((await browser.get('/organiser/dashboard?format=csv&table=nope')).status).to.equal(404);
@@ -195,5 +207,7 @@ describe('dashboard pages', () => {
     expect(rows[1]).to.deep.equal(['1', '2.1', 'Interagir', '0', '6']);
     const coverage = await csv(browser, '/organiser/dashboard/competences?format=csv&table=competences');
     expect(coverage).to.have.length(17);
+    // 2.1: the session's own page hides its pair count (one person at level 8), so the pooled one is hidden too.
+    expect(coverage.find((r) => r[0] === '2.1')!.slice(2, 4)).to.deep.equal(['3', 'masqué']);
   });
 });
