@@ -1,3 +1,5 @@
+import { parseRetryAfter } from '../platform/retry-after';
+
 /** A platform's answer that is not the success we asked for (token endpoint, AGS or NRPS). */
 export class PlatformAnswerError extends Error {
   constructor(
@@ -16,10 +18,9 @@ export class PlatformAnswerError extends Error {
     return this.status >= 500 || this.status === 429 || this.status === 408;
   }
 
-  /** Retry-After in milliseconds, when the platform gave one in seconds. */
+  /** Retry-After in milliseconds (capped at five minutes; invalid or absurd values ignored). */
   get retryAfterMs(): number | undefined {
-    const n = Number(this.retryAfter);
-    return Number.isFinite(n) && n >= 0 ? n * 1000 : undefined;
+    return parseRetryAfter(this.retryAfter);
   }
 }
 

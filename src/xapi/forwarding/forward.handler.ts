@@ -1,6 +1,7 @@
 import XAPI, { type Statement as XapiJsStatement } from '@xapi/xapi';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../platform/db/client';
+import { parseRetryAfter } from '../../platform/retry-after';
 import type { DeliveryOutcome, OutboxHandler, OutboxItem } from '../outbox/outbox';
 import { xapiDestinations } from '../xapi.tables';
 import { decryptAuth } from './credentials';
@@ -9,7 +10,7 @@ import { decryptAuth } from './credentials';
  * Forwards statements to an external LRS with @xapi/xapi, one POST per batch in storage order.
  * 200 = delivered. 409 = the LRS already holds that id: delivered. 400 (or 413/422…) on a batch: bisected until
  * the refused statements are isolated and dead-lettered with the LRS's answer, while the others flow.
- * Network errors, 5xx and 429 (with Retry-After) are retried by the outbox. 401/403/404 mean the destination
+ * Network errors, 5xx and 429 (with Retry-After, capped at five minutes) are retried by the outbox. 401/403/404 mean the destination
  * itself is misconfigured, not the statements: retried too, and shown as the destination's last error.
  */
 
@@ -23,14 +24,6 @@ export class RemoteError extends Error {
     super(`HTTP ${status}${body ? `: ${body.slice(0, 300)}` : ''}`);
     this.name = 'RemoteError';
   }
-}
-
-/** Parses Retry-After (seconds or an HTTP date) into milliseconds from `now`. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 // @xapi/xapi's own fetch adapter throws a bare Error on failure, losing the status and Retry-After.

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Clock } from '../../platform/clock';
 import type { Db, DbOrTx } from '../../platform/db/client';
 import type { Logger } from '../../platform/logger';
+import { clampRetryAfterMs } from '../../platform/retry-after';
 import { outbox } from '../xapi.tables';
 
 /**
@@ -28,7 +29,7 @@ export type DeliveryOutcome =
   | { status: 'delivered' }
   /** Refused for good (e.g. a 400 for this statement): becomes a dead letter with the remote answer. */
   | { status: 'dead'; error: string; remoteStatus?: number; remoteBody?: string }
-  /** Could not be delivered now (network, 5xx, 429): tried again after a backoff (at least `retryAfterMs`). */
+  /** Could not be delivered now (network, 5xx, 429): tried again after a backoff (at least `retryAfterMs`, at most 5 min of it). */
   | { status: 'retry'; error: string; retryAfterMs?: number; remoteStatus?: number };
 
 /** Delivers a batch of one kind to one destination; returns one outcome per item, in the same order. */
@@ -171,9 +172,11 @@ export class Outbox {
         await tx.execute(sql`update outbox set status = 'dead', dead_at = ${now.toISOString()}::timestamptz, claim_token = null, last_error = ${o.error},
           remote_status = ${o.remoteStatus ?? null}, remote_body = ${truncate(o.remoteBody)} where id = ${id}`);
       }
-      const failures = await this.bumpProgress(tx, kind, destination, delivered.length + dead.length, retry.length > 0, retry[0]?.o.error ?? dead[0]?.o.error ?? null);
+      // Refused items are dead letters, not deliveries: only delivered ones count as delivered.
+      const failures = await this.bumpProgress(tx, kind, destination, delivered.length, retry.length > 0, retry[0]?.o.error ?? dead[0]?.o.error ?? null);
       if (retry.length) {
-        const retryAfter = Math.max(0, ...retry.map((r) => r.o.retryAfterMs ?? 0));
+        // A handler's Retry-After is clamped: an hour, or a number too big for a Date, must not stall the destination.
+        const retryAfter = Math.max(0, ...retry.map((r) => clampRetryAfterMs(r.o.retryAfterMs)));
         const pausedUntil = new Date(now.getTime() + Math.max(retryAfter, this.backoffMs(failures)));
         await tx.execute(sql`update outbox set next_attempt_at = ${pausedUntil.toISOString()}::timestamptz, claim_token = null, last_error = ${retry[0]!.o.error},
           remote_status = ${retry[0]!.o.remoteStatus ?? null} where id = any(${pgArray(retry.map((r) => r.id))}::bigint[])`);
@@ -184,12 +187,12 @@ export class Outbox {
     if (dead.length) this.o.log.warn({ kind, destination, items: dead.length, error: dead[0]!.o.error }, 'outbox items refused: moved to dead letters');
   }
 
-  /** Updates the destination's progress row; returns its consecutive failure count. */
-  private async bumpProgress(tx: DbOrTx, kind: string, destination: string, settled: number, failed: boolean, error: string | null): Promise<number> {
+  /** Updates the destination's progress row (`delivered` items more); returns its consecutive failure count. */
+  private async bumpProgress(tx: DbOrTx, kind: string, destination: string, delivered: number, failed: boolean, error: string | null): Promise<number> {
     const now = this.o.clock.now().toISOString();
     const res = await tx.execute<{ consecutive_failures: number }>(sql`
       insert into outbox_progress as p (kind, destination, delivered_count, last_delivered_at, consecutive_failures, paused_until, last_error, last_error_at)
-      values (${kind}, ${destination}, ${settled}, ${settled ? now : null}::timestamptz, ${failed ? 1 : 0}, null, ${error}, ${error ? now : null}::timestamptz)
+      values (${kind}, ${destination}, ${delivered}, ${delivered ? now : null}::timestamptz, ${failed ? 1 : 0}, null, ${error}, ${error ? now : null}::timestamptz)
       on conflict (kind, destination) do update set
         delivered_count = p.delivered_count + excluded.delivered_count,
         last_delivered_at = coalesce(excluded.last_delivered_at, p.last_delivered_at),
