@@ -1,3 +1,4 @@
+import { csvDocument } from '../platform/csv';
 import type { Translate } from '../platform/i18n';
 import type { Compared, overview } from './dashboard.service';
 import type { FiltersInput } from './dashboard.schema';
@@ -76,15 +77,9 @@ export function table(f: Fmt, id: string, caption: string, headers: string[], ro
 /** The explanations of a section from locale keys `dashboard.explain_<key>` (term) and `..._text`. */
 export const explain = (f: Fmt, ...keys: string[]) => keys.map((k) => ({ term: f.t(`dashboard.explain_${k}`), text: f.t(`dashboard.explain_${k}_text`, { n: f.minGroup }) }));
 
-/** Renders a table as CSV (UTF-8 with BOM, so that spreadsheets read accents; semicolons for French ones). */
+/** Renders a table as CSV (platform/csv: formulas neutralised, BOM, semicolons and decimal commas in French). */
 export function toCsv(t: Table, locale: string): string {
-  const sep = locale === 'fr' ? ';' : ',';
-  const esc = (v: string | number) => {
-    const s = typeof v === 'number' && locale === 'fr' ? String(v).replace('.', ',') : String(v);
-    return s.includes(sep) || /["\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = [t.headers.map(esc).join(sep), ...t.rows.map((r) => r.map((c) => esc(c.csv)).join(sep))];
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return csvDocument([t.headers, ...t.rows.map((r) => r.map((c) => c.csv))], locale === 'fr' ? ';' : ',', locale === 'fr');
 }
 
 export interface Kpi {
