@@ -13,6 +13,7 @@ import { insertLoginRequest, bindResourceLink, type LoginRequest } from './launc
 import { completeLaunch } from './launch.service';
 import { launchUrlGate, ltijsBody } from './launch-url';
 import { LtiLaunchError } from './lti.errors';
+import { limitLogins, purgeLoginRates } from './login-rate';
 import { purgeExpiredLtiData } from './ltijs.plugin';
 import { presentSessionChoices } from './lti.present';
 import { openLti, type LtiServices } from './registry';
@@ -147,7 +148,7 @@ export async function mountLti(app: Express, ctx: AppContext): Promise<void> {
     res.redirect(303, `/lti/continue?to=${encodeURIComponent(destination)}&t=${encodeURIComponent(token)}`);
   });
   slices.set(ctx, lti);
-  ctx.jobs.register('lti-purge', 600_000, () => purgeExpiredLtiData({ db: ctx.db, clock: ctx.clock }));
+  ctx.jobs.register('lti-purge', 600_000, async () => (await purgeExpiredLtiData({ db: ctx.db, clock: ctx.clock })) + (await purgeLoginRates({ db: ctx.db, clock: ctx.clock })));
   ctx.frameAncestors.push(platformOrigins(lti));
 
   const router = express.Router();
@@ -238,13 +239,15 @@ export async function mountLti(app: Express, ctx: AppContext): Promise<void> {
   // ltijs: OIDC login, launch (id_token post) and key set.
   // An express app (not a router), so that express restores req/res to ours when ltijs hands back.
   const ltijsPart = express();
+  // Each express app sets X-Powered-By unless told not to; sub-apps do not inherit the parent's setting.
+  ltijsPart.disable('x-powered-by');
   ltijsPart.use((req, _res, next) => next(LTIJS_PATHS.has(req.path) ? undefined : 'router'));
   ltijsPart.use(ltijsBody(), refuseUncleanInput(), launchUrlGate());
   ltijsPart.use('/keys', (_req, res, next) => {
     res.set('access-control-allow-origin', '*');
     next();
   });
-  ltijsPart.use('/login', recordLogin(lti));
+  ltijsPart.use('/login', limitLogins({ db: ctx.db, clock: ctx.clock, perMinute: ctx.config.lti.loginLimitPerMinute }), recordLogin(lti));
   ltijsPart.post('/', precheckLaunch(lti));
   ltijsPart.use(lti.provider.app);
   ltijsPart.use(((err, _req, res, next) => {

@@ -67,6 +67,7 @@ const EnvSchema = z.object({
     .default('accept'),
   LTI_CLOCK_LEEWAY_SECONDS: int(5, 0, 120, '5'),
   LTI_AUTO_ACTIVATE: bool(false),
+  LTI_LOGIN_LIMIT_PER_MINUTE: int(120, 1, 100_000, '120'),
   LTI_REGISTRATION_HOSTS: z
     .string()
     .default('')
@@ -118,6 +119,8 @@ export interface Config {
     unknownDeployment: 'accept' | 'reject';
     clockLeewaySeconds: number;
     autoActivate: boolean;
+    /** Login initiations accepted per client address and minute (a whole rectorat may share one address). */
+    loginLimitPerMinute: number;
     /** Origins of Moodle sites whose dynamic registration is accepted without a one-time link. */
     registrationOrigins: string[];
   };
@@ -186,6 +189,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       unknownDeployment: e.LTI_UNKNOWN_DEPLOYMENT,
       clockLeewaySeconds: e.LTI_CLOCK_LEEWAY_SECONDS,
       autoActivate: e.LTI_AUTO_ACTIVATE,
+      loginLimitPerMinute: e.LTI_LOGIN_LIMIT_PER_MINUTE,
       registrationOrigins: e.LTI_REGISTRATION_HOSTS,
     },
     demo: source.DEMO === undefined || source.DEMO === '' ? !isProd && e.NODE_ENV !== 'test' : e.DEMO,
