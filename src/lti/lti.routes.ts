@@ -7,9 +7,10 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../platform/erro
 import type { WebSession } from '../platform/session';
 import { actorOf, requireOrganiser, startLaunchSession } from './actor';
 import { buildDeepLinkingResponse, deepLinkingOf } from './deep-linking.service';
+import { AUTOSUBMIT_JS, COOKIES_JS } from './browser/resume-scripts';
 import { mountDemo } from './demo/demo.routes';
 import { checkIdToken } from './launch.checks';
-import { insertLoginRequest, bindResourceLink, type LoginRequest } from './launch.repo';
+import { insertLoginRequest, bindResourceLink } from './launch.repo';
 import { completeLaunch } from './launch.service';
 import { launchUrlGate, ltijsBody } from './launch-url';
 import { LtiLaunchError } from './lti.errors';
@@ -17,7 +18,10 @@ import { limitLogins, purgeLoginRates } from './login-rate';
 import { purgeExpiredLtiData } from './ltijs.plugin';
 import { presentSessionChoices } from './lti.present';
 import { openLti, type LtiServices } from './registry';
-import { checkFormToken, formToken, signResumeToken, verifyResumeToken } from './resume-token';
+import { stateCookieName, stateCookieStandIn } from './cookieless';
+import { registrationRoutes } from './registration/registration.routes';
+import { checkFormToken, formToken } from './resume-token';
+import { continueUrl, resumeRoutes } from './resume.routes';
 import { isUuid } from './uuid';
 
 const slices = new WeakMap<AppContext, LtiServices>();
@@ -33,7 +37,6 @@ export function ltiOf(ctx: AppContext): LtiServices {
 const LTIJS_PATHS = new Set(['/', '/login', '/keys']);
 const LOGIN_LIFETIME_MS = 10 * 60_000;
 
-const localPath = (to: unknown): string | undefined => (typeof to === 'string' && /^\/(?!\/)[\w\-./?=&%]*$/.test(to) ? to : undefined);
 const sessionIdOf = (res: Response) => (res.locals.session as WebSession | undefined)?.id;
 
 /** Records each OIDC login request ltijs answers (state, nonce, target) so the id_token can be bound to it. */
@@ -71,15 +74,6 @@ function recordLogin(lti: LtiServices): RequestHandler {
   };
 }
 
-/** The same OIDC login again, for a new window (top-level, so cookies are first-party there). */
-function relaunchUrl(publicUrl: string, login: LoginRequest): string {
-  const q = new URLSearchParams({ iss: login.issuer, login_hint: login.loginHint ?? '', target_link_uri: login.targetLinkUri });
-  if (login.clientId) q.set('client_id', login.clientId);
-  if (login.ltiMessageHint) q.set('lti_message_hint', login.ltiMessageHint);
-  if (login.deploymentHint) q.set('lti_deployment_id', login.deploymentHint);
-  return `${publicUrl}/lti/login?${q.toString()}`;
-}
-
 /** Runs our checks on a posted id_token before ltijs, leaving the LaunchContext in res.locals. */
 function precheckLaunch(lti: LtiServices): RequestHandler {
   return async (req, res, next) => {
@@ -101,6 +95,14 @@ function precheckLaunch(lti: LtiServices): RequestHandler {
       );
       res.locals.ltiLaunch = checked.launch;
       res.locals.ltiLogin = checked.login;
+      // Third-party cookies refused in Moodle's frame: our single-use state record stands in for ltijs's cookie.
+      const cookies = (req.signedCookies ??= {}) as Record<string, string>;
+      const cookie = stateCookieName(String(body.state));
+      if (!cookies[cookie]) {
+        const platform = await lti.provider.findPlatform(checked.launch.issuer, checked.launch.clientId);
+        if (!platform) throw new LtiLaunchError('unknown_platform');
+        cookies[cookie] = stateCookieStandIn(req, platform);
+      }
       next();
     } catch (err) {
       next(err);
@@ -108,13 +110,17 @@ function precheckLaunch(lti: LtiServices): RequestHandler {
   };
 }
 
-/** Origins of registered platforms (issuer and login page), for CSP frame-ancestors; cached 30 s. */
-function platformOrigins(lti: LtiServices): () => Promise<string[]> {
+/**
+ * Origins of active platforms (issuer and login page), for CSP frame-ancestors; cached 30 s, cleared when a
+ * platform is activated. Pending platforms (dynamic registration) never frame Instants.
+ */
+function platformOrigins(lti: LtiServices): { list: () => Promise<string[]>; clear: () => void } {
   let cached: { at: number; origins: string[] } | undefined;
-  return async () => {
+  const list = async () => {
     if (cached && Date.now() - cached.at < 30_000) return cached.origins;
     const origins = new Set<string>();
     for (const p of await lti.provider.listPlatforms()) {
+      if (!p.active) continue;
       for (const u of [p.issuer, p.authEndpoint]) {
         try {
           origins.add(new URL(u).origin);
@@ -126,6 +132,7 @@ function platformOrigins(lti: LtiServices): () => Promise<string[]> {
     cached = { at: Date.now(), origins: [...origins] };
     return cached.origins;
   };
+  return { list, clear: () => (cached = undefined) };
 }
 
 const BindSchema = z.object({ sessionId: z.string().refine(isUuid, 'expected a session id'), _csrf: z.string().optional() });
@@ -144,32 +151,24 @@ export async function mountLti(app: Express, ctx: AppContext): Promise<void> {
   const lti = await openLti({ db: ctx.db, clock: ctx.clock, config: ctx.config, ltiKey: ctx.secrets.ltiKey }, async (launch, _req, res) => {
     const { launchId, destination } = await completeLaunch(lti, launch);
     await startLaunchSession(ctx, res, launchId);
-    const token = signResumeToken(ctx.secrets.cookieSecret, launchId, Date.now());
-    res.redirect(303, `/lti/continue?to=${encodeURIComponent(destination)}&t=${encodeURIComponent(token)}`);
+    res.redirect(303, await continueUrl(ctx, launchId, destination));
   });
   slices.set(ctx, lti);
   ctx.jobs.register('lti-purge', 600_000, async () => (await purgeExpiredLtiData({ db: ctx.db, clock: ctx.clock })) + (await purgeLoginRates({ db: ctx.db, clock: ctx.clock })));
-  ctx.frameAncestors.push(platformOrigins(lti));
+  const framers = platformOrigins(lti);
+  ctx.frameAncestors.push(framers.list);
 
   const router = express.Router();
   // /lti is outside the app's body parsers: its forms are read here, then checked like every other form.
   const form = [express.urlencoded({ extended: false, limit: '64kb' }), refuseUncleanInput()];
-  router.get('/autosubmit.js', (_req, res) => {
-    res.type('application/javascript').send("document.getElementById('lti-autosubmit').submit();\n");
+  router.get('/autosubmit.js', ctx.allow.anonymous(), (_req, res) => {
+    res.type('application/javascript').send(AUTOSUBMIT_JS);
+  });
+  router.get('/cookies.js', ctx.allow.anonymous(), (_req, res) => {
+    res.type('application/javascript').send(COOKIES_JS);
   });
 
-  // After a launch: straight on when the session cookie came back, else the cookie help page.
-  router.get('/continue', (req, res) => {
-    const to = localPath(req.query.to) ?? '/';
-    if (res.locals.actor) return res.redirect(303, to);
-    res.status(200).render('lti/cookies', { title: res.locals.t('lti.cookies.title'), resumeUrl: `/lti/resume?to=${encodeURIComponent(to)}&t=${encodeURIComponent(String(req.query.t ?? ''))}` });
-  });
-  router.get('/resume', async (req, res, next) => {
-    const launchId = verifyResumeToken(ctx.secrets.cookieSecret, req.query.t, Date.now());
-    if (!launchId) return next(new LtiLaunchError('session_expired'));
-    await startLaunchSession(ctx, res, launchId);
-    res.redirect(303, localPath(req.query.to) ?? '/');
-  });
+  resumeRoutes(router, ctx);
   router.get('/cookies', (_req, res) => res.render('lti/cookies', { title: res.locals.t('lti.cookies.title') }));
   router.get('/not-ready', (_req, res) => {
     actorOf(res);
@@ -221,20 +220,7 @@ export async function mountLti(app: Express, ctx: AppContext): Promise<void> {
     res.render('lti/autosubmit', { title: res.locals.t('lti.dl.title'), action: returnUrl, jwt });
   });
 
-  router.get('/register', async (req, res, next) => {
-    const config = req.query.openid_configuration;
-    if (typeof config !== 'string' || !/^https?:\/\//.test(config)) return next(new LtiLaunchError('bad_login_request', { detail: 'openid_configuration' }));
-    try {
-      await lti.provider.register(config, typeof req.query.registration_token === 'string' ? req.query.registration_token : undefined);
-    } catch (cause) {
-      ctx.log.warn({ err: cause }, 'dynamic registration failed');
-      return res.status(400).render('lti/registered', { title: res.locals.t('lti.register.failed_title'), failed: true });
-    }
-    res.render('lti/registered', { title: res.locals.t('lti.register.title'), pending: !ctx.config.lti.autoActivate, scripts: ['/lti/close-registration.js'] });
-  });
-  router.get('/close-registration.js', (_req, res) => {
-    res.type('application/javascript').send('(window.opener || window.parent).postMessage({ subject: "org.imsglobal.lti.close" }, "*");\n');
-  });
+  registrationRoutes(app, router, ctx, lti, framers.clear);
 
   // ltijs: OIDC login, launch (id_token post) and key set.
   // An express app (not a router), so that express restores req/res to ours when ltijs hands back.
@@ -250,21 +236,12 @@ export async function mountLti(app: Express, ctx: AppContext): Promise<void> {
   ltijsPart.use('/login', limitLogins({ db: ctx.db, clock: ctx.clock, perMinute: ctx.config.lti.loginLimitPerMinute }), recordLogin(lti));
   ltijsPart.post('/', precheckLaunch(lti));
   ltijsPart.use(lti.provider.app);
-  ltijsPart.use(((err, _req, res, next) => {
-    if (err instanceof LtiLaunchError) {
-      ctx.log.warn({ reason: err.reason, detail: err.message }, 'LTI launch refused');
-      const login = res.locals.ltiLogin as LoginRequest | undefined;
-      // Our checks passed but ltijs found no state cookie: the browser refuses our cookies in the iframe.
-      if (err.reason === 'state_missing' && login?.loginHint) err.relaunchUrl = relaunchUrl(ctx.config.http.publicUrl, login);
-    }
+  ltijsPart.use(((err, _req, _res, next) => {
+    if (err instanceof LtiLaunchError) ctx.log.warn({ reason: err.reason, detail: err.message }, 'LTI launch refused');
     next(err);
   }) as express.ErrorRequestHandler);
   app.use('/lti', router);
   app.use('/lti', ltijsPart);
-  app.use('/lti', ((err, _req, res, next) => {
-    if (!(err instanceof LtiLaunchError) || !err.relaunchUrl) return next(err);
-    res.status(err.status).render('lti/cookies', { title: res.locals.t('lti.cookies.title'), relaunchUrl: err.relaunchUrl });
-  }) as express.ErrorRequestHandler);
 
   if (ctx.config.demo) await mountDemo(app, ctx, lti);
 }

@@ -1,5 +1,7 @@
 import { bigserial, boolean, index, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true });
+
 /** Drizzle tables of the lti slice (migrations 01xx). */
 
 export const ltiUsers = pgTable(
@@ -115,3 +117,41 @@ export const ltiDeployments = pgTable(
   },
   (t) => [primaryKey({ columns: [t.issuer, t.clientId, t.deploymentId] })],
 );
+
+/** One-time dynamic registration links (migration 0120): only the token's sha256 is kept. */
+export const ltiRegistrationLinks = pgTable('lti_registration_links', {
+  tokenHash: text('token_hash').primaryKey(),
+  moodleOrigin: text('moodle_origin').notNull(),
+  label: text('label'),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  expiresAt: timestamptz('expires_at').notNull(),
+  usedAt: timestamptz('used_at'),
+});
+
+/** Platforms created or re-registered by dynamic registration, until an administrator decides (migration 0120). */
+export const ltiRegistrations = pgTable('lti_registrations', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  issuer: text('issuer').notNull(),
+  clientId: text('client_id').notNull(),
+  kind: text('kind', { enum: ['new', 'update'] }).notNull(),
+  deploymentId: text('deployment_id'),
+  config: jsonb('config').notNull(),
+  origin: text('origin').notNull(),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  expiresAt: timestamptz('expires_at').notNull(),
+  decidedAt: timestamptz('decided_at'),
+  decision: text('decision', { enum: ['activated', 'applied', 'rejected'] }),
+});
+
+/** Single-use tokens carrying a verified launch to a browser session (migration 0120). */
+export const ltiResumeTokens = pgTable('lti_resume_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  kind: text('kind', { enum: ['continue', 'resume'] }).notNull(),
+  launchId: uuid('launch_id')
+    .notNull()
+    .references(() => ltiLaunches.id, { onDelete: 'cascade' }),
+  destination: text('destination').notNull(),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  expiresAt: timestamptz('expires_at').notNull(),
+  usedAt: timestamptz('used_at'),
+});

@@ -1,32 +1,35 @@
 import crypto from 'node:crypto';
+import type { Db } from '../platform/db/client';
+import { consumeResumeToken, insertResumeToken, type ResumeKind } from './resume.repo';
 
 /**
- * A short-lived signed token naming a launch, so that a browser that refused the session cookie inside
- * Moodle's iframe can open Instants in a new window and start its session there (first-party cookies).
+ * Tokens that carry a verified launch to a browser session, stored hashed, single-use and short-lived
+ * (issue 11: the former signed token could be replayed for 2 minutes in any browser).
+ *
+ * - `continue`: put in the redirect that follows the launch (`/lti/continue?t=`), consumed by the first
+ *   request that shows it, i.e. the frame's own redirect a few milliseconds later. When the browser keeps
+ *   cookies, that request also carries the session cookie the launch set, and the session is only used
+ *   when it is the one of this launch: the token is bound to the browser that did the login.
+ * - `resume`: when the browser refused our cookies in Moodle's frame there is no cookie to bind to. The
+ *   token is then written only in the body of the help page (never in a URL), lives 2 minutes, and is
+ *   accepted only from a form posted by a page of Instants' own origin (the help page in the frame):
+ *   a third-party page cannot post it for someone else (login CSRF), and a leaked URL carries nothing.
  */
-const LIFETIME_MS = 2 * 60_000;
+const LIFETIME_MS: Record<ResumeKind, number> = { continue: 60_000, resume: 2 * 60_000 };
 
-const mac = (secret: string, body: string) => crypto.createHmac('sha256', secret).update(`lti-resume:${body}`).digest('base64url');
+const hash = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
 
-export function signResumeToken(secret: string, launchId: string, now: number): string {
-  const body = Buffer.from(JSON.stringify({ l: launchId, e: now + LIFETIME_MS })).toString('base64url');
-  return `${body}.${mac(secret, body)}`;
+/** Issues a token of `kind` for a launch and where it lands; returns the token (shown once). */
+export async function issueResumeToken(db: Db, kind: ResumeKind, launchId: string, destination: string, now: Date): Promise<string> {
+  const token = crypto.randomBytes(32).toString('base64url');
+  await insertResumeToken(db, { tokenHash: hash(token), kind, launchId, destination, createdAt: now, expiresAt: new Date(now.getTime() + LIFETIME_MS[kind]) });
+  return token;
 }
 
-/** The launch id in a valid, unexpired token, else undefined. */
-export function verifyResumeToken(secret: string, token: unknown, now: number): string | undefined {
-  if (typeof token !== 'string') return undefined;
-  const [body, sig] = token.split('.');
-  if (!body || !sig) return undefined;
-  const expected = Buffer.from(mac(secret, body));
-  const given = Buffer.from(sig);
-  if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) return undefined;
-  try {
-    const { l, e } = JSON.parse(Buffer.from(body, 'base64url').toString()) as { l?: unknown; e?: unknown };
-    return typeof l === 'string' && typeof e === 'number' && e > now ? l : undefined;
-  } catch {
-    return undefined;
-  }
+/** Uses a token: its launch and destination, `fresh` when this call used it; undefined when unknown or expired. */
+export async function useResumeToken(db: Db, kind: ResumeKind, token: unknown, now: Date) {
+  if (typeof token !== 'string' || !/^[\w-]{43}$/.test(token)) return undefined;
+  return consumeResumeToken(db, hash(token), kind, now);
 }
 
 /** A CSRF token for our /lti forms (the /lti prefix is outside the app's CSRF middleware). */

@@ -6,10 +6,15 @@ import { ValidationError, type FieldIssue } from './errors';
 import { runWithRequestId } from './process-guard';
 import { localeFromAcceptLanguage, matchLocale, translator, type Catalogues, type Locale } from './i18n';
 
-/** Cookie settings: inside Moodle's iframe cookies are third-party, so HTTPS deployments use SameSite=None. */
+/**
+ * Cookie settings: inside Moodle's iframe cookies are third-party, so HTTPS deployments use SameSite=None,
+ * and `Partitioned` (CHIPS): browsers that block third-party cookies but support CHIPS (Chrome, Edge,
+ * Firefox) keep them in the frame, keyed to Moodle's site. Browsers without CHIPS (Safari) drop them there,
+ * and the launch continues through the resume flow (src/lti/resume.routes.ts), which needs no cookie.
+ */
 export function cookieOptions(config: Config): CookieOptions {
   const secure = config.http.publicUrl.startsWith('https://');
-  return { httpOnly: true, secure, sameSite: secure ? 'none' : 'lax', path: '/' };
+  return { httpOnly: true, secure, sameSite: secure ? 'none' : 'lax', path: '/', ...(secure ? { partitioned: true } : {}) };
 }
 
 /** Converts zod issues into field issues with dotted paths. */

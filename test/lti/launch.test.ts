@@ -172,47 +172,4 @@ describe('lti: accepted launches', () => {
     const login = await fetch(`${t.url}/lti/login`, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
     expect(login.headers.get('access-control-allow-origin')).to.equal(null);
   });
-
-  it('shows the cookie help page with a new-window link when the session cookie did not come back', async () => {
-    const { response } = await postLaunch(t);
-    const to = new URL(response.headers.get('location')!, t.url);
-    // A browser that refused the cookie: same URL, no cookies.
-    const page = await fetch(to, { headers: { accept: 'text/html' }, redirect: 'manual' });
-    const html = await page.text();
-    expect(page.status).to.equal(200);
-    expect(html).to.contain('Ouvrir Instants dans une nouvelle fenêtre');
-    const resume = /href="(\/lti\/resume[^"]+)"/.exec(html)![1]!.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
-    const opened = await fetch(new URL(resume, t.url), { redirect: 'manual' });
-    expect(opened.status).to.equal(303);
-    expect(opened.headers.get('location')).to.equal('/lti/not-ready');
-    expect(opened.headers.get('set-cookie')).to.contain('instants_session=');
-    const forged = await fetch(new URL('/lti/resume?t=forged&to=/lti/not-ready', t.url), { headers: { accept: 'text/html' }, redirect: 'manual' });
-    expect(forged.status).to.equal(401);
-  });
-
-  it('offers the same login in a new window when the browser refused the state cookie in the iframe', async () => {
-    const simulator = await simulatorFor(t);
-    const initiation = simulator.core.loginInitiation({ role: 'participant' });
-    // A browser that keeps no cookie at all (third-party cookies blocked).
-    const login = await fetch(`${t.url}/lti/login`, { method: 'POST', body: new URLSearchParams(initiation.fields), redirect: 'manual' });
-    const auth = await fetch(login.headers.get('location')!, { redirect: 'manual' });
-    const form = formFrom(await auth.text());
-    const before = await t.database.db.select({ id: ltiLaunches.id }).from(ltiLaunches);
-    const refused = await fetch(`${t.url}/lti`, { method: 'POST', headers: { accept: 'text/html' }, body: new URLSearchParams(form.fields), redirect: 'manual' });
-    const html = await refused.text();
-    expect(refused.status).to.equal(401);
-    expect(html).to.contain('Ouvrir Instants dans une nouvelle fenêtre').and.to.contain('target="_blank"');
-    expect(await t.database.db.select({ id: ltiLaunches.id }).from(ltiLaunches)).to.have.length(before.length);
-    // The new window: a top-level browser that keeps cookies runs the same login again and gets in.
-    const relaunch = new URL(/href="([^"]*\/lti\/login\?[^"]*)"/.exec(html)![1]!.replace(/&amp;/g, '&').replace(/&#x3D;/g, '='));
-    expect(relaunch.searchParams.get('lti_message_hint')).to.equal(initiation.fields.lti_message_hint);
-    const browser = new Browser(t.url);
-    const again = await browser.get(relaunch.pathname + relaunch.search);
-    expect(again.status).to.equal(302);
-    const form2 = formFrom(await (await fetch(again.headers.get('location')!)).text());
-    const ok = await browser.postForm('/lti', form2.fields);
-    expect(ok.status).to.equal(303);
-    expect((await browser.get(ok.headers.get('location')!)).headers.get('location')).to.equal('/lti/not-ready');
-  });
 });
-

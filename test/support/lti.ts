@@ -60,7 +60,7 @@ export function simulatorFor(t: TestApp): Promise<Simulator> {
 
 /** What to launch as; anything left out gets a Moodle-like default. */
 export interface LaunchAsOptions extends Omit<LaunchSpec, 'role' | 'custom'> {
-  role?: 'participant' | 'organiser' | 'admin';
+  role?: LaunchSpec['role'];
   /** Binds the resource link to this Instants session (custom parameter `instants_session`). */
   sessionId?: string;
   custom?: Record<string, string>;

@@ -18,7 +18,11 @@ export const ROLE_URI = {
 
 /** One launch the platform is asked to perform. Every field has a Moodle-like default. */
 export interface LaunchSpec {
-  role?: 'participant' | 'organiser' | 'admin';
+  /**
+   * `non-editing-teacher`: launches as Instructor like an editing teacher (Moodle gives Instructor to whoever
+   * has mod/lti:manage), while Moodle's NRPS lists that person as Learner.
+   */
+  role?: 'participant' | 'organiser' | 'admin' | 'non-editing-teacher';
   /** Exact roles claim (overrides `role`). */
   roles?: string[];
   sub?: string;
@@ -164,8 +168,10 @@ export class PlatformCore {
   /** Step 2: the authorisation request from the tool; answers with the id_token form post. */
   async authorize(query: Record<string, string | undefined>): Promise<FormPost> {
     const spec = this.pending.get(query.lti_message_hint ?? '');
-    // Like Moodle's, a message hint may be used again (e.g. the same launch reopened in a new window).
-    if (!spec) throw new Error('unknown or expired lti_message_hint');
+    // Like Moodle's (`unset($SESSION->lti_message_hint)` in mod/lti/auth.php), a message hint works once:
+    // a login replayed with the same hint ends on Moodle's "invalid_request".
+    if (!spec) throw new Error('invalid_request: unknown, expired or already used lti_message_hint');
+    this.pending.delete(query.lti_message_hint!);
     if (query.client_id !== this.clientId) throw new Error('unknown client_id');
     if (query.response_type !== 'id_token' || query.scope !== 'openid' || query.response_mode !== 'form_post') throw new Error('not an LTI OIDC authorisation request');
     if (query.redirect_uri !== this.options.tool.launchUrl && query.redirect_uri !== this.options.tool.deepLinkingUrl) throw new Error('redirect_uri is not registered');
@@ -191,16 +197,38 @@ export class PlatformCore {
       spec.roles ??
       (spec.role === 'admin'
         ? [ROLE_URI.InstitutionAdmin, ROLE_URI.Instructor, ROLE_URI.SystemAdmin]
-        : spec.role === 'organiser'
+        : spec.role === 'organiser' || spec.role === 'non-editing-teacher'
           ? [ROLE_URI.Instructor]
           : [ROLE_URI.Learner]);
     const messageType = spec.messageType ?? 'LtiResourceLinkRequest';
-    const custom: Record<string, string> = {};
-    for (const [k, v] of Object.entries(spec.custom ?? {})) custom[k.toLowerCase()] = v;
     const person: Record<string, unknown> = {};
     const given = spec.givenName === undefined ? 'Camille' : spec.givenName;
     const family = spec.familyName === undefined ? `Martin${sub}` : spec.familyName;
     const name = spec.name === undefined ? [given, family].filter(Boolean).join(' ') : spec.name;
+    const linkId = spec.resourceLinkId ?? String(crypto.randomInt(1, 1_000_000));
+    const contextId = spec.contextId ?? '2';
+    const contextTitle = spec.contextTitle ?? 'Instants numériques';
+    const variables: Record<string, string> = {
+      'User.id': sub,
+      'User.username': `user${sub}`,
+      'Person.name.full': name ?? '',
+      'Person.name.given': given ?? '',
+      'Person.name.family': family ?? '',
+      'Person.email.primary': spec.email === undefined ? `user${sub}@ac-dijon.fr` : (spec.email ?? ''),
+      'Person.sourcedId': '',
+      'Context.id': contextId,
+      'Context.title': contextTitle,
+      'Context.label': 'INST',
+      'CourseSection.title': contextTitle,
+      'CourseSection.label': 'INST',
+      'ResourceLink.id': linkId,
+      'ResourceLink.title': spec.resourceLinkTitle ?? 'Instant numérique',
+      'Membership.role': roles.join(','),
+    };
+    // Moodle lower-cases custom parameter names and substitutes only the variables it knows
+    // (lti_get_capabilities() in mod/lti/locallib.php); any other `$Variable` is sent literally.
+    const custom: Record<string, string> = {};
+    for (const [k, v] of Object.entries(spec.custom ?? {})) custom[k.toLowerCase()] = v.startsWith('$') && v.slice(1) in variables ? variables[v.slice(1)]! : v;
     if (given) person.given_name = given;
     if (family) person.family_name = family;
     if (name) person.name = name;
@@ -219,16 +247,18 @@ export class PlatformCore {
       [CLAIM.version]: '1.3.0',
       [CLAIM.targetLinkUri]: spec.tokenTargetLinkUri ?? spec.loginTarget ?? this.options.tool.launchUrl,
       [CLAIM.roles]: roles,
-      [CLAIM.toolPlatform]: { guid: new URL(this.issuer).host, product_family_code: 'moodle', version: '2024100700', name: 'Moodle de démonstration' },
+      // As Moodle 4.5 sends them: its version number, the site's short name, `ext` and the LTI 1.1 user id.
+      [CLAIM.toolPlatform]: { guid: new URL(this.issuer).host, product_family_code: 'moodle', version: '2024100700', name: 'Moodle de démonstration', description: 'Moodle de démonstration' },
+      'https://purl.imsglobal.org/spec/lti/claim/ext': { user_username: `user${sub}`, lms: 'moodle-2' },
+      'https://purl.imsglobal.org/spec/lti/claim/lti11_legacy_user_id': sub,
       [CLAIM.launchPresentation]: { locale: spec.locale ?? 'fr', document_target: 'iframe', return_url: `${this.issuer}/course/view.php` },
       [CLAIM.custom]: custom,
       'https://purl.imsglobal.org/spec/lti/claim/lis': { person_sourcedid: '', course_section_sourcedid: '' },
     };
     if (spec.contextId !== null) {
-      claims[CLAIM.context] = { id: spec.contextId ?? '2', label: 'INST', title: spec.contextTitle ?? 'Instants numériques', type: ['CourseSection'] };
+      claims[CLAIM.context] = { id: contextId, label: 'INST', title: contextTitle, type: ['CourseSection'] };
     }
     if (messageType === 'LtiResourceLinkRequest') {
-      const linkId = spec.resourceLinkId ?? String(crypto.randomInt(1, 1_000_000));
       claims[CLAIM.resourceLink] = { id: linkId, title: spec.resourceLinkTitle ?? 'Instant numérique', description: '' };
       claims[CLAIM.ags] = {
         scope: ['https://purl.imsglobal.org/spec/lti-ags/scope/lineitem', 'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly', 'https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly', 'https://purl.imsglobal.org/spec/lti-ags/scope/score'],

@@ -29,11 +29,19 @@ export interface Simulator {
 }
 
 /** Starts the simulator for a tool at `toolUrl` (e.g. a TestApp's url). */
-export async function startSimulator(options: { toolUrl: string; issuer?: string; clientId?: string; deploymentId?: string; keySetMaxAge?: number }): Promise<Simulator> {
+/** Moodle 4.5.11+ sets its session cookie SameSite=Lax; the simulator's course pages do the same. */
+const SESSION = 'MoodleSession';
+
+/**
+ * Starts the simulator for a tool at `toolUrl` (e.g. a TestApp's url). `hostname` (default 127.0.0.1):
+ * `localhost` makes the simulator another site than a tool on 127.0.0.1, so that a browser treats
+ * Instants' cookies in its frame as third-party, as Safari does with a Moodle on another domain.
+ */
+export async function startSimulator(options: { toolUrl: string; issuer?: string; clientId?: string; deploymentId?: string; keySetMaxAge?: number; hostname?: string }): Promise<Simulator> {
   const app = express();
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `http://${options.hostname ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
   const core = await PlatformCore.create({
     issuer: options.issuer ?? SIMULATOR_ISSUER,
     clientId: options.clientId ?? SIMULATOR_CLIENT_ID,
@@ -48,13 +56,33 @@ export async function startSimulator(options: { toolUrl: string; issuer?: string
     starts.set(key, spec);
     return key;
   };
+  // Like Moodle's $SESSION->lti_message_hint: a hint given to a browser is only honoured with that
+  // browser's (SameSite=Lax) session cookie, so the authentication request must be a GET that carries it.
+  const hintSessions = new Map<string, string>();
+  const sessionOf = (req: express.Request) => /(?:^|;\s*)MoodleSession=([\w-]+)/.exec(req.get('cookie') ?? '')?.[1];
   app.get('/start/:key', (req, res) => {
     const spec = starts.get(req.params.key);
     if (!spec) return void res.status(404).send('unknown launch');
     starts.delete(req.params.key);
-    res.type('html').send(autoSubmitPage(core.loginInitiation(spec), `${url}/autosubmit.js`));
+    let session = sessionOf(req);
+    if (!session) {
+      session = crypto.randomBytes(12).toString('hex');
+      res.cookie(SESSION, session, { sameSite: 'lax', httpOnly: true, path: '/' });
+    }
+    const initiation = core.loginInitiation(spec);
+    hintSessions.set(initiation.fields.lti_message_hint!, session);
+    res.type('html').send(autoSubmitPage(initiation, `${url}/autosubmit.js`));
+  });
+  app.use('/auth', (req, res, next) => {
+    const hint = String(req.query.lti_message_hint ?? '');
+    const wanted = hintSessions.get(hint);
+    if (wanted === undefined) return next();
+    if (req.method !== 'GET' || sessionOf(req) !== wanted) return void res.status(400).type('text/plain').send('invalid_request: no Moodle session (cookie SameSite=Lax)');
+    hintSessions.delete(hint);
+    next();
   });
   app.get('/course/:key', (req, res) => {
+    if (!sessionOf(req)) res.cookie(SESSION, crypto.randomBytes(12).toString('hex'), { sameSite: 'lax', httpOnly: true, path: '/' });
     res
       .type('html')
       .send(
