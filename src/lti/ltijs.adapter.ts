@@ -2,6 +2,8 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import cookieParser from 'cookie-parser';
 import { z } from 'zod';
 import type { LaunchContext } from './launch.schema';
+import { isDatabaseUnavailable } from '../platform/db/faults';
+import { AppError } from '../platform/errors';
 import { fromLtijsError, LtiLaunchError } from './lti.errors';
 import type { LtijsDatabasePlugin } from './ltijs.plugin';
 import type { PlatformInfo, PlatformInput } from './platform.types';
@@ -122,6 +124,18 @@ export function forwardAsyncErrors(app: unknown): number {
   return wrapped;
 }
 
+/**
+ * ltijs's refusal of a token as our error: an error of ours (a key set we could not fetch) or a lost
+ * database goes on as it is (so the latter is a 503); anything else is a refusal named by ltijs's code,
+ * never by its raw message, which may be a failed query's text with the token's claims in it.
+ */
+function refusalOf(localsErr: unknown): Error {
+  const details = (localsErr as { details?: { message?: string; cause?: unknown } } | undefined)?.details;
+  const cause = details?.cause;
+  if (cause instanceof AppError || (cause instanceof Error && isDatabaseUnavailable(cause))) return cause;
+  return fromLtijsError(details?.message);
+}
+
 /** Builds, sets up and deploys (serverless) one ltijs provider. */
 export async function createLtiProvider(o: LtiProviderOptions): Promise<LtiProvider> {
   const { Provider } = require('ltijs') as { Provider: { constructor: new () => LtijsProvider } };
@@ -159,7 +173,7 @@ export async function createLtiProvider(o: LtiProviderOptions): Promise<LtiProvi
   };
   lti.onConnect(connect);
   lti.onDeepLinking(connect);
-  lti.onInvalidToken((_req, res, next) => next(fromLtijsError((res.locals.err as { details?: { message?: string } } | undefined)?.details?.message)));
+  lti.onInvalidToken((_req, res, next) => next(refusalOf(res.locals.err)));
   lti.onSessionTimeout((_req, _res, next) => next(new LtiLaunchError('session_expired')));
   lti.onUnregisteredPlatform((_req, res) => res.status(400).type('text/plain').send(new LtiLaunchError('unknown_platform').message));
   lti.onInactivePlatform((_req, res) => res.status(401).type('text/plain').send(new LtiLaunchError('inactive_platform').message));

@@ -183,8 +183,9 @@ export class Outbox {
         await tx.execute(sql`update outbox_progress set paused_until = ${pausedUntil.toISOString()}::timestamptz where kind = ${kind} and destination = ${destination}`);
       }
     });
-    if (retry.length) this.o.log.warn({ kind, destination, items: retry.length, error: retry[0]!.o.error }, 'outbox delivery will be retried');
-    if (dead.length) this.o.log.warn({ kind, destination, items: dead.length, error: dead[0]!.o.error }, 'outbox items refused: moved to dead letters');
+    // The remote answer (which may echo statements) stays in the outbox row for admins, out of the log.
+    if (retry.length) this.o.log.warn({ kind, destination, items: retry.length, ...logReason(retry[0]!.o) }, 'outbox delivery will be retried');
+    if (dead.length) this.o.log.warn({ kind, destination, items: dead.length, ...logReason(dead[0]!.o) }, 'outbox items refused: moved to dead letters');
   }
 
   /** Updates the destination's progress row (`delivered` items more); returns its consecutive failure count. */
@@ -209,6 +210,12 @@ export class Outbox {
     const full = Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** Math.max(0, failures - 1));
     return Math.round(full / 2 + (this.random() * full) / 2);
   }
+}
+
+/** What a log line may say about a failed delivery: the remote status, or a network error code. */
+function logReason(o: { error: string; remoteStatus?: number }): { remoteStatus?: number; error?: string } {
+  if (o.remoteStatus !== undefined) return { remoteStatus: o.remoteStatus };
+  return /^network error: [A-Z_]+$/.test(o.error) ? { error: o.error } : {};
 }
 
 /** Rows of a raw `execute` result, whichever driver answered (node-postgres or PGlite). */
