@@ -13,6 +13,7 @@ import { mountXapi } from './xapi';
 import { mountGrades } from './grades';
 import { mountLrs } from './lrs';
 import { loadActor, mountLti } from './lti';
+import { mountPeople } from './people';
 import { checkRouteDeclarations, createAllow } from './platform/access';
 import type { AppContext, AppDeps, MountSlice } from './platform/context';
 import { readinessCheck } from './platform/db/readiness';
@@ -26,7 +27,7 @@ import { loadSession, sessionCookieName, SessionStore } from './platform/session
 import { setupViews } from './platform/views';
 
 /** The slices of Instants, mounted in this order. */
-const SLICES: MountSlice[] = [mountHome, mountCatalog, mountPlacement, mountLti, mountActivities, mountLrs, mountXapi, mountGrades, mountDashboard];
+const SLICES: MountSlice[] = [mountHome, mountCatalog, mountPlacement, mountLti, mountPeople, mountActivities, mountLrs, mountXapi, mountGrades, mountDashboard];
 
 /** A built application: the express app, its background jobs and a way to release what it holds. */
 export interface Instants {

@@ -1,28 +1,34 @@
-import { canSeeContext, type Actor } from '../lti';
+import type { Actor } from '../lti';
 import type { DbOrTx } from '../platform/db/client';
 import { ForbiddenError, NotFoundError } from '../platform/errors';
-import { findSessionContexts } from './people.repo';
-import { loadSession, type CatalogSession } from './catalog.port';
+import { loadSession, sessionAccessFor, type CatalogSession } from './catalog.port';
 
-/** Access checks of the activities slice: every service starts with one of these. */
+/** Access checks of the activities slice, on the catalogue's ownership model: every service starts with one of these. */
 
-/** Whether an organiser may manage a session: its owner course, or a course whose link shows it. */
+/** Whether an organiser manages a session (owner or co-organiser course, administrator); linking it is not enough. */
 export async function canManageSession(db: DbOrTx, actor: Actor, session: CatalogSession): Promise<boolean> {
-  if (actor.role !== 'organiser') return false;
-  if (canSeeContext(actor, session.ownerContextRef)) return true;
-  const contexts = await findSessionContexts(db, session.id);
-  return contexts.some((c) => canSeeContext(actor, c));
+  return (await sessionAccessFor(db, actor, session.id))?.relation === 'manager';
 }
 
 /** A session an organiser manages: 404 when it does not exist, 403 when it belongs to another course. */
 export async function sessionForOrganiser(db: DbOrTx, actor: Actor, sessionId: string): Promise<CatalogSession> {
-  const session = await loadSession(db, sessionId);
-  if (!session) throw new NotFoundError(`No session ${sessionId}`);
-  if (!(await canManageSession(db, actor, session))) throw new ForbiddenError('Session of another course');
-  return session;
+  return (await sessionForCourseOrganiser(db, actor, sessionId, false)).session;
 }
 
-/** A session a participant may see: published, cancelled or archived (drafts only for their organisers). */
+/**
+ * A session an organiser manages, or (with `linked`) one their course only links: then `ownCourse` is the
+ * course whose people alone they may see. 404 when it does not exist, 403 otherwise.
+ */
+export async function sessionForCourseOrganiser(db: DbOrTx, actor: Actor, sessionId: string, linked = true): Promise<{ session: CatalogSession; ownCourse: string | null }> {
+  const session = await loadSession(db, sessionId);
+  if (!session) throw new NotFoundError(`No session ${sessionId}`);
+  const relation = (await sessionAccessFor(db, actor, session.id))?.relation;
+  if (relation === 'manager') return { session, ownCourse: null };
+  if (relation === 'linked' && linked && actor.contextRef) return { session, ownCourse: actor.contextRef };
+  throw new ForbiddenError('Session of another course', { messageKey: 'errors.other_course' });
+}
+
+/** A session a participant may see: published, cancelled or archived (drafts only for who manages them). */
 export async function sessionForParticipant(db: DbOrTx, actor: Actor, sessionId: string): Promise<CatalogSession> {
   const session = await loadSession(db, sessionId);
   if (!session) throw new NotFoundError(`No session ${sessionId}`);

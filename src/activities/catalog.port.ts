@@ -1,10 +1,13 @@
-import { getSession, listDefaultCompetences, listSessionResources, type CatalogSession, type SessionResource } from '../catalog';
+import { getSession, listDefaultCompetences, listSessionResources, sessionAccessFor, type CatalogSession, type SessionResource } from '../catalog';
 import type { DbOrTx } from '../platform/db/client';
 import { renderMarkdown } from '../platform/markdown';
 
 /** What the activities slice reads of the catalogue, through the catalog slice's public surface only. */
 
 export type { CatalogSession, SessionResource };
+
+/** How an actor stands towards a session (the catalogue's ownership model). */
+export { sessionAccessFor };
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,5 +1,5 @@
 import type { Express, Request, Response } from 'express';
-import { actorOf, requireLaunch, requireOrganiser } from '../lti';
+import { actorOf } from '../lti';
 import type { AppContext } from '../platform/context';
 import { ValidationError } from '../platform/errors';
 import { toFieldIssues } from '../platform/http';
@@ -33,12 +33,12 @@ async function renderCheckin(res: Response, deps: ActivityDeps, id: string, extr
 export function mountCheckinRoutes(app: Express, ctx: AppContext): void {
   const deps: ActivityDeps = { db: ctx.db, clock: ctx.clock, config: ctx.config, secrets: ctx.secrets };
 
-  app.get('/sessions/:id/checkin', requireLaunch, async (req, res) => {
+  app.get('/sessions/:id/checkin', ctx.allow.participantOfSession('id'), async (req, res) => {
     const code = typeof req.query.code === 'string' ? req.query.code.slice(0, 10) : '';
     await renderCheckin(res, deps, param(req, 'id'), { code, method: code ? 'qr' : 'code' });
   });
 
-  app.post('/sessions/:id/checkin', requireLaunch, async (req, res) => {
+  app.post('/sessions/:id/checkin', ctx.allow.participantOfSession('id'), async (req, res) => {
     const id = param(req, 'id');
     const body = (req.body ?? {}) as Record<string, unknown>;
     const parsed = CheckinSchema.safeParse(body);
@@ -56,7 +56,7 @@ export function mountCheckinRoutes(app: Express, ctx: AppContext): void {
     res.redirect(303, `/sessions/${id}?checkedIn=1`);
   });
 
-  app.get('/organiser/sessions/:id/checkin', requireOrganiser, async (req, res) => {
+  app.get('/organiser/sessions/:id/checkin', ctx.allow.organiserOfSession('id'), async (req, res) => {
     const t = res.locals.t;
     const screen = await checkinScreen(deps, actorOf(res), param(req, 'id'));
     res.render('activities/organiser-checkin', {
@@ -75,11 +75,11 @@ export function mountCheckinRoutes(app: Express, ctx: AppContext): void {
     });
   });
 
-  app.get('/organiser/sessions/:id/checkin/count', requireOrganiser, async (req, res) => {
+  app.get('/organiser/sessions/:id/checkin/count', ctx.allow.organiserOfSession('id'), async (req, res) => {
     res.json({ present: await checkinCount(deps, actorOf(res), param(req, 'id')) });
   });
 
-  app.post('/organiser/sessions/:id/participants/present', requireOrganiser, async (req, res) => {
+  app.post('/organiser/sessions/:id/participants/present', ctx.allow.organiserOfSession('id'), async (req, res) => {
     const id = param(req, 'id');
     const parsed = MarkPresentSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw new ValidationError('Invalid participant', toFieldIssues(parsed.error), { messageKey: 'activities.errors.participant' });

@@ -1,5 +1,5 @@
 import type { Express, Request, Response } from 'express';
-import { actorOf, requireLaunch, requireOrganiser } from '../lti';
+import { actorOf } from '../lti';
 import type { AppContext } from '../platform/context';
 import { ValidationError } from '../platform/errors';
 import { toFieldIssues } from '../platform/http';
@@ -49,11 +49,11 @@ async function renderOffers(res: Response, deps: ActivityDeps, errors: FieldErro
 export function mountOrganiserRoutes(app: Express, ctx: AppContext): void {
   const deps: ActivityDeps = { db: ctx.db, clock: ctx.clock, config: ctx.config, secrets: ctx.secrets };
 
-  app.get('/organiser/sessions/:id/activities', requireOrganiser, async (req, res) => {
+  app.get('/organiser/sessions/:id/activities', ctx.allow.organiserOfSession('id'), async (req, res) => {
     await renderActivitiesForm(res, deps, param(req, 'id'), {}, undefined, req.query.saved === '1');
   });
 
-  app.post('/organiser/sessions/:id/activities', requireOrganiser, async (req, res) => {
+  app.post('/organiser/sessions/:id/activities', ctx.allow.organiserOfSession('id'), async (req, res) => {
     const id = param(req, 'id');
     const body = (req.body ?? {}) as Record<string, unknown>;
     const parsed = ActivitiesFormSchema.safeParse(body);
@@ -78,13 +78,15 @@ export function mountOrganiserRoutes(app: Express, ctx: AppContext): void {
     await renderActivitiesForm(res, deps, id, errors, values);
   });
 
-  app.get('/organiser/sessions/:id/participants', requireOrganiser, async (req, res) => {
+  // Organisers of a course that only links the session see their own course's people, and mark nobody present.
+  app.get('/organiser/sessions/:id/participants', ctx.allow.organiserOfSession('id', { linked: true }), async (req, res) => {
     const t = res.locals.t;
-    const { session, people } = await sessionParticipants(deps, actorOf(res), param(req, 'id'));
+    const { session, people, ownCourseOnly } = await sessionParticipants(deps, actorOf(res), param(req, 'id'));
     res.render('activities/organiser-participants', {
       title: `${t('activities.participants.title')} · ${session.title}`,
-      nav: organiserNav(t, session.id, 'participants'),
+      nav: organiserNav(t, session.id, 'participants', ownCourseOnly),
       session: { id: session.id, title: session.title },
+      ownCourseOnly,
       marked: req.query.marked === '1',
       people: people.map((p) => ({
         id: p.user_ref,
@@ -95,13 +97,13 @@ export function mountOrganiserRoutes(app: Express, ctx: AppContext): void {
         method: p.method ? t(`activities.participants.method_${p.method}`) : null,
         completedAt: p.completed_at,
         done: p.done_kinds.map((k) => t(`activities.kind.${k}`)).join(', '),
-        canMark: !p.attended_at && p.last_launch !== null,
+        canMark: !ownCourseOnly && !p.attended_at && p.last_launch !== null,
       })),
       counts: { total: people.length, present: people.filter((p) => p.attended_at).length, completed: people.filter((p) => p.completed_at).length },
     });
   });
 
-  app.get('/organiser/offers', requireOrganiser, async (_req, res) => {
+  app.get('/organiser/offers', ctx.allow.organiserOfCourse(), async (_req, res) => {
     const t = res.locals.t;
     const rows = await offersFor(deps, actorOf(res));
     res.render('activities/organiser-offers', {
@@ -111,9 +113,10 @@ export function mountOrganiserRoutes(app: Express, ctx: AppContext): void {
     });
   });
 
-  app.get('/organiser/wishes', requireOrganiser, async (req, res) => {
+  app.get('/organiser/wishes', ctx.allow.organiserOfCourse(), async (req, res) => {
     const t = res.locals.t;
-    const { wishes, topics } = await wishesFor(deps, actorOf(res));
+    const actor = actorOf(res);
+    const { wishes, topics } = await wishesFor(deps, actor);
     res.render('activities/organiser-wishes', {
       title: t('activities.wishes.title'),
       nav: organiserNav(t, null, 'wishes'),
@@ -121,25 +124,27 @@ export function mountOrganiserRoutes(app: Express, ctx: AppContext): void {
       topics: topics.map((x) => ({ ...x, kindLabel: t(`activities.wishes.kind_${x.kind}`) })),
       errors: req.query.error ? { label: t(`activities.errors.${req.query.error === 'duplicate' ? 'duplicate_topic' : 'label'}`) } : {},
       added: req.query.added === '1',
+      // The topic list is académie-wide: administrators change it.
+      canEditTopics: actor.isAdmin,
     });
   });
 
-  app.post('/organiser/wishes/topics', requireOrganiser, async (req, res) => {
+  app.post('/organiser/wishes/topics', ctx.allow.admin(), async (req, res) => {
     const parsed = TopicSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw new ValidationError('Invalid topic', toFieldIssues(parsed.error), { messageKey: 'activities.errors.topic_invalid' });
-    const added = await addTopic(deps, parsed.data);
+    const added = await addTopic(deps, actorOf(res), parsed.data);
     res.redirect(303, added ? '/organiser/wishes?added=1' : '/organiser/wishes?error=duplicate');
   });
 
-  app.post('/organiser/wishes/topics/:topicId', requireOrganiser, async (req, res) => {
+  app.post('/organiser/wishes/topics/:topicId', ctx.allow.admin(), async (req, res) => {
     const active = (req.body as Record<string, unknown> | undefined)?.active;
     if (active !== 'true' && active !== 'false') throw new ValidationError('Invalid topic state', [{ path: 'active', message: 'expected true or false' }]);
     const id = param(req, 'topicId');
-    if (!/^[0-9a-f-]{36}$/i.test(id) || !(await toggleTopic(deps, id, active === 'true'))) throw new ValidationError('Unknown topic', [{ path: 'topic', message: 'unknown' }]);
+    if (!/^[0-9a-f-]{36}$/i.test(id) || !(await toggleTopic(deps, actorOf(res), id, active === 'true'))) throw new ValidationError('Unknown topic', [{ path: 'topic', message: 'unknown' }]);
     res.redirect(303, '/organiser/wishes');
   });
 
-  app.get('/me/sessions', requireLaunch, async (_req, res) => {
+  app.get('/me/sessions', ctx.allow.launched(), async (_req, res) => {
     const t = res.locals.t;
     const actor = actorOf(res);
     const mine = await mySessions(deps, actor);
@@ -152,11 +157,11 @@ export function mountOrganiserRoutes(app: Express, ctx: AppContext): void {
     });
   });
 
-  app.get('/me/offers', requireLaunch, async (req, res) => {
+  app.get('/me/offers', ctx.allow.launched(), async (req, res) => {
     await renderOffers(res, deps, {}, {}, req.query.saved === '1');
   });
 
-  app.post('/me/offers', requireLaunch, async (req, res) => {
+  app.post('/me/offers', ctx.allow.launched(), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const parsed = OfferSchema.safeParse(body);
     if (parsed.success) {

@@ -1,5 +1,6 @@
 import type { Actor } from '../lti';
-import { sessionForOrganiser } from './access';
+import { ForbiddenError } from '../platform/errors';
+import { sessionForCourseOrganiser, sessionForOrganiser } from './access';
 import { loadActivities } from './activities.config';
 import { insertTopic, listOffers, listTopics, listWishes, replaceConfigs, setTopicActive } from './activities.repo';
 import { listParticipants } from './people.repo';
@@ -75,11 +76,14 @@ export async function saveActivities(deps: ActivityDeps, actor: Actor, sessionId
   return [];
 }
 
-/** Who launched a session, was present and completed it (organisers of its course only). */
+/**
+ * Who launched a session, was present and completed it: everyone for who manages it; for the organisers of
+ * a course that only links it, the people of that course alone (`ownCourseOnly`).
+ */
 export async function sessionParticipants(deps: ActivityDeps, actor: Actor, sessionId: string) {
-  const session = await sessionForOrganiser(deps.db, actor, sessionId);
-  const people = await listParticipants(deps.db, session.id);
-  return { session, people: people.filter((p) => p.role === 'participant') };
+  const { session, ownCourse } = await sessionForCourseOrganiser(deps.db, actor, sessionId);
+  const people = await listParticipants(deps.db, session.id, ownCourse);
+  return { session, people: people.filter((p) => p.role === 'participant'), ownCourseOnly: ownCourse !== null };
 }
 
 /** Knowledge-sharing offers: from the organiser's course, or every course for administrators. */
@@ -97,12 +101,19 @@ export async function wishesFor(deps: ActivityDeps, actor: Actor) {
   return { wishes, topics: await listTopics(deps.db, false) };
 }
 
-/** Adds a tool or theme to the survey's list; false when it is already there. */
-export function addTopic(deps: ActivityDeps, input: { kind: 'tool' | 'theme'; label: string }) {
+/** The survey's topic list is académie-wide: administrators only. */
+function assertAdmin(actor: Actor): void {
+  if (!actor.isAdmin) throw new ForbiddenError('Administrator role required', { messageKey: 'errors.admin_only' });
+}
+
+/** Adds a tool or theme to the survey's list (administrators); false when it is already there. */
+export function addTopic(deps: ActivityDeps, actor: Actor, input: { kind: 'tool' | 'theme'; label: string }) {
+  assertAdmin(actor);
   return insertTopic(deps.db, input.kind, input.label);
 }
 
-/** Shows or hides a topic in the survey. */
-export function toggleTopic(deps: ActivityDeps, id: string, active: boolean) {
+/** Shows or hides a topic in the survey (administrators). */
+export function toggleTopic(deps: ActivityDeps, actor: Actor, id: string, active: boolean) {
+  assertAdmin(actor);
   return setTopicActive(deps.db, id, active);
 }

@@ -1,6 +1,7 @@
 import type { Express, Request, Response } from 'express';
 import type { z } from 'zod';
-import { actorOf, requireLaunch } from '../lti';
+import { actorOf } from '../lti';
+import type { Allow } from '../platform/access';
 import type { AppContext } from '../platform/context';
 import { NotFoundError, ValidationError } from '../platform/errors';
 import { FollowUpAnswerSchema, NeedsAnswerSchema, PositionAnswerSchema, QuizAnswerSchema, SatisfactionAnswerSchema } from './activities.schema';
@@ -56,17 +57,17 @@ const view = (template: string, present: (res: Response, v: ParticipantView, err
   res.render(`activities/${template}`, present(res, v, errors, values));
 };
 
-function mountActivityPage<S extends z.ZodType>(app: Express, deps: ActivityDeps, page: ActivityPage<S>): void {
+function mountActivityPage<S extends z.ZodType>(app: Express, allow: Allow, deps: ActivityDeps, page: ActivityPage<S>): void {
   const path = `/sessions/:id/${ACTIVITY_PATHS[page.kind]}`;
   const load = async (res: Response, id: string) => {
     const v = await participantView(deps, actorOf(res), id);
     if (!v.activities.kinds.includes(page.kind)) throw new NotFoundError(`No ${page.kind} in session ${id}`);
     return v;
   };
-  app.get(path, requireLaunch, async (req, res) => {
+  app.get(path, allow.participantOfSession('id'), async (req, res) => {
     await page.render(res, deps, await load(res, param(req, 'id')), {}, {});
   });
-  app.post(path, requireLaunch, async (req, res) => {
+  app.post(path, allow.participantOfSession('id'), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const id = param(req, 'id');
     const parsed = page.schema.safeParse(body);
@@ -94,8 +95,9 @@ function mountActivityPage<S extends z.ZodType>(app: Express, deps: ActivityDeps
 /** Adds the participant routes. */
 export function mountParticipantRoutes(app: Express, ctx: AppContext): void {
   const deps: ActivityDeps = { db: ctx.db, clock: ctx.clock, config: ctx.config, secrets: ctx.secrets };
+  const allow = ctx.allow;
 
-  app.get('/sessions/:id', requireLaunch, async (req, res) => {
+  app.get('/sessions/:id', allow.participantOfSession('id'), async (req, res) => {
     const actor = actorOf(res);
     const view = await participantView(deps, actor, param(req, 'id'));
     const [followUps] = await Promise.all([openFollowUps(deps, actor), noteLaunch(deps, actor, view.session.id, who(res).language, view.session.status === 'published')]);
@@ -107,11 +109,11 @@ export function mountParticipantRoutes(app: Express, ctx: AppContext): void {
     });
   });
 
-  app.get('/sessions/:id/resources/:resourceId', requireLaunch, async (req, res) => {
+  app.get('/sessions/:id/resources/:resourceId', allow.participantOfSession('id'), async (req, res) => {
     res.redirect(303, await openResource(deps, who(res), param(req, 'id'), param(req, 'resourceId')));
   });
 
-  mountActivityPage(app, deps, {
+  mountActivityPage(app, ctx.allow, deps, {
     kind: 'self-positioning',
     schema: PositionAnswerSchema,
     save: answerPosition,
@@ -119,7 +121,7 @@ export function mountParticipantRoutes(app: Express, ctx: AppContext): void {
     anchor: () => '#positioning',
     render: view('positioning', (res, v, errors) => presentPositioning(res.locals.t, v, errors)),
   });
-  mountActivityPage(app, deps, {
+  mountActivityPage(app, ctx.allow, deps, {
     kind: 'quiz',
     schema: QuizAnswerSchema,
     save: answerQuiz,
@@ -127,7 +129,7 @@ export function mountParticipantRoutes(app: Express, ctx: AppContext): void {
     anchor: (b) => `#question-${String(b.question).replace(/\W/g, '')}`,
     render: view('quiz', (res, v, errors) => presentQuiz(res.locals.t, v, errors)),
   });
-  mountActivityPage(app, deps, {
+  mountActivityPage(app, ctx.allow, deps, {
     kind: 'needs',
     schema: NeedsAnswerSchema,
     save: answerNeeds,
@@ -136,14 +138,14 @@ export function mountParticipantRoutes(app: Express, ctx: AppContext): void {
       res.render('activities/needs', presentNeeds(res.locals.t, v, await needsChoices(d), errors.form, values));
     },
   });
-  mountActivityPage(app, deps, {
+  mountActivityPage(app, ctx.allow, deps, {
     kind: 'satisfaction',
     schema: SatisfactionAnswerSchema,
     save: answerSatisfaction,
     errorKey: () => 'form',
     render: view('satisfaction', (res, v, errors, values) => presentSatisfaction(res.locals.t, v, errors.form, values)),
   });
-  mountActivityPage(app, deps, {
+  mountActivityPage(app, ctx.allow, deps, {
     kind: 'follow-up',
     schema: FollowUpAnswerSchema,
     save: answerFollowUp,

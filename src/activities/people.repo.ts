@@ -5,15 +5,6 @@ import { activityLaunchEvents, type ActivityKind } from './activities.tables';
 
 /** Reads about people in sessions (launches, presence, a person's whole state) and launch events: raw SQL where one round trip matters. */
 
-/** Contexts (courses) whose resource links show a session. */
-export async function findSessionContexts(db: DbOrTx, sessionId: string): Promise<string[]> {
-  const rows = await db
-    .selectDistinct({ c: ltiResourceLinks.contextRef })
-    .from(ltiResourceLinks)
-    .where(eq(ltiResourceLinks.sessionId, sessionId));
-  return rows.map((r) => r.c).filter((c): c is string => c !== null);
-}
-
 export interface ParticipantRow {
   user_ref: string;
   name: string | null;
@@ -26,8 +17,18 @@ export interface ParticipantRow {
   done_kinds: string[];
 }
 
-/** People who launched a session (through a link bound to it) or did something in it, with their status. */
-export async function listParticipants(db: DbOrTx, sessionId: string) {
+/**
+ * People who launched a session (through a link bound to it) or did something in it, with their status;
+ * with `ownCourse`, only the people of that course (who launched it from that course's links, or answered
+ * its activities from that course).
+ */
+export async function listParticipants(db: DbOrTx, sessionId: string, ownCourse: string | null = null) {
+  const course = ownCourse
+    ? sql`where g.user_ref in (
+        select l.user_ref from lti_launches l join lti_resource_links r on r.id = l.resource_link_ref
+         where r.session_id = ${sessionId} and r.context_ref = ${ownCourse}
+        union select t.user_ref from activity_attempts t where t.session_id = ${sessionId} and t.context_ref = ${ownCourse})`
+    : sql``;
   const result = await db.execute(sql`
     with people as (
       select l.user_ref, max(l.launched_at) as last_launch, bool_or(l.role = 'organiser') as organiser
@@ -49,6 +50,7 @@ export async function listParticipants(db: DbOrTx, sessionId: string) {
       join lti_users u on u.id = g.user_ref
       left join activity_attendances a on a.session_id = ${sessionId} and a.user_ref = g.user_ref
       left join activity_session_completions c on c.session_id = ${sessionId} and c.user_ref = g.user_ref
+     ${course}
      order by u.name nulls last, u.email nulls last, g.user_ref`);
   return rowsOf<ParticipantRow>(result);
 }

@@ -4,6 +4,7 @@ import {
   catalogCompetences,
   catalogSeries,
   catalogSessionCompetences,
+  catalogSessionOrganisers,
   catalogSessions,
   type SESSION_STATUSES,
 } from './catalog.tables';
@@ -78,6 +79,10 @@ export interface SessionSearch {
   status?: SessionStatus | SessionStatus[];
   /** Only sessions owned by this course (lti_contexts.id). */
   contextRef?: string;
+  /** Only sessions this course owns or co-organises (lti_contexts.id). */
+  managedBy?: string;
+  /** Only sessions this course may link from its activities: published ones, and its own in any status (null: published only). */
+  linkableBy?: string | null;
   seriesId?: string;
   /** Only sessions ending at or after this instant. */
   endsAfter?: Date;
@@ -105,6 +110,25 @@ export async function searchSessionRows(db: DbOrTx, s: SessionSearch): Promise<C
   }
   if (s.status) where.push(inArray(catalogSessions.status, Array.isArray(s.status) ? s.status : [s.status]));
   if (s.contextRef !== undefined) where.push(isUuid(s.contextRef) ? eq(catalogSessions.ownerContextRef, s.contextRef) : sql`false`);
+  if (s.managedBy !== undefined) {
+    where.push(
+      isUuid(s.managedBy)
+        ? or(eq(catalogSessions.ownerContextRef, s.managedBy), sql`exists (select 1 from ${catalogSessionOrganisers} o where o.session_id = catalog_sessions.id and o.context_ref = ${s.managedBy})`)!
+        : sql`false`,
+    );
+  }
+  if (s.linkableBy !== undefined) {
+    const own = s.linkableBy && isUuid(s.linkableBy) ? s.linkableBy : null;
+    where.push(
+      own
+        ? or(
+            eq(catalogSessions.status, 'published'),
+            eq(catalogSessions.ownerContextRef, own),
+            sql`exists (select 1 from ${catalogSessionOrganisers} o where o.session_id = catalog_sessions.id and o.context_ref = ${own})`,
+          )!
+        : eq(catalogSessions.status, 'published'),
+    );
+  }
   if (s.seriesId !== undefined) where.push(isUuid(s.seriesId) ? eq(catalogSessions.seriesId, s.seriesId) : sql`false`);
   if (s.endsAfter) where.push(gte(catalogSessions.endsAt, s.endsAfter));
   const rows = await db

@@ -130,3 +130,19 @@ export const catalogResources = pgTable(
   },
   (t) => [index('catalog_resources_session_idx').on(t.sessionId, t.position), index('catalog_resources_file_idx').on(t.fileId)],
 );
+
+/** Courses an owner added as co-organisers of a session (0410): their organisers manage it too. */
+export const catalogSessionOrganisers = pgTable(
+  'catalog_session_organisers',
+  {
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => catalogSessions.id, { onDelete: 'cascade' }),
+    contextRef: uuid('context_ref')
+      .notNull()
+      .references(() => ltiContexts.id, { onDelete: 'cascade' }),
+    addedBy: uuid('added_by').references(() => ltiUsers.id, { onDelete: 'set null' }),
+    addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.contextRef] }), index('catalog_session_organisers_context_idx').on(t.contextRef)],
+);

@@ -1,6 +1,6 @@
 import type { Express, Request, Response } from 'express';
 import multer from 'multer';
-import { actorOf, requireAdmin, requireOrganiser } from '../lti';
+import { actorOf } from '../lti';
 import type { AppContext } from '../platform/context';
 import { AppError, ValidationError, type FieldIssue } from '../platform/errors';
 import type { Translate } from '../platform/i18n';
@@ -63,9 +63,9 @@ export function mountFrameworkRoutes(app: Express, ctx: AppContext): void {
     });
   };
 
-  app.get('/organiser/frameworks', requireOrganiser, (_req, res) => render(res, 200));
+  app.get('/organiser/frameworks', ctx.allow.organiserOfCourse(), (_req, res) => render(res, 200));
 
-  app.post('/organiser/frameworks', requireAdmin, async (req: Request, res: Response) => {
+  app.post('/organiser/frameworks', ctx.allow.admin(), async (req: Request, res: Response) => {
     try {
       const file = await new Promise<Upload | undefined>((resolve, reject) =>
         upload(req, res, (err: unknown) => {

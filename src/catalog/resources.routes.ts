@@ -1,6 +1,6 @@
 import type { Express, Request, Response } from 'express';
 import multer from 'multer';
-import { actorOf, requireOrganiser } from '../lti';
+import { actorOf } from '../lti';
 import type { AppContext } from '../platform/context';
 import { AppError, ValidationError } from '../platform/errors';
 import { MoveSchema, ResourceFormSchema } from './catalog.schema';
@@ -82,10 +82,10 @@ export function mountResourceRoutes(app: Express, ctx: AppContext): void {
     }
   };
 
-  app.get('/organiser/sessions/:id/resources', requireOrganiser, (req, res) => render(res, 200, { sessionId: String(req.params.id) }));
+  app.get('/organiser/sessions/:id/resources', ctx.allow.organiserOfSession('id'), (req, res) => render(res, 200, { sessionId: String(req.params.id) }));
   app.post(
     '/organiser/sessions/:id/resources',
-    requireOrganiser,
+    ctx.allow.organiserOfSession('id'),
     submit(async (req, res, file) => {
       const sessionId = String(req.params.id);
       await addResource(deps, actorOf(res), sessionId, parseForm(ResourceFormSchema, req.body), file);
@@ -93,12 +93,12 @@ export function mountResourceRoutes(app: Express, ctx: AppContext): void {
     }),
   );
 
-  app.get('/organiser/sessions/:id/resources/:rid', requireOrganiser, (req, res) =>
+  app.get('/organiser/sessions/:id/resources/:rid', ctx.allow.organiserOfSession('id'), (req, res) =>
     render(res, 200, { sessionId: String(req.params.id), resourceId: String(req.params.rid) }),
   );
   app.post(
     '/organiser/sessions/:id/resources/:rid',
-    requireOrganiser,
+    ctx.allow.organiserOfSession('id'),
     submit(async (req, res, file) => {
       const sessionId = String(req.params.id);
       await editResource(deps, actorOf(res), sessionId, String(req.params.rid), parseForm(ResourceFormSchema, req.body), file);
@@ -106,12 +106,12 @@ export function mountResourceRoutes(app: Express, ctx: AppContext): void {
     }),
   );
 
-  app.post('/organiser/sessions/:id/resources/:rid/delete', requireOrganiser, async (req, res) => {
+  app.post('/organiser/sessions/:id/resources/:rid/delete', ctx.allow.organiserOfSession('id'), async (req, res) => {
     await removeResource(deps, actorOf(res), String(req.params.id), String(req.params.rid));
     res.redirect(303, `${base(String(req.params.id))}?done=resource_deleted`);
   });
 
-  app.post('/organiser/sessions/:id/resources/:rid/move', requireOrganiser, async (req, res) => {
+  app.post('/organiser/sessions/:id/resources/:rid/move', ctx.allow.organiserOfSession('id'), async (req, res) => {
     const { direction } = parseForm(MoveSchema, req.body);
     await reorderResource(deps, actorOf(res), String(req.params.id), String(req.params.rid), direction);
     res.redirect(303, `${base(String(req.params.id))}?done=resource_moved`);

@@ -1,8 +1,8 @@
 import type { Actor } from '../lti';
-import { canSeeContext } from '../lti';
 import type { DbOrTx } from '../platform/db/client';
 import { ConflictError, NotFoundError, ValidationError } from '../platform/errors';
 import type { CatalogDeps } from './sessions.service';
+import { managesSession } from './ownership';
 import { loadEditableSession } from './sessions.service';
 import type { ResourceForm } from './catalog.schema';
 import {
@@ -162,7 +162,9 @@ export async function reorderResource(deps: CatalogDeps, actor: Actor, sessionId
  */
 export async function readFile(deps: Pick<CatalogDeps, 'db'>, actor: Actor, fileId: string) {
   const found = await findFileWithSessions(deps.db, fileId);
-  const visible = found?.sessions.some((s) => s.status !== 'draft' || (actor.role === 'organiser' && canSeeContext(actor, s.ownerContextRef)));
+  const sessions = found?.sessions ?? [];
+  let visible = sessions.some((s) => s.status !== 'draft');
+  for (const s of sessions) if (!visible && (await managesSession(deps.db, actor, s.id))) visible = true;
   if (!found || !visible) throw new NotFoundError('No such file');
   return found.file;
 }

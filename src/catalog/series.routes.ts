@@ -1,5 +1,5 @@
 import type { Express, Request, Response } from 'express';
-import { actorOf, requireOrganiser } from '../lti';
+import { actorOf } from '../lti';
 import type { AppContext } from '../platform/context';
 import { ValidationError } from '../platform/errors';
 import { SeriesFormSchema } from './catalog.schema';
@@ -56,8 +56,8 @@ export function mountSeriesRoutes(app: Express, ctx: AppContext): void {
     await show(fieldErrors(err.details, res.locals.t));
   };
 
-  app.get('/organiser/series', requireOrganiser, (_req, res) => renderList(res, 200));
-  app.post('/organiser/series', requireOrganiser, async (req: Request, res: Response) => {
+  app.get('/organiser/series', ctx.allow.organiserOfCourse(), (_req, res) => renderList(res, 200));
+  app.post('/organiser/series', ctx.allow.organiserOfCourse(), async (req: Request, res: Response) => {
     try {
       await createSeries(deps, actorOf(res), parseForm(SeriesFormSchema, req.body));
       res.redirect(303, '/organiser/series?done=series_created');
@@ -66,8 +66,8 @@ export function mountSeriesRoutes(app: Express, ctx: AppContext): void {
     }
   });
 
-  app.get('/organiser/series/:id', requireOrganiser, (req, res) => renderEdit(res, 200, String(req.params.id)));
-  app.post('/organiser/series/:id', requireOrganiser, async (req: Request, res: Response) => {
+  app.get('/organiser/series/:id', ctx.allow.organiserOfCourse(), (req, res) => renderEdit(res, 200, String(req.params.id)));
+  app.post('/organiser/series/:id', ctx.allow.organiserOfCourse(), async (req: Request, res: Response) => {
     const id = String(req.params.id);
     await loadEditableSeries(deps, actorOf(res), id);
     try {
@@ -78,7 +78,7 @@ export function mountSeriesRoutes(app: Express, ctx: AppContext): void {
     }
   });
 
-  app.post('/organiser/series/:id/delete', requireOrganiser, async (req, res) => {
+  app.post('/organiser/series/:id/delete', ctx.allow.organiserOfCourse(), async (req, res) => {
     await removeSeries(deps, actorOf(res), String(req.params.id));
     res.redirect(303, '/organiser/series?done=series_deleted');
   });

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Express, Request, Response } from 'express';
-import { actorOf, requireOrganiser } from '../lti';
+import { actorOf } from '../lti';
+import { sessionAccessOf } from '../platform/access';
 import type { AppContext } from '../platform/context';
 import { ConflictError, ValidationError } from '../platform/errors';
 import { input, validate } from '../platform/http';
@@ -13,8 +14,12 @@ import {
   presentSessionList,
   presentStatusActions,
 } from './catalog.present';
+import { coOrganisersOf } from './co-organisers.service';
 import { fieldErrors, parseForm, raw } from './forms';
+import { findCourseTitle } from './ownership.repo';
+import { presentCoOrganisers } from './ownership.present';
 import { listFrameworksWithCompetences } from './frameworks.service';
+import { getSession } from './catalog.service';
 import { countResources } from './resources.repo';
 import { listVisibleSeries } from './series.service';
 import {
@@ -31,7 +36,7 @@ import {
 export function mountSessionRoutes(app: Express, ctx: AppContext): void {
   const deps: CatalogDeps = { db: ctx.db, clock: ctx.clock };
 
-  app.get('/organiser', requireOrganiser, validate(SessionListQuerySchema, 'query'), async (req, res) => {
+  app.get('/organiser', ctx.allow.organiserOfCourse(), validate(SessionListQuerySchema, 'query'), async (req, res) => {
     const actor = actorOf(res);
     const filters = input(res, SessionListQuerySchema, 'query');
     const sessions = await listOrganiserSessions(deps, actor, filters);
@@ -55,10 +60,12 @@ export function mountSessionRoutes(app: Express, ctx: AppContext): void {
     const actor = actorOf(res);
     const t = res.locals.t;
     const session = options.sessionId ? await loadEditableSession(deps, actor, options.sessionId) : undefined;
-    const [frameworks, series, counts] = await Promise.all([
+    const [frameworks, series, counts, coOrganisers, ownerTitle] = await Promise.all([
       listFrameworksWithCompetences(deps),
       listVisibleSeries(deps, actor),
       session ? countResources(ctx.db, [session.id]) : Promise.resolve(new Map<string, number>()),
+      session ? coOrganisersOf(deps, actor, session.id) : Promise.resolve(undefined),
+      session ? findCourseTitle(ctx.db, session.ownerContextRef) : Promise.resolve(null),
     ]);
     const errors = options.errors ?? {};
     res.status(status).render('catalog/session-form', {
@@ -78,7 +85,20 @@ export function mountSessionRoutes(app: Express, ctx: AppContext): void {
       statusActions: session ? presentStatusActions(session) : null,
       cancelReason: session?.cancelReason ?? null,
       resourceCount: session ? (counts.get(session.id) ?? 0) : 0,
+      coOrganisers: session && coOrganisers ? presentCoOrganisers(t, { sessionId: session.id, ownerTitle, ...coOrganisers }) : null,
       done: doneMessage(t, res.req.query.done),
+    });
+  };
+
+  const renderLinked = async (res: Response, id: string) => {
+    const t = res.locals.t;
+    const session = (await getSession(ctx.db, id))!;
+    const owner = (await findCourseTitle(ctx.db, session.ownerContextRef)) ?? t('catalog.linked.other_course');
+    res.render('catalog/linked-session', {
+      title: `${t('catalog.linked.title')} · ${session.title}`,
+      nav: organiserNav(t, 'sessions'),
+      intro: t('catalog.linked.intro', { course: owner }),
+      session: presentSessionCard(session, t, res.locals.locale as string, { description: true }),
     });
   };
 
@@ -97,20 +117,24 @@ export function mountSessionRoutes(app: Express, ctx: AppContext): void {
     }
   };
 
-  app.get('/organiser/sessions/new', requireOrganiser, (_req, res) => renderForm(res, 200, {}));
+  app.get('/organiser/sessions/new', ctx.allow.organiserOfCourse(), (_req, res) => renderForm(res, 200, {}));
   app.post(
     '/organiser/sessions/new',
-    requireOrganiser,
+    ctx.allow.organiserOfCourse(),
     handleForm(async (req, res) => {
       const id = await createSession(deps, actorOf(res), parseForm(SessionFormSchema, req.body));
       return `/organiser/sessions/${id}?done=created`;
     }),
   );
 
-  app.get('/organiser/sessions/:id', requireOrganiser, (req, res) => renderForm(res, 200, { sessionId: String(req.params.id) }));
+  // Where an organiser's launch lands: the session's page, or for a course that only links it, what that course may do.
+  app.get('/organiser/sessions/:id', ctx.allow.organiserOfSession('id', { linked: true }), async (req, res) => {
+    if (sessionAccessOf(res)?.relation === 'linked') return renderLinked(res, String(req.params.id));
+    await renderForm(res, 200, { sessionId: String(req.params.id) });
+  });
   app.post(
     '/organiser/sessions/:id',
-    requireOrganiser,
+    ctx.allow.organiserOfSession('id'),
     handleForm(async (req, res) => {
       const id = req.params.id as string;
       await loadEditableSession(deps, actorOf(res), id);
@@ -119,14 +143,14 @@ export function mountSessionRoutes(app: Express, ctx: AppContext): void {
     }),
   );
 
-  app.post('/organiser/sessions/:id/status', requireOrganiser, async (req, res) => {
+  app.post('/organiser/sessions/:id/status', ctx.allow.organiserOfSession('id'), async (req, res) => {
     const id = String(req.params.id);
     const change = parseForm(StatusActionSchema, req.body);
     const status = await changeStatus(deps, actorOf(res), id, change);
     res.redirect(303, `/organiser/sessions/${id}?done=${status}`);
   });
 
-  app.post('/organiser/sessions/:id/duplicate', requireOrganiser, async (req, res) => {
+  app.post('/organiser/sessions/:id/duplicate', ctx.allow.organiserOfSession('id'), async (req, res) => {
     const actor = actorOf(res);
     const original = await loadEditableSession(deps, actor, String(req.params.id));
     const copyId = await duplicateSession(deps, actor, original.id, res.locals.t('catalog.session.copy_of', { title: original.title }));

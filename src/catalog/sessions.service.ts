@@ -2,7 +2,7 @@ import type { Actor } from '../lti';
 import type { Clock } from '../platform/clock';
 import type { Db } from '../platform/db/client';
 import { ConflictError, ValidationError, type FieldIssue } from '../platform/errors';
-import { assertCanEdit, listScope, ownerContextFor } from './access';
+import { assertManagesSession, listScope, ownerContextFor } from './access';
 import { findSession, findSessionByCreationKey, insertSession, searchSessionRows, updateSession, type CatalogSession, type SessionStatus } from './catalog.repo';
 import type { SessionForm, StatusAction } from './catalog.schema';
 import { listCompetences } from './frameworks.repo';
@@ -17,19 +17,19 @@ export interface CatalogDeps {
   clock: Clock;
 }
 
-/** The organiser's sessions (every course's for an administrator), most recent first. */
+/** The sessions the organiser's course owns or co-organises (every course's for an administrator), most recent first. */
 export function listOrganiserSessions(deps: CatalogDeps, actor: Actor, filters: { q?: string; status?: SessionStatus }): Promise<CatalogSession[]> {
   const scope = listScope(actor);
   if (scope === null) return Promise.resolve([]);
-  return searchSessionRows(deps.db, { ...filters, contextRef: scope, limit: 200 });
+  return searchSessionRows(deps.db, { ...filters, managedBy: scope, limit: 200 });
 }
 
-/** A session the actor may edit: 404 when unknown, 403 when it belongs to another course. */
+/** A session the actor manages: 404 when unknown, 403 when it belongs to another course. */
 export async function loadEditableSession(deps: Pick<CatalogDeps, 'db'>, actor: Actor, id: string): Promise<CatalogSession> {
-  return assertCanEdit(actor, await findSession(deps.db, id));
+  return assertManagesSession(deps.db, actor, await findSession(deps.db, id));
 }
 
-async function toValues(deps: CatalogDeps, actor: Actor, form: SessionForm) {
+async function toValues(deps: CatalogDeps, actor: Actor, form: SessionForm, currentSeriesId: string | null = null) {
   const issues: FieldIssue[] = [];
   const startsAt = parisToInstant(form.date, form.startTime);
   const endsAt = parisToInstant(form.date, form.endTime);
@@ -37,7 +37,8 @@ async function toValues(deps: CatalogDeps, actor: Actor, form: SessionForm) {
   let seriesId: string | null = null;
   if (form.seriesId) {
     const series = await findSeries(deps.db, form.seriesId);
-    if (!series || !(actor.isAdmin || series.ownerContextRef === actor.contextRef)) issues.push({ path: 'seriesId', message: 'catalog.errors.choice' });
+    // A co-organiser keeps the owner's series of the session; other choices are their own course's series.
+    if (!series || !(actor.isAdmin || series.ownerContextRef === actor.contextRef || series.id === currentSeriesId)) issues.push({ path: 'seriesId', message: 'catalog.errors.choice' });
     else seriesId = series.id;
   }
   const known = new Set((await listCompetences(deps.db)).map((c) => `${c.frameworkId}:${c.code}`));
@@ -91,7 +92,7 @@ export async function createSession(deps: CatalogDeps, actor: Actor, form: Sessi
 export async function editSession(deps: CatalogDeps, actor: Actor, id: string, form: SessionForm): Promise<void> {
   const session = await loadEditableSession(deps, actor, id);
   if (session.status === 'archived') throw new ConflictError('An archived session cannot be edited', { messageKey: 'catalog.errors.archived' });
-  const { values, competences } = await toValues(deps, actor, form);
+  const { values, competences } = await toValues(deps, actor, form, session.seriesId);
   const expected = form.version ? new Date(form.version) : undefined;
   await deps.db.transaction(async (tx) => {
     const row = await updateSession(tx, id, { ...values, updatedAt: deps.clock.now() }, competences, expected);

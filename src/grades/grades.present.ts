@@ -20,7 +20,7 @@ export function roleLabel(role: string, t: T): string {
   return key ? t(key) : short;
 }
 
-export function presentGrades(o: { sessionId: string; title: string; counts: SyncCounts; refused: Array<{ sub: string; name: string | null; remoteStatus: number | null; remoteBody: string | null }>; retrying: { count: number; remoteStatus: number | null; remoteBody: string | null }; mode: 'completion' | 'quiz'; retried?: number; saved?: boolean; t: T }) {
+export function presentGrades(o: { sessionId: string; title: string; counts: SyncCounts; refused: Array<{ sub: string; name: string | null; remoteStatus: number | null; remoteBody: string | null }>; retrying: { count: number; remoteStatus: number | null; remoteBody: string | null }; mode: 'completion' | 'quiz'; canSetMode?: boolean; retried?: number; saved?: boolean; t: T }) {
   return {
     title: o.t('grades.grades_title'),
     sessionId: o.sessionId,
@@ -31,6 +31,7 @@ export function presentGrades(o: { sessionId: string; title: string; counts: Syn
     retrying: o.retrying.count ? { text: o.t('grades.retrying', { count: o.retrying.count }), answer: `${o.retrying.remoteStatus ?? o.t('grades.no_status')} ${o.retrying.remoteBody ?? ''}`.trim() } : undefined,
     modeCompletion: o.mode === 'completion',
     modeQuiz: o.mode === 'quiz',
+    canSetMode: o.canSetMode ?? true,
     notice: o.retried !== undefined ? o.t('grades.retried', { count: o.retried }) : o.saved ? o.t('grades.mode_saved') : undefined,
   };
 }

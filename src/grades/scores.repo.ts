@@ -129,8 +129,15 @@ export async function markAttempt(db: DbOrTx, id: string, remoteStatus: number |
     .where(eq(gradesScores.id, id));
 }
 
-/** Puts refused scores of a session back to pending with a fresh timestamp; returns them. */
-export async function requeueRefused(db: DbOrTx, sessionId: string, at: Date): Promise<ScoreRow[]> {
+/** Scores of a session, or only those from one course's activities (its resource links) when `contextRef` is given. */
+function ofSession(sessionId: string, contextRef?: string | null) {
+  const session = eq(gradesScores.sessionId, sessionId);
+  if (!contextRef) return session;
+  return and(session, sql`${gradesScores.resourceLinkRef} in (select ${ltiResourceLinks.id} from ${ltiResourceLinks} where ${ltiResourceLinks.contextRef} = ${contextRef})`);
+}
+
+/** Puts refused scores of a session (of one course's activities, with `contextRef`) back to pending with a fresh timestamp; returns them. */
+export async function requeueRefused(db: DbOrTx, sessionId: string, at: Date, contextRef?: string | null): Promise<ScoreRow[]> {
   return db
     .update(gradesScores)
     .set({
@@ -141,7 +148,7 @@ export async function requeueRefused(db: DbOrTx, sessionId: string, at: Date): P
       remoteBody: null,
       updatedAt: at,
     })
-    .where(and(eq(gradesScores.sessionId, sessionId), eq(gradesScores.status, 'refused')))
+    .where(and(ofSession(sessionId, contextRef), eq(gradesScores.status, 'refused')))
     .returning();
 }
 
@@ -161,11 +168,11 @@ export interface SyncCounts {
   refused: number;
 }
 
-export async function countByStatus(db: DbOrTx, sessionId: string): Promise<SyncCounts> {
+export async function countByStatus(db: DbOrTx, sessionId: string, contextRef?: string | null): Promise<SyncCounts> {
   const rows = await db
     .select({ status: gradesScores.status, n: sql<number>`count(*)::int` })
     .from(gradesScores)
-    .where(eq(gradesScores.sessionId, sessionId))
+    .where(ofSession(sessionId, contextRef))
     .groupBy(gradesScores.status);
   const counts: SyncCounts = { delivered: 0, pending: 0, refused: 0 };
   for (const r of rows) counts[r.status] = Number(r.n);
@@ -173,21 +180,21 @@ export async function countByStatus(db: DbOrTx, sessionId: string): Promise<Sync
 }
 
 /** Pending scores whose last attempt failed and will be retried, with the latest failure. */
-export async function findRetrying(db: DbOrTx, sessionId: string): Promise<{ count: number; remoteStatus: number | null; remoteBody: string | null }> {
+export async function findRetrying(db: DbOrTx, sessionId: string, contextRef?: string | null): Promise<{ count: number; remoteStatus: number | null; remoteBody: string | null }> {
   const rows = await db
     .select({ remoteStatus: gradesScores.remoteStatus, remoteBody: gradesScores.remoteBody })
     .from(gradesScores)
-    .where(and(eq(gradesScores.sessionId, sessionId), eq(gradesScores.status, 'pending'), sql`${gradesScores.remoteBody} is not null`))
+    .where(and(ofSession(sessionId, contextRef), eq(gradesScores.status, 'pending'), sql`${gradesScores.remoteBody} is not null`))
     .orderBy(sql`${gradesScores.updatedAt} desc`);
   return { count: rows.length, remoteStatus: rows[0]?.remoteStatus ?? null, remoteBody: rows[0]?.remoteBody ?? null };
 }
 
-export async function listRefused(db: DbOrTx, sessionId: string, limit = 200) {
+export async function listRefused(db: DbOrTx, sessionId: string, limit = 200, contextRef?: string | null) {
   return db
     .select({ id: gradesScores.id, sub: ltiUsers.sub, name: ltiUsers.name, remoteStatus: gradesScores.remoteStatus, remoteBody: gradesScores.remoteBody, updatedAt: gradesScores.updatedAt })
     .from(gradesScores)
     .innerJoin(ltiUsers, eq(ltiUsers.id, gradesScores.userRef))
-    .where(and(eq(gradesScores.sessionId, sessionId), eq(gradesScores.status, 'refused')))
+    .where(and(ofSession(sessionId, contextRef), eq(gradesScores.status, 'refused')))
     .orderBy(gradesScores.updatedAt)
     .limit(limit);
 }

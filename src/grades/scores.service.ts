@@ -62,11 +62,11 @@ export function destinationOf(r: Pick<ScoreRow, 'issuer' | 'clientId'>): string 
   return `${r.issuer} ${r.clientId}`;
 }
 
-/** Sends the refused scores of a session again with fresh timestamps; returns how many. */
-export async function retryRefusedScores(db: Db, clock: Clock, sessionId: string): Promise<number> {
+/** Sends the refused scores of a session (only one course's, with `contextRef`) again with fresh timestamps; returns how many. */
+export async function retryRefusedScores(db: Db, clock: Clock, sessionId: string, contextRef?: string | null): Promise<number> {
   return db.transaction(async (tx) => {
     const at = clock.now();
-    const rows = await requeueRefused(tx, sessionId, at);
+    const rows = await requeueRefused(tx, sessionId, at, contextRef);
     if (!rows.length) return 0;
     // Their dead letters are superseded by the new rows.
     await tx.delete(outbox).where(and(eq(outbox.kind, SCORE_KIND), eq(outbox.status, 'dead'), inArray(outbox.ref, rows.map((r) => r.id))));
@@ -75,7 +75,7 @@ export async function retryRefusedScores(db: Db, clock: Clock, sessionId: string
   });
 }
 
-/** Delivered, pending and refused counts of a session, with the platform's answers for refusals. */
-export async function gradeSync(db: DbOrTx, sessionId: string) {
-  return { counts: await countByStatus(db, sessionId), refused: await listRefused(db, sessionId), retrying: await findRetrying(db, sessionId) };
+/** Delivered, pending and refused counts of a session (only one course's, with `contextRef`), with the platform's answers for refusals. */
+export async function gradeSync(db: DbOrTx, sessionId: string, contextRef?: string | null) {
+  return { counts: await countByStatus(db, sessionId, contextRef), refused: await listRefused(db, sessionId, 200, contextRef), retrying: await findRetrying(db, sessionId, contextRef) };
 }

@@ -4,7 +4,7 @@ import { presentHome } from './home.present';
 
 /** The public home page: what Instants is and how to connect it to Moodle. */
 export function mountHome(app: Express, ctx: AppContext): void {
-  app.get('/', (_req, res) => {
+  app.get('/', ctx.allow.anonymous(), (_req, res) => {
     res.render('home/index', presentHome(ctx.config, res.locals.t));
   });
 }

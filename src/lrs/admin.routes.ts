@@ -1,5 +1,4 @@
 import express, { type Express, type Request, type Response } from 'express';
-import { requireAdmin } from '../lti';
 import type { AppContext } from '../platform/context';
 import { AppError, ValidationError } from '../platform/errors';
 import { createCredential, listCredentials, revokeCredential, SCOPES } from './credentials.service';
@@ -31,10 +30,10 @@ const wrap = (fn: (req: Request, res: Response) => Promise<void>) => (req: Reque
 };
 
 export function adminRoutes(app: Express, ctx: AppContext): void {
-  app.get('/admin/lrs', requireAdmin, wrap(async (_req, res) => render(ctx, res)));
+  app.get('/admin/lrs', ctx.allow.admin(), wrap(async (_req, res) => render(ctx, res)));
   app.post(
     '/admin/lrs/credentials',
-    requireAdmin,
+    ctx.allow.admin(),
     wrap(async (req, res) => {
       const body = req.body as Record<string, unknown>;
       // The form is shown again after this POST: it keeps the token just checked (double-submit cookie).
@@ -56,7 +55,7 @@ export function adminRoutes(app: Express, ctx: AppContext): void {
   );
   app.post(
     '/admin/lrs/credentials/:key/revoke',
-    requireAdmin,
+    ctx.allow.admin(),
     wrap(async (req, res) => {
       const key = String(req.params.key);
       if (!/^[0-9a-f]{24}$/.test(key)) throw new AppError('bad_request', 'Invalid key');

@@ -3,6 +3,7 @@ import { SignJWT } from 'jose';
 import type { Actor } from './actor';
 import { CLAIM, DeepLinkingSettingsSchema } from './launch.schema';
 import { findLaunchExtras } from './launch.repo';
+import { LtiLaunchError } from './lti.errors';
 import type { LtiServices } from './registry';
 import { ForbiddenError } from '../platform/errors';
 
@@ -23,14 +24,39 @@ export async function deepLinkingOf(lti: LtiServices, actor: Actor) {
 }
 
 /**
+ * Whether a deep-linking return URL may receive our signed response: https (http only outside production)
+ * on the platform's own origin (its issuer's or its login page's), so that neither a forged request nor a
+ * `javascript:` address turns the auto-submitting form against the organiser.
+ */
+export function isPlatformReturnUrl(returnUrl: string, platform: { issuer: string; authEndpoint: string }, production: boolean): boolean {
+  let url: URL;
+  try {
+    url = new URL(returnUrl);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'https:' && (production || url.protocol !== 'http:')) return false;
+  const origins = new Set<string>();
+  for (const u of [platform.issuer, platform.authEndpoint]) {
+    try {
+      origins.add(new URL(u).origin);
+    } catch {
+      /* an unparsable registration URL names no origin */
+    }
+  }
+  return origins.has(url.origin);
+}
+
+/**
  * Builds the signed LtiDeepLinkingResponse (RS256, our kid for that platform): one `ltiResourceLink` per
  * session, each with the custom parameter that binds the Moodle activity to the session and a `lineItem`
  * so Moodle creates a gradebook column; the request's `data` is echoed. Returns where to post it.
  */
 export async function buildDeepLinkingResponse(lti: LtiServices, actor: Actor, sessions: PickedSession[]): Promise<{ returnUrl: string; jwt: string }> {
   const { settings, clientId } = await deepLinkingOf(lti, actor);
-  const key = await lti.provider.signingKey(actor.issuer, clientId);
-  if (!key) throw new ForbiddenError('Platform no longer registered');
+  const [platform, key] = await Promise.all([lti.provider.findPlatform(actor.issuer, clientId), lti.provider.signingKey(actor.issuer, clientId)]);
+  if (!key || !platform) throw new ForbiddenError('Platform no longer registered');
+  if (!isPlatformReturnUrl(settings.deep_link_return_url, platform, lti.config.env === 'production')) throw new LtiLaunchError('bad_return_url', { detail: 'deep_link_return_url' });
   const launchUrl = `${lti.config.http.publicUrl}/lti`;
   const items = (settings.accept_multiple === false ? sessions.slice(0, 1) : sessions).map((s) => ({
     type: 'ltiResourceLink',

@@ -12,6 +12,9 @@ export {
   type Actor,
 } from './actor';
 export { mountLti, ltiOf } from './lti.routes';
+export { buildDeepLinkingResponse, deepLinkingOf, isPlatformReturnUrl, type PickedSession } from './deep-linking.service';
+export { bindResourceLink } from './launch.repo';
+export { checkFormToken, formToken } from './resume-token';
 export { mapRoles, type MappedRole } from './roles';
 export type { LaunchContext } from './launch.schema';
 export { LtiLaunchError, type LtiRefusal } from './lti.errors';

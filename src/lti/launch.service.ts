@@ -1,4 +1,4 @@
-import { getSession } from '../catalog';
+import type { LaunchSessionPort } from '../platform/context';
 import { isUuid } from './uuid';
 import type { LaunchContext } from './launch.schema';
 import { saveLaunch } from './launch.repo';
@@ -17,13 +17,19 @@ export function destinationOf(messageType: LaunchContext['messageType'], role: '
 
 /**
  * Records a verified launch (user, course, resource link with its AGS endpoints, launch with its NRPS URL,
- * locale and return URL), binding the resource link to the session named by the custom parameter when that
- * session exists. Returns the launch id and where to send the browser.
+ * locale and return URL), binding the resource link to the session named by the custom parameter when the
+ * launch's course may show it (`sessions.linkable`: its own session, or another course's published one; a
+ * teacher can type any id into Moodle's custom parameters). Returns the launch id and where to send the browser.
  */
-export async function completeLaunch(lti: LtiServices, launch: LaunchContext): Promise<{ launchId: string; destination: string; role: 'participant' | 'organiser' }> {
+export async function completeLaunch(
+  lti: LtiServices,
+  launch: LaunchContext,
+  sessions: Pick<LaunchSessionPort, 'linkable'>,
+): Promise<{ launchId: string; destination: string; role: 'participant' | 'organiser' }> {
   const mapped = mapRoles(launch.roles);
   const wanted = launch.custom[SESSION_PARAM];
-  const bind = wanted && isUuid(wanted) && (await getSession(lti.db, wanted)) ? wanted : null;
+  const course = { issuer: launch.issuer, deploymentId: launch.deploymentId, contextId: launch.context?.id ?? null };
+  const bind = wanted && isUuid(wanted) && (await sessions.linkable(wanted, course)) ? wanted : null;
   const { launchId, sessionId } = await saveLaunch(lti.db, launch, mapped, bind, lti.clock.now());
   return { launchId, destination: destinationOf(launch.messageType, mapped.role, sessionId), role: mapped.role };
 }

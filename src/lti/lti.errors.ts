@@ -24,10 +24,11 @@ export type LtiRefusal =
   | 'unknown_deployment'
   | 'keyset_unavailable'
   | 'bad_login_request'
-  | 'session_expired';
+  | 'session_expired'
+  | 'bad_return_url';
 
 /** Refusals that are about a malformed request rather than missing or wrong credentials (400, not 401). */
-const BAD_REQUEST: ReadonlySet<LtiRefusal> = new Set(['missing_claims', 'invalid_claims', 'wrong_version', 'wrong_message_type', 'unknown_platform', 'bad_login_request']);
+const BAD_REQUEST: ReadonlySet<LtiRefusal> = new Set(['missing_claims', 'invalid_claims', 'wrong_version', 'wrong_message_type', 'unknown_platform', 'bad_login_request', 'bad_return_url']);
 
 /** A refused LTI login or launch: 400 or 401 with a page explaining it in the user's language. */
 export class LtiLaunchError extends AppError {

@@ -149,7 +149,7 @@ function requireFormToken(ctx: AppContext): RequestHandler {
 /** Mounts the LTI slice: login, launch, key set, dynamic registration, binding, deep linking, cookie help, demo. */
 export async function mountLti(app: Express, ctx: AppContext): Promise<void> {
   const lti = await openLti({ db: ctx.db, clock: ctx.clock, config: ctx.config, ltiKey: ctx.secrets.ltiKey }, async (launch, _req, res) => {
-    const { launchId, destination } = await completeLaunch(lti, launch);
+    const { launchId, destination } = await completeLaunch(lti, launch, ctx.launchSessions);
     await startLaunchSession(ctx, res, launchId);
     res.redirect(303, await continueUrl(ctx, launchId, destination));
   });

@@ -1,6 +1,5 @@
 import type { Express } from 'express';
 import { z } from 'zod';
-import { requireAdmin } from '../lti';
 import type { AppContext } from '../platform/context';
 import { input, validate } from '../platform/http';
 import { findDestination, XAPI_OUTBOX_KIND } from './forwarding/destinations';
@@ -27,7 +26,7 @@ export function mountXapi(app: Express, ctx: AppContext): void {
   // Statements other tools write into our LRS are forwarded like our own.
   ctx.afterStatementsStored.push((tx, statements) => enqueueForwarding(tx, statements as Parameters<typeof enqueueForwarding>[1]));
 
-  app.get('/admin/xapi', requireAdmin, async (req, res) => {
+  app.get('/admin/xapi', ctx.allow.admin(), async (req, res) => {
     const now = ctx.clock.now();
     const [statuses, dead] = await Promise.all([destinationStatuses(ctx.db, now), listDeadLetters(ctx.db, { limit: 50 })]);
     const done = typeof req.query.done === 'string' ? req.query.done : undefined;
@@ -35,13 +34,13 @@ export function mountXapi(app: Express, ctx: AppContext): void {
     res.render('xapi/admin', presentAdmin({ statuses, dead, done, count, t: res.locals.t, locale: res.locals.locale as string }));
   });
 
-  app.post('/admin/xapi/replay', requireAdmin, validate(ReplaySchema), async (_req, res) => {
+  app.post('/admin/xapi/replay', ctx.allow.admin(), validate(ReplaySchema), async (_req, res) => {
     const body = input(res, ReplaySchema);
     const n = await replayDeadLetters(ctx.db, ctx.clock.now(), { destinationId: body.destination, ids: body.id ? [body.id] : undefined });
     res.redirect(303, `/admin/xapi?done=replayed&count=${n}`);
   });
 
-  app.post('/admin/xapi/resend', requireAdmin, validate(ResendSchema), async (_req, res) => {
+  app.post('/admin/xapi/resend', ctx.allow.admin(), validate(ResendSchema), async (_req, res) => {
     const body = input(res, ResendSchema);
     const d = await findDestination(ctx.db, body.destination);
     const n = await resendFrom(ctx.db, d.id, new Date(body.from), ctx.clock.now());

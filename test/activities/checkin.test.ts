@@ -149,7 +149,7 @@ describe('activities: check-in', () => {
     const { organiser, session, contextId } = await sessionWithCode();
     const p = await signIn(t, { sessionId: session.id, contextId, name: 'Camille Martin' });
     const page = await (await organiser.browser.get(`/organiser/sessions/${session.id}/participants`)).text();
-    expect(page).to.contain('Camille Martin').and.contain('Marquer présent·e');
+    expect(page).to.contain('Camille Martin').and.contain('Marquer la présence');
     const _csrf = csrfTokenFrom(page);
     const bad = await organiser.browser.postForm(`/organiser/sessions/${session.id}/participants/present`, { _csrf, user: 'nobody' });
     expect(bad.status).to.equal(400);

@@ -99,7 +99,7 @@ describe('activities: organiser pages', () => {
     const other = await signIn(t, { role: 'organiser', contextId: 'other-course' });
     expect((await other.browser.get(`/organiser/sessions/${session.id}/activities`)).status).to.equal(403);
     expect((await other.browser.get('/organiser/sessions/00000000-0000-0000-0000-000000000000/activities')).status).to.equal(404);
-    const html = await (await other.browser.get('/organiser/wishes')).text();
+    const html = await (await other.browser.get('/me/offers')).text();
     const res = await other.browser.postForm(`/organiser/sessions/${session.id}/activities`, { _csrf: csrfTokenFrom(html), needs_enabled: 'on', quiz_mastery: '70', followup_delay: '30' });
     expect(res.status).to.equal(403);
   });
@@ -121,8 +121,16 @@ describe('activities: organiser pages', () => {
     expect(wishes).to.contain('Apprendre Tchap').and.not.contain('Dominique Offre');
   });
 
-  it('maintains the list of tools and themes, refusing a duplicate or an empty label', async () => {
-    const organiser = await signIn(t, { role: 'organiser', contextId: 'course-topics' });
+  it('shows organisers who are not administrators the académie-wide topic list without its forms', async () => {
+    const organiser = await signIn(t, { role: 'organiser', contextId: 'course-topics-read' });
+    await addTopics(t.database.db).catch(() => undefined);
+    const html = await (await organiser.browser.get('/organiser/wishes')).text();
+    expect(html).to.contain('Tchap').and.contain('seuls les comptes d&#x27;administration');
+    expect(html).not.to.contain('action="/organiser/wishes/topics');
+  });
+
+  it('lets an administrator maintain the list of tools and themes, refusing a duplicate or an empty label', async () => {
+    const organiser = await signIn(t, { role: 'organiser', isAdmin: true, contextId: 'course-topics' });
     await addTopics(t.database.db).catch(() => undefined);
     const html = await (await organiser.browser.get('/organiser/wishes')).text();
     const _csrf = csrfTokenFrom(html);

@@ -127,7 +127,7 @@ describe('catalog: organiser session pages', () => {
     for (const path of ['/organiser', '/organiser/sessions/new']) {
       const res = await browser.get(path);
       expect(res.status, path).to.equal(403);
-      expect(await res.text()).to.contain("Vous n&#x27;avez pas accès à cette page.");
+      expect(await res.text()).to.contain('Cette page est réservée aux personnes qui organisent les sessions');
     }
     const anonymous = await fetch(`${t.url}/organiser`, { headers: { accept: 'text/html' } });
     expect(anonymous.status).to.equal(401);

@@ -114,11 +114,11 @@ describe('grades: organiser pages for grade sync and course roster', function ()
     expect(sim.stats.membershipPages).to.equal(before);
   });
 
-  it("refuses an organiser of another course (403) and answers 400 for a bad id, 404 for an unknown session", async () => {
+  it("refuses an organiser of another course (403) and answers 404 for a malformed or unknown session id, 400 for a bad filter", async () => {
     const other = await signIn(t, { role: 'organiser', issuer: sim.issuer, deploymentId: TYPE_ID, sub: '5001', contextId: '77', resourceLinkId: 'rl-77', sessionId: null });
     expect((await other.browser.get(`/organiser/sessions/${sessionId}/roster`)).status).to.equal(403);
     expect((await other.browser.get(`/organiser/sessions/${sessionId}/grades`)).status).to.equal(403);
-    expect((await organiser.browser.get('/organiser/sessions/not-a-uuid/roster')).status).to.equal(400);
+    expect((await organiser.browser.get('/organiser/sessions/not-a-uuid/roster')).status).to.equal(404);
     expect((await organiser.browser.get(`/organiser/sessions/${sessionId}/roster?filter=everyone`)).status).to.equal(400);
     expect((await organiser.browser.get('/organiser/sessions/00000000-0000-4000-8000-000000000000/grades')).status).to.equal(404);
   });

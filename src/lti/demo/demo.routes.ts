@@ -1,6 +1,5 @@
 import express, { type Express } from 'express';
 import { z } from 'zod';
-import { searchSessions } from '../../catalog';
 import type { AppContext } from '../../platform/context';
 import { ValidationError } from '../../platform/errors';
 import { presentSessionChoices } from '../lti.present';
@@ -49,7 +48,7 @@ export async function mountDemo(app: Express, ctx: AppContext, lti: LtiServices)
   app.use('/demo/platform', platformRouter(core, platformBase));
 
   app.get('/demo', async (_req, res) => {
-    const sessions = await searchSessions(ctx.db, { endsAfter: ctx.clock.now(), upcomingFirst: true, limit: 20 });
+    const sessions = await ctx.launchSessions.upcoming(20);
     res.render('lti/demo', { title: res.locals.t('lti.demo.title'), sessions: presentSessionChoices(sessions, res.locals.locale as string), results: core.deepLinkingResults.slice(-3).reverse() });
   });
   app.post('/demo/launch', express.urlencoded({ extended: false }), (req, res) => {
