@@ -58,7 +58,7 @@ async function main() {
         while (!stop) {
           const id = crypto.randomUUID();
           const startedAt = performance.now();
-          let status = 0;
+          let status: number;
           try {
             const res = await fetch(`http://127.0.0.1:${port}/xapi/statements`, {
               method: 'POST',
