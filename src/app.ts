@@ -20,6 +20,7 @@ import { readinessCheck } from './platform/db/readiness';
 import { errorHandler, notFound } from './platform/error-handler';
 import { chooseLocale, cookieOptions, requestId } from './platform/http';
 import { loadCatalogues } from './platform/i18n';
+import { serializeError } from './platform/logger';
 import { refuseUncleanInput } from './platform/input-hygiene';
 import { JobRunner } from './platform/jobs';
 import { NODE_MODULES_DIR, PUBLIC_DIR } from './platform/paths';
@@ -70,6 +71,8 @@ export async function createApp(deps: AppDeps): Promise<Instants> {
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        // pino-http would put pino's standard one back, which keeps a failed query's parameters.
+        err: serializeError,
       },
       autoLogging: { ignore: (req) => ['/healthz', '/readyz'].includes(req.url ?? '') || (req.url ?? '').startsWith('/assets/') },
     }),

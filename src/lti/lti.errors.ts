@@ -74,10 +74,18 @@ const LTIJS_ERRORS: Record<string, LtiRefusal> = {
   CONTEXTTOKEN_NOT_FOUND_DB: 'session_expired',
   TokenExpiredError: 'expired',
   'jwt expired': 'expired',
+  'jwt not active': 'issued_in_future',
+  'jwt malformed': 'invalid_token',
+  'invalid token': 'invalid_token',
+  'invalid algorithm': 'bad_algorithm',
   'invalid signature': 'bad_signature',
 };
 
-/** Turns an ltijs error message (its only error type) into our typed error. */
+/**
+ * Turns an ltijs error message (its only error type) into our typed error. Only a known message is kept
+ * as the detail: any other text (a database error's, say) may carry data that must not reach a log.
+ */
 export function fromLtijsError(message: string | undefined): LtiLaunchError {
-  return new LtiLaunchError(LTIJS_ERRORS[message ?? ''] ?? 'invalid_token', { detail: message });
+  const reason = LTIJS_ERRORS[message ?? ''];
+  return new LtiLaunchError(reason ?? 'invalid_token', { detail: reason ? message : 'unrecognised ltijs error' });
 }
