@@ -135,6 +135,29 @@ describe(`platform: the real process survives every request on /lti (${engine})`
     await expectStillUp();
   });
 
+  it('answers hostile requests carrying an e-mail, a name and a token, none of which reaches the process output', async () => {
+    const leak = { email: 'proc.fuite@example.org', name: 'Gaëlle Témoin-Process', token: 'tok_5a4b3c2d1e0f99887766' };
+    const q = encodeURIComponent;
+    const payload = Buffer.from(JSON.stringify({ iss: 'https://moodle.test.ac-dijon.fr', email: leak.email, name: leak.name, nonce: leak.token })).toString('base64url');
+    const forged = `eyJhbGciOiJSUzI1NiIsImtpZCI6IngifQ.${payload}.c2ln`;
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const hostile: Array<[string, string, { headers?: Record<string, string>; body?: string }]> = [
+      ['POST', '/lti', { headers: form, body: `id_token=${forged}&state=${leak.token}` }],
+      ['GET', `/lti/login?iss=${q('https://moodle.test.ac-dijon.fr')}&login_hint=${q(leak.email)}&target_link_uri=${q('http://evil.example.org/')}&lti_message_hint=${leak.token}`, {}],
+      ['GET', `/catalogue?q=${q(leak.name)}&e=${q(leak.email)}`, {}],
+      ['GET', `/xapi/statements?agent=${q(JSON.stringify({ mbox: `mailto:${leak.email}` }))}`, { headers: { authorization: `Basic ${Buffer.from(`${leak.email}:${leak.token}`).toString('base64')}`, 'x-experience-api-version': '1.0.3' } }],
+      ['GET', '/me/sessions', { headers: { authorization: `Bearer ${leak.token}`, cookie: `instants_session=${leak.token}; x=${q(leak.name)}` } }],
+    ];
+    for (const [method, urlPath, options] of hostile) {
+      const res = await send(port, method, urlPath, options);
+      expect(res.status, `${method} ${urlPath}`).to.be.within(200, 499);
+    }
+    await expectStillUp();
+    const out = proc.output();
+    for (const [what, value] of Object.entries(leak)) expect(out, `${what} in the output`).not.to.contain(value);
+    expect(out).not.to.contain('Témoin');
+  });
+
   it('logs no stack trace on stderr outside the JSON log for any of these requests', () => {
     const lines = proc.output().split('\n').filter((l) => l.trim() !== '');
     const notJson = lines.filter((l) => {
