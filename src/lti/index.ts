@@ -12,6 +12,7 @@ export {
   type Actor,
 } from './actor';
 export { mountLti, ltiOf } from './lti.routes';
+export { addLaunchHook, type LaunchHook, type LaunchRecorded } from './launch-hooks';
 export { buildDeepLinkingResponse, deepLinkingOf, isPlatformReturnUrl, type PickedSession } from './deep-linking.service';
 export { bindResourceLink } from './launch.repo';
 export { checkFormToken, formToken } from './resume-token';

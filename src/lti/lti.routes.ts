@@ -12,6 +12,7 @@ import { mountDemo } from './demo/demo.routes';
 import { checkIdToken } from './launch.checks';
 import { insertLoginRequest, bindResourceLink } from './launch.repo';
 import { completeLaunch } from './launch.service';
+import { runLaunchHooks } from './launch-hooks';
 import { launchUrlGate, ltijsBody } from './launch-url';
 import { LtiLaunchError } from './lti.errors';
 import { limitLogins, purgeLoginRates } from './login-rate';
@@ -151,7 +152,9 @@ export async function mountLti(app: Express, ctx: AppContext): Promise<void> {
   const lti = await openLti({ db: ctx.db, clock: ctx.clock, config: ctx.config, ltiKey: ctx.secrets.ltiKey }, async (launch, _req, res) => {
     const { launchId, destination } = await completeLaunch(lti, launch, ctx.launchSessions);
     await startLaunchSession(ctx, res, launchId);
-    res.redirect(303, await continueUrl(ctx, launchId, destination));
+    // Other slices may send the browser elsewhere first (people: the one-screen profile at the first launch).
+    const next = await runLaunchHooks(ctx, { launch, launchId, destination });
+    res.redirect(303, await continueUrl(ctx, launchId, next));
   });
   slices.set(ctx, lti);
   ctx.jobs.register('lti-purge', 600_000, async () => (await purgeExpiredLtiData({ db: ctx.db, clock: ctx.clock })) + (await purgeLoginRates({ db: ctx.db, clock: ctx.clock })));

@@ -8,3 +8,4 @@ export * from '../../activities/activities.tables';
 export * from '../../dashboard/dashboard.tables';
 export * from '../../grades/grades.tables';
 export * from '../../fabrique/fabrique.tables';
+export * from '../../people/people.tables';
