@@ -1,29 +1,21 @@
-import express, { type Express, type RequestHandler, type Response } from 'express';
-import { z } from 'zod';
-import { getSession, searchSessions } from '../catalog';
+import express, { type Express, type RequestHandler } from 'express';
 import type { AppContext } from '../platform/context';
 import { refuseUncleanInput } from '../platform/input-hygiene';
-import { ForbiddenError, NotFoundError, ValidationError } from '../platform/errors';
-import type { WebSession } from '../platform/session';
-import { actorOf, requireOrganiser, startLaunchSession } from './actor';
-import { buildDeepLinkingResponse, deepLinkingOf } from './deep-linking.service';
+import { actorOf, startLaunchSession } from './actor';
 import { AUTOSUBMIT_JS, COOKIES_JS } from './browser/resume-scripts';
 import { mountDemo } from './demo/demo.routes';
 import { checkIdToken } from './launch.checks';
-import { insertLoginRequest, bindResourceLink } from './launch.repo';
+import { insertLoginRequest } from './launch.repo';
 import { completeLaunch } from './launch.service';
 import { runLaunchHooks } from './launch-hooks';
 import { launchUrlGate, ltijsBody } from './launch-url';
 import { LtiLaunchError } from './lti.errors';
 import { limitLogins, purgeLoginRates } from './login-rate';
 import { purgeExpiredLtiData } from './ltijs.plugin';
-import { presentSessionChoices } from './lti.present';
 import { openLti, type LtiServices } from './registry';
 import { stateCookieName, stateCookieStandIn } from './cookieless';
 import { registrationRoutes } from './registration/registration.routes';
-import { checkFormToken, formToken } from './resume-token';
 import { continueUrl, resumeRoutes } from './resume.routes';
-import { isUuid } from './uuid';
 
 const slices = new WeakMap<AppContext, LtiServices>();
 
@@ -37,8 +29,6 @@ export function ltiOf(ctx: AppContext): LtiServices {
 /** Paths ltijs answers under /lti; everything else under /lti is ours. */
 const LTIJS_PATHS = new Set(['/', '/login', '/keys']);
 const LOGIN_LIFETIME_MS = 10 * 60_000;
-
-const sessionIdOf = (res: Response) => (res.locals.session as WebSession | undefined)?.id;
 
 /** Records each OIDC login request ltijs answers (state, nonce, target) so the id_token can be bound to it. */
 function recordLogin(lti: LtiServices): RequestHandler {
@@ -136,18 +126,7 @@ function platformOrigins(lti: LtiServices): { list: () => Promise<string[]>; cle
   return { list, clear: () => (cached = undefined) };
 }
 
-const BindSchema = z.object({ sessionId: z.string().refine(isUuid, 'expected a session id'), _csrf: z.string().optional() });
-const PickSchema = z.object({ sessions: z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v])), _csrf: z.string().optional() });
-
-function requireFormToken(ctx: AppContext): RequestHandler {
-  return (req, res, next) => {
-    if (!checkFormToken(ctx.secrets.cookieSecret, sessionIdOf(res), (req.body as Record<string, unknown>)?._csrf))
-      return next(new ForbiddenError('Invalid or missing form token', { messageKey: 'errors.csrf' }));
-    next();
-  };
-}
-
-/** Mounts the LTI slice: login, launch, key set, dynamic registration, binding, deep linking, cookie help, demo. */
+/** Mounts the LTI slice: login, launch, key set, dynamic registration, cookie help, demo (binding and deep linking: src/placement). */
 export async function mountLti(app: Express, ctx: AppContext): Promise<void> {
   const lti = await openLti({ db: ctx.db, clock: ctx.clock, config: ctx.config, ltiKey: ctx.secrets.ltiKey }, async (launch, _req, res) => {
     const { launchId, destination } = await completeLaunch(lti, launch, ctx.launchSessions);
@@ -162,8 +141,6 @@ export async function mountLti(app: Express, ctx: AppContext): Promise<void> {
   ctx.frameAncestors.push(framers.list);
 
   const router = express.Router();
-  // /lti is outside the app's body parsers: its forms are read here, then checked like every other form.
-  const form = [express.urlencoded({ extended: false, limit: '64kb' }), refuseUncleanInput()];
   router.get('/autosubmit.js', ctx.allow.anonymous(), (_req, res) => {
     res.type('application/javascript').send(AUTOSUBMIT_JS);
   });
@@ -176,51 +153,6 @@ export async function mountLti(app: Express, ctx: AppContext): Promise<void> {
   router.get('/not-ready', (_req, res) => {
     actorOf(res);
     res.render('lti/not-ready', { title: res.locals.t('lti.not_ready.title') });
-  });
-
-  router.get('/bind', requireOrganiser, async (req, res) => {
-    const actor = actorOf(res);
-    if (!actor.resourceLinkRef) throw new NotFoundError('No resource link in this launch');
-    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
-    const sessions = await searchSessions(ctx.db, { q, endsAfter: ctx.clock.now(), upcomingFirst: true, limit: 50 });
-    res.render('lti/bind', { title: res.locals.t('lti.bind.title'), q, csrf: formToken(ctx.secrets.cookieSecret, sessionIdOf(res) ?? ''), bound: actor.sessionId, sessions: presentSessionChoices(sessions, res.locals.locale as string) });
-  });
-  router.post('/bind', ...form, requireOrganiser, requireFormToken(ctx), async (req, res) => {
-    const actor = actorOf(res);
-    const parsed = BindSchema.safeParse(req.body);
-    if (!parsed.success) throw new ValidationError('Invalid body', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })), { messageKey: 'errors.validation_failed' });
-    if (!actor.resourceLinkRef) throw new NotFoundError('No resource link in this launch');
-    if (!(await getSession(ctx.db, parsed.data.sessionId))) throw new NotFoundError('No such session');
-    await bindResourceLink(ctx.db, actor.resourceLinkRef, parsed.data.sessionId, ctx.clock.now());
-    res.redirect(303, `/organiser/sessions/${parsed.data.sessionId}`);
-  });
-
-  router.get('/deep-linking', requireOrganiser, async (req, res) => {
-    const actor = actorOf(res);
-    const { settings } = await deepLinkingOf(lti, actor);
-    const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
-    const sessions = await searchSessions(ctx.db, { q, endsAfter: ctx.clock.now(), upcomingFirst: true, limit: 50 });
-    res.render('lti/deep-linking', {
-      title: res.locals.t('lti.dl.title'),
-      q,
-      multiple: settings.accept_multiple !== false,
-      csrf: formToken(ctx.secrets.cookieSecret, sessionIdOf(res) ?? ''),
-      sessions: presentSessionChoices(sessions, res.locals.locale as string),
-    });
-  });
-  router.post('/deep-linking', ...form, requireOrganiser, requireFormToken(ctx), async (req, res) => {
-    const actor = actorOf(res);
-    const parsed = PickSchema.safeParse(req.body);
-    const ids = parsed.success ? parsed.data.sessions.filter(isUuid) : [];
-    if (ids.length === 0) throw new ValidationError('No session chosen', [{ path: 'sessions', message: res.locals.t('lti.dl.none_chosen') }], { messageKey: 'lti.dl.none_chosen' });
-    const picked = [];
-    for (const id of ids.slice(0, 20)) {
-      const s = await getSession(ctx.db, id);
-      if (!s) throw new NotFoundError('No such session');
-      picked.push({ id: s.id, title: s.title, text: s.tool ?? '' });
-    }
-    const { returnUrl, jwt } = await buildDeepLinkingResponse(lti, actor, picked);
-    res.render('lti/autosubmit', { title: res.locals.t('lti.dl.title'), action: returnUrl, jwt });
   });
 
   registrationRoutes(app, router, ctx, lti, framers.clear);
