@@ -8,6 +8,7 @@ import { mountActivities } from './activities';
 import { mountCatalog } from './catalog';
 import { mountPlacement } from './placement';
 import { mountDashboard } from './dashboard';
+import { mountFabrique, mountFabriqueLaunchReminder } from './fabrique';
 import { mountHome } from './home';
 import { mountXapi } from './xapi';
 import { mountGrades } from './grades';
@@ -28,7 +29,8 @@ import { loadSession, sessionCookieName, SessionStore } from './platform/session
 import { setupViews } from './platform/views';
 
 /** The slices of Instants, mounted in this order. */
-const SLICES: MountSlice[] = [mountHome, mountCatalog, mountPlacement, mountLti, mountPeople, mountActivities, mountLrs, mountXapi, mountGrades, mountDashboard];
+// The Fabrique's launch reminder goes before the lti slice, whose /lti/continue it steps in front of.
+const SLICES: MountSlice[] = [mountHome, mountCatalog, mountPlacement, mountFabriqueLaunchReminder, mountLti, mountPeople, mountActivities, mountLrs, mountXapi, mountGrades, mountDashboard, mountFabrique];
 
 /** A built application: the express app, its background jobs and a way to release what it holds. */
 export interface Instants {

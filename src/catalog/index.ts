@@ -10,5 +10,6 @@ export {
 export type { CatalogSession, SessionCompetence, SessionSearch, SessionStatus } from './catalog.repo';
 export { fileUrl, type SessionResource } from './resources.service';
 export { mountCatalog } from './catalog.routes';
+export { sessionsPresentedBy } from './presented';
 export { courseMayLink, launchMayLink, managesSession, relationOf, sessionAccessFor } from './ownership';
 export { listLinkableSessions, sessionToLink, type LinkableSession } from './linking.service';

@@ -1,0 +1,42 @@
+import type { Express } from 'express';
+import { actorOf } from '../lti';
+import type { AppContext } from '../platform/context';
+import { mountBoardRoutes } from './board.routes';
+import { mountCommitteeRoutes } from './committee.routes';
+import { reminderAtLaunch } from './directory.service';
+import { canStaff, COMMITTEE_GROUP, isCommittee, STAFFING_GROUP, type FabriqueDeps } from './fabrique.access';
+import { mountPeopleRoutes } from './people.routes';
+import { mountProposalRoutes } from './proposals.routes';
+
+/** The fabrique slice's public surface: its mount function. */
+
+/**
+ * Mounts la Fabrique: proposals, the steering committee, phases, the public board, the directory of
+ * resource persons and teams. Defines the access policy's groups `fabrique-committee` and `fabrique-staffing`.
+ */
+export function mountFabrique(app: Express, ctx: AppContext): void {
+  const deps: FabriqueDeps = { db: ctx.db, clock: ctx.clock, config: ctx.config, secrets: ctx.secrets };
+  ctx.allow.defineGroup(COMMITTEE_GROUP, { isMember: (actor) => isCommittee(deps, actor), messageKey: 'fabrique.errors.committee_only' });
+  ctx.allow.defineGroup(STAFFING_GROUP, { isMember: (actor) => canStaff(deps, actor), messageKey: 'fabrique.errors.staffing_only' });
+  mountProposalRoutes(app, ctx, deps);
+  mountCommitteeRoutes(app, ctx, deps);
+  mountPeopleRoutes(app, ctx, deps);
+  mountBoardRoutes(app, ctx, deps);
+}
+
+/**
+ * The reminder at launch: mounted before the lti slice, it sends a person whose directory entry must be
+ * reconfirmed to the reminder page on the way from the launch to their page (once per launch).
+ */
+export function mountFabriqueLaunchReminder(app: Express, ctx: AppContext): void {
+  const deps = { db: ctx.db, clock: ctx.clock };
+  // Middleware, not a route: /lti/continue stays the lti slice's route (and its declaration).
+  app.use('/lti/continue', (req, res, next) => {
+    if (req.method !== 'GET' || !res.locals.actor) return next();
+    reminderAtLaunch(deps, actorOf(res)).then((due) => {
+      if (!due) return next();
+      const to = typeof req.query.to === 'string' ? req.query.to : '/';
+      res.redirect(303, `/fabrique/reminder?to=${encodeURIComponent(to)}`);
+    }, next);
+  });
+}
