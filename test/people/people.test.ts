@@ -109,13 +109,13 @@ describe('people: service and job family', function () {
 
   it('lists every bad row with its line number and imports nothing when any row is bad', async () => {
     const before = await t.database.db.select().from(peopleImports);
-    const res = await upload(admin, 'email;service;famille\nok@ac-dijon.fr;DANE;Administratif\npas-une-adresse;DANE;\nok@ac-dijon.fr;DSI;\nautre@ac-dijon.fr;Service inconnu;\nvide@ac-dijon.fr;;\n"cassé@ac-dijon.fr;DANE\n');
+    const res = await upload(admin, 'email;service;famille\nok@ac-dijon.fr;DANE;Administratif\npas-une-adresse;DANE;\nok@ac-dijon.fr;DSI;\nautre@ac-dijon.fr;Service inconnu;\nvide@ac-dijon.fr;;\n');
     const html = await res.text();
     expect(res.status).to.equal(400);
     expect(html).to.contain('Rien n&#x27;a été importé');
     for (const line of ['Ligne 3', 'Ligne 4', 'Ligne 5', 'Ligne 6']) expect(html, line).to.contain(line);
     expect(await t.database.db.select().from(peopleImports)).to.have.length(before.length);
-    for (const bad of ['nom;prenom\na;b\n', 'email;service\n', '']) {
+    for (const bad of ['nom;prenom\na;b\n', 'email;service\n', '', 'email;service\n"cassé@ac-dijon.fr;DANE\n', 'email;service\na\u0000@b.fr;DANE\n']) {
       const r = await upload(admin, bad);
       expect(r.status, JSON.stringify(bad)).to.equal(400);
     }
