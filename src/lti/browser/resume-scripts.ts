@@ -39,15 +39,19 @@ export const COOKIES_JS = `(function () {
 
 export const AUTOSUBMIT_JS = `(function () {
   var form = document.getElementById('lti-autosubmit');
-  if (window.name === 'instants-resume' && window.opener && window.opener !== window) {
-    try {
-      window.opener.postMessage({ subject: 'instants.deep_linking_response', action: form.action, jwt: form.elements.JWT.value }, location.origin);
-      form.hidden = true;
-      document.getElementById('lti-sending').hidden = true;
-      document.getElementById('lti-handed-over').hidden = false;
-      setTimeout(function () { window.close(); }, 1500);
-      return;
-    } catch (e) { /* the opener is gone: send from here */ }
+  var opener = null;
+  try {
+    opener = window.name === 'instants-resume' && window.opener && window.opener !== window ? window.opener : null;
+  } catch (e) { opener = null; }
+  if (opener) {
+    opener.postMessage({ subject: 'instants.deep_linking_response', action: form.action, jwt: form.elements.JWT.value }, location.origin);
+    form.hidden = true;
+    var sending = document.getElementById('lti-sending');
+    var done = document.getElementById('lti-handed-over');
+    if (sending) sending.hidden = true;
+    if (done) done.hidden = false;
+    setTimeout(function () { window.close(); }, 1500);
+    return;
   }
   form.submit();
 })();
