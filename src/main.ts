@@ -10,6 +10,12 @@ import { installProcessGuards } from './platform/process-guard';
  */
 async function main(): Promise<void> {
   const { config, log, secrets, database } = await openFromEnv();
+  // Until the server listens, a crash only has the database to close; then `shutdown` below takes over.
+  let stop: (exitCode: number) => Promise<void> = async (exitCode) => {
+    await database.close().catch(() => undefined);
+    process.exit(exitCode);
+  };
+  installProcessGuards(log, (exitCode) => stop(exitCode));
   const instants = await createApp({ config, log, secrets, database, clock: systemClock });
   const server = http.createServer(instants.app);
   await new Promise<void>((resolve, reject) => {
@@ -49,7 +55,7 @@ async function main(): Promise<void> {
     log.info({ exitCode }, 'stopped');
     process.exit(exitCode);
   };
-  installProcessGuards(log, shutdown);
+  stop = (exitCode) => shutdown(exitCode, 'uncaughtException');
   process.on('SIGTERM', () => void shutdown(EXIT.ok, 'SIGTERM'));
   process.on('SIGINT', () => void shutdown(EXIT.ok, 'SIGINT'));
 }
