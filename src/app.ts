@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import path from 'node:path';
 import { pinoHttp } from 'pino-http';
 import { mountActivities } from './activities';
+import { mountBadges } from './badges';
 import { mountCatalog } from './catalog';
 import { mountPlacement } from './placement';
 import { mountDashboard } from './dashboard';
@@ -30,7 +31,7 @@ import { setupViews } from './platform/views';
 
 /** The slices of Instants, mounted in this order. */
 // The Fabrique's launch reminder goes before the lti slice, whose /lti/continue it steps in front of.
-const SLICES: MountSlice[] = [mountHome, mountCatalog, mountPlacement, mountFabriqueLaunchReminder, mountLti, mountPeople, mountActivities, mountLrs, mountXapi, mountGrades, mountDashboard, mountFabrique];
+const SLICES: MountSlice[] = [mountHome, mountCatalog, mountPlacement, mountFabriqueLaunchReminder, mountLti, mountPeople, mountActivities, mountLrs, mountXapi, mountGrades, mountDashboard, mountFabrique, mountBadges];
 
 /** A built application: the express app, its background jobs and a way to release what it holds. */
 export interface Instants {
@@ -56,6 +57,7 @@ export async function createApp(deps: AppDeps): Promise<Instants> {
     frameAncestors: [],
     csrfExempt: ['/lti', '/xapi', '/api/'],
     afterStatementsStored: [],
+    afterEventsRecorded: [],
     onClose: [],
     allow: createAllow(() => ctx.sessionAccess),
     launchSessions: { linkable: async () => false, upcoming: async () => [] },

@@ -31,7 +31,7 @@ async function renderCheckin(res: Response, deps: ActivityDeps, id: string, extr
 }
 
 export function mountCheckinRoutes(app: Express, ctx: AppContext): void {
-  const deps: ActivityDeps = { db: ctx.db, clock: ctx.clock, config: ctx.config, secrets: ctx.secrets };
+  const deps: ActivityDeps = { db: ctx.db, clock: ctx.clock, config: ctx.config, secrets: ctx.secrets, afterEventsRecorded: ctx.afterEventsRecorded };
 
   app.get('/sessions/:id/checkin', ctx.allow.participantOfSession('id'), async (req, res) => {
     const code = typeof req.query.code === 'string' ? req.query.code.slice(0, 10) : '';

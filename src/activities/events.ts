@@ -1,6 +1,7 @@
 import { eventSessionFor } from '../catalog';
 import type { Actor } from '../lti';
 import type { Config } from '../platform/config';
+import type { AppContext } from '../platform/context';
 import type { DbOrTx, Tx } from '../platform/db/client';
 import type { Secrets } from '../platform/secrets';
 import { recordEvents } from '../xapi';
@@ -10,6 +11,8 @@ import type { LearningEvent } from '../xapi/events';
 export interface RecordDeps {
   config: Config;
   secrets: Secrets;
+  /** `ctx.afterEventsRecorded` (badges awarded by the new records), called in the same transaction. */
+  afterEventsRecorded?: AppContext['afterEventsRecorded'];
 }
 
 /** Who acts, and in which language and course: what every event of a participant carries. */
@@ -33,5 +36,5 @@ export async function eventBase(db: DbOrTx, who: EventWho, sessionId: string, at
 
 /** Writes the statements of the events in the caller's transaction (the domain rows are written by the caller). */
 export async function record(tx: Tx, events: LearningEvent[], deps: RecordDeps): Promise<void> {
-  if (events.length) await recordEvents(tx, events, { config: deps.config, secrets: deps.secrets });
+  if (events.length) await recordEvents(tx, events, { config: deps.config, secrets: deps.secrets, afterEventsRecorded: deps.afterEventsRecorded });
 }

@@ -47,7 +47,7 @@ async function renderOffers(res: Response, deps: ActivityDeps, errors: FieldErro
 }
 
 export function mountOrganiserRoutes(app: Express, ctx: AppContext): void {
-  const deps: ActivityDeps = { db: ctx.db, clock: ctx.clock, config: ctx.config, secrets: ctx.secrets };
+  const deps: ActivityDeps = { db: ctx.db, clock: ctx.clock, config: ctx.config, secrets: ctx.secrets, afterEventsRecorded: ctx.afterEventsRecorded };
 
   app.get('/organiser/sessions/:id/activities', ctx.allow.organiserOfSession('id'), async (req, res) => {
     await renderActivitiesForm(res, deps, param(req, 'id'), {}, undefined, req.query.saved === '1');

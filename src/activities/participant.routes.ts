@@ -94,7 +94,7 @@ function mountActivityPage<S extends z.ZodType>(app: Express, allow: Allow, deps
 
 /** Adds the participant routes. */
 export function mountParticipantRoutes(app: Express, ctx: AppContext): void {
-  const deps: ActivityDeps = { db: ctx.db, clock: ctx.clock, config: ctx.config, secrets: ctx.secrets };
+  const deps: ActivityDeps = { db: ctx.db, clock: ctx.clock, config: ctx.config, secrets: ctx.secrets, afterEventsRecorded: ctx.afterEventsRecorded };
   const allow = ctx.allow;
 
   app.get('/sessions/:id', allow.participantOfSession('id'), async (req, res) => {

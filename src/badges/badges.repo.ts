@@ -88,8 +88,16 @@ export async function listAwardsOf(db: DbOrTx, userRef: string) {
     .orderBy(desc(badgeAwards.issuedOn));
 }
 
-/** Awards of a class with their earners' names (for the class's organisers only). */
-export async function listAwardsOfClass(db: DbOrTx, badgeClassId: string) {
+/**
+ * Awards of a class. Earners' names only for people of the viewer's course (administrators see all): a
+ * badge of a session that other courses link can be earned by their learners, whom this course must not see.
+ */
+export async function listAwardsOfClass(db: DbOrTx, badgeClassId: string, viewer: { contextRef: string | null; all: boolean }) {
+  const seen = viewer.all
+    ? sql`true`
+    : viewer.contextRef
+      ? sql`exists (select 1 from lti_launches l where l.user_ref = ${badgeAwards.userRef} and l.context_ref = ${viewer.contextRef}::uuid)`
+      : sql`false`;
   return db
     .select({
       id: badgeAwards.id,
@@ -98,7 +106,8 @@ export async function listAwardsOfClass(db: DbOrTx, badgeClassId: string) {
       reason: badgeAwards.reason,
       revokedAt: badgeAwards.revokedAt,
       revocationReason: badgeAwards.revocationReason,
-      name: sql<string | null>`(select u.name from lti_users u where u.id = ${badgeAwards.userRef})`,
+      inCourse: sql<boolean>`${seen}`,
+      name: sql<string | null>`case when ${seen} then (select u.name from lti_users u where u.id = ${badgeAwards.userRef}) end`,
     })
     .from(badgeAwards)
     .where(eq(badgeAwards.badgeClassId, badgeClassId))
@@ -176,4 +185,41 @@ export async function isCoursePerson(db: DbOrTx, contextRef: string, userRef: st
   if (!isUuid(userRef)) return false;
   const r = await db.execute(sql`select 1 from lti_launches l where l.user_ref = ${userRef}::uuid and l.context_ref = ${contextRef}::uuid limit 1`);
   return ((Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as unknown[]).length > 0;
+}
+
+/** A series as rules need it: its course and how many sessions it holds that are not cancelled. */
+export async function findSeriesFacts(db: DbOrTx, id: string): Promise<{ ownerContextRef: string | null; sessions: number } | undefined> {
+  if (!isUuid(id)) return undefined;
+  const r = await db.execute(sql`select s.owner_context_ref, (select count(*)::int from catalog_sessions x where x.series_id = s.id and x.status not in ('cancelled', 'archived')) as sessions from catalog_series s where s.id = ${id}::uuid`);
+  const row = ((Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ owner_context_ref: string | null; sessions: number }>)[0];
+  return row ? { ownerContextRef: row.owner_context_ref, sessions: Number(row.sessions) } : undefined;
+}
+
+/** The competences that exist among `pairs` (framework, code), with their titles. */
+export async function findCompetences(db: DbOrTx, pairs: Array<{ framework: string; code: string }>): Promise<Competence[]> {
+  if (!pairs.length) return [];
+  const values = sql.join(pairs.map((p) => sql`(${p.framework}, ${p.code})`), sql`, `);
+  const r = await db.execute(sql`select framework_id as framework, code, title from catalog_competences where (framework_id, code) in (${values}) order by code`);
+  return (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Competence[];
+}
+
+/** Series an organiser may name in a rule: their course's (all for administrators). */
+export async function listSeriesOptions(db: DbOrTx, contextRef: string | null, all: boolean): Promise<Array<{ id: string; title: string }>> {
+  const where = all ? sql`true` : contextRef ? sql`owner_context_ref = ${contextRef}::uuid` : sql`false`;
+  const r = await db.execute(sql`select id, title from catalog_series where ${where} order by title limit 500`);
+  return (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ id: string; title: string }>;
+}
+
+/** Titles of the sessions and series rules name, for the pages. */
+export async function namesOf(db: DbOrTx, ids: { sessions: string[]; series: string[] }): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const list = (xs: string[]) => `{${xs.filter(isUuid).join(',')}}`;
+  const read = async (table: 'catalog_sessions' | 'catalog_series', xs: string[]) => {
+    if (!xs.some(isUuid)) return;
+    const r = await db.execute(sql`select id, title from ${sql.identifier(table)} where id = any(${list(xs)}::uuid[])`);
+    for (const x of (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ id: string; title: string }>) out.set(x.id, x.title);
+  };
+  await read('catalog_sessions', ids.sessions);
+  await read('catalog_series', ids.series);
+  return out;
 }

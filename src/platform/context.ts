@@ -37,6 +37,11 @@ export interface AppContext extends AppDeps {
    * ids): the xapi slice queues them for forwarding, so every stored statement reaches every destination.
    */
   afterStatementsStored: Array<(tx: Tx, statements: Array<Record<string, unknown>>) => Promise<unknown>>;
+  /**
+   * Called in the writing transaction after Instants records its own learning events (`recordEvents`, with
+   * the statements as stored): the badges slice awards what the new records meet.
+   */
+  afterEventsRecorded: Array<(tx: Tx, statements: Array<Record<string, unknown>>) => Promise<unknown>>;
   /** Things to close when the app closes (timers, caches, providers). */
   onClose: Array<() => Promise<void> | void>;
   /** The access policy's declarations: every route is mounted with one of them (see AGENTS.md, "Access policy"). */

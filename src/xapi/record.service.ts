@@ -13,10 +13,12 @@ import { buildStatements, type BuildDeps } from './statement.builder';
 import { StatementSchema, type Statement } from './statement.schema';
 import { xapiDestinations } from './xapi.tables';
 
-/** What recording needs: the configuration (base IRI) and the secrets (pseudonym key). */
+/** What recording needs: the configuration (base IRI), the secrets (pseudonym key), and the hooks to call. */
 export interface RecordDeps {
   config: Config;
   secrets: Secrets;
+  /** `ctx.afterEventsRecorded`: called in the same transaction with the statements stored. */
+  afterEventsRecorded?: Array<(tx: Tx, statements: Array<Record<string, unknown>>) => Promise<unknown>>;
 }
 
 /** The builder's dependencies from the application's config and secrets. */
@@ -62,6 +64,7 @@ export async function recordEvents(tx: Tx, events: Array<LearningEvent | Fabriqu
   await lockActivities(tx, statements);
   const ids = await storeStatements(tx, statements, { authority: SYSTEM_AUTHORITY, version: '1.0.3' });
   await enqueueForwarding(tx, statements);
+  for (const hook of deps.afterEventsRecorded ?? []) await hook(tx, statements);
   return ids;
 }
 

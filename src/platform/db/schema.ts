@@ -9,3 +9,4 @@ export * from '../../dashboard/dashboard.tables';
 export * from '../../grades/grades.tables';
 export * from '../../fabrique/fabrique.tables';
 export * from '../../people/people.tables';
+export * from '../../badges/badges.tables';
