@@ -9,7 +9,7 @@ import { mountBadges } from './badges';
 import { mountCatalog } from './catalog';
 import { mountPlacement } from './placement';
 import { mountDashboard } from './dashboard';
-import { mountFabrique, mountFabriqueLaunchReminder } from './fabrique';
+import { mountFabrique } from './fabrique';
 import { mountHome } from './home';
 import { mountXapi } from './xapi';
 import { mountGrades } from './grades';
@@ -30,8 +30,7 @@ import { loadSession, sessionCookieName, SessionStore } from './platform/session
 import { setupViews } from './platform/views';
 
 /** The slices of Instants, mounted in this order. */
-// The Fabrique's launch reminder goes before the lti slice, whose /lti/continue it steps in front of.
-const SLICES: MountSlice[] = [mountHome, mountCatalog, mountPlacement, mountFabriqueLaunchReminder, mountLti, mountPeople, mountActivities, mountLrs, mountXapi, mountGrades, mountDashboard, mountFabrique, mountBadges];
+const SLICES: MountSlice[] = [mountHome, mountCatalog, mountPlacement, mountLti, mountPeople, mountActivities, mountLrs, mountXapi, mountGrades, mountDashboard, mountFabrique, mountBadges];
 
 /** A built application: the express app, its background jobs and a way to release what it holds. */
 export interface Instants {

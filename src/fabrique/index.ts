@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import { actorOf } from '../lti';
+import { addLaunchHook, loadActorForLaunch } from '../lti';
 import type { AppContext } from '../platform/context';
 import { mountBoardRoutes } from './board.routes';
 import { mountCommitteeRoutes } from './committee.routes';
@@ -22,21 +22,10 @@ export function mountFabrique(app: Express, ctx: AppContext): void {
   mountCommitteeRoutes(app, ctx, deps);
   mountPeopleRoutes(app, ctx, deps);
   mountBoardRoutes(app, ctx, deps);
-}
-
-/**
- * The reminder at launch: mounted before the lti slice, it sends a person whose directory entry must be
- * reconfirmed to the reminder page on the way from the launch to their page (once per launch).
- */
-export function mountFabriqueLaunchReminder(app: Express, ctx: AppContext): void {
-  const deps = { db: ctx.db, clock: ctx.clock };
-  // Middleware, not a route: /lti/continue stays the lti slice's route (and its declaration).
-  app.use('/lti/continue', (req, res, next) => {
-    if (req.method !== 'GET' || !res.locals.actor) return next();
-    reminderAtLaunch(deps, actorOf(res)).then((due) => {
-      if (!due) return next();
-      const to = typeof req.query.to === 'string' ? req.query.to : '/';
-      res.redirect(303, `/fabrique/reminder?to=${encodeURIComponent(to)}`);
-    }, next);
+  // The reminder at launch: a person whose directory entry must be reconfirmed sees it on the way in.
+  addLaunchHook(ctx, async ({ launchId, destination }) => {
+    const actor = await loadActorForLaunch(ctx, launchId);
+    if (!actor || !(await reminderAtLaunch(deps, actor))) return undefined;
+    return `/fabrique/reminder?to=${encodeURIComponent(destination)}`;
   });
 }
