@@ -35,10 +35,10 @@ export async function loadRoster(deps: GradesDeps, options: RosterOptions, conte
   }
   const context = await findContext(deps.db, contextRef);
   const source = await findMembershipsUrl(deps.db, contextRef);
-  if (!context || !source) throw unavailable('grades.roster_no_service', 'No membership service for this course');
+  if (!context || !source) throw notOffered('grades.roster_no_service', 'No membership service for this course');
   const clientId = source.clientId ?? (await findClientId(deps.db, context.issuer, context.deploymentId));
   const creds = clientId ? await deps.credentials(context.issuer, clientId) : undefined;
-  if (!creds) throw unavailable('grades.roster_no_key', 'No key registered for this platform');
+  if (!creds) throw notOffered('grades.roster_no_key', 'No key registered for this platform');
   const scopes = [SCOPES.memberships];
   try {
     let token = await getServiceToken(deps, creds, context.deploymentId, scopes);
@@ -67,6 +67,11 @@ export async function rosterWithStatuses(deps: GradesDeps, options: RosterOption
   const s = await findStatuses(deps.db, context.issuer, contextRef, sessionId);
   const members = roster.members.map((m) => ({ ...m, launched: s.launched.has(m.userId), attended: s.attended.has(m.userId), completed: s.completed.has(m.userId) }));
   return { ...roster, members, contextTitle: context.title };
+}
+
+/** 409: this course offers no roster (its launch gave no membership service, or no key): not a passing outage. */
+function notOffered(messageKey: string, message: string): AppError {
+  return new AppError('conflict', message, { messageKey, expose: true });
 }
 
 function unavailable(messageKey: string, message: string, cause?: unknown): AppError {

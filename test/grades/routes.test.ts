@@ -123,11 +123,11 @@ describe('grades: organiser pages for grade sync and course roster', function ()
     expect((await organiser.browser.get('/organiser/sessions/00000000-0000-4000-8000-000000000000/grades')).status).to.equal(404);
   });
 
-  it('explains, without a roster, when the course gave no membership service', async () => {
+  it('explains with a 409, without a roster, when the course gave no membership service', async () => {
     const lonely = await signIn(t, { role: 'organiser', issuer: sim.issuer, deploymentId: TYPE_ID, sub: '6001', contextId: '88', resourceLinkId: 'rl-88', sessionId: null });
     const [s] = await t.database.db.insert(catalogSessions).values({ title: 'Sans NRPS', startsAt: new Date('2026-12-02T11:30:00Z'), endsAt: new Date('2026-12-02T12:30:00Z'), ownerContextRef: lonely.contextRef }).returning();
     const res = await lonely.browser.get(`/organiser/sessions/${s!.id}/roster`);
-    expect(res.status).to.equal(503);
+    expect(res.status).to.equal(409);
     expect(await res.text()).to.contain('Noms et rôles');
   });
 
