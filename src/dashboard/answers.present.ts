@@ -69,6 +69,8 @@ export function presentNeeds(f: Fmt, d: NeedsData) {
     text(n.trend === null ? '—' : Math.round(n.trend * 100) === 0 ? t('dashboard.trend_stable') : `${n.trend > 0 ? '+' : '−'}${pct(f, Math.abs(n.trend))}`),
     text(n.emerging ? t('dashboard.emerging') : ''),
     text(t('dashboard.create_session'), `/organiser/sessions/new?${new URLSearchParams({ title: needName(n), ...(n.type === 'tool' ? { tool: n.label } : {}), ...(n.type === 'competence' ? { competence: n.key } : {}) }).toString()}`),
+    // La Fabrique: a proposal prefilled from this need (its form keeps where it came from).
+    text(t('dashboard.propose_fabrique'), `/fabrique/proposals/new?${new URLSearchParams({ needType: n.type, needLabel: needName(n), needKey: n.key }).toString()}`),
   ]);
   const top = d.needs.slice(0, 15);
   const emerging = d.needs.filter((n) => n.emerging);
@@ -79,7 +81,7 @@ export function presentNeeds(f: Fmt, d: NeedsData) {
       intro: t('dashboard.needs_intro', { n: f.minGroup, text: f.minGroupText }) + (d.hidden ? ` ${tn(f, 'dashboard.needs_hidden', d.hidden)}` : ''),
       explain: explain(f, 'emerging'),
       chart: top.length ? { id: 'needs', type: 'bar', labels: top.map(needName), datasets: [{ label: t('dashboard.col_current'), data: top.map((n) => n.current) }, { label: t('dashboard.col_previous'), data: top.map((n) => n.previous) }], summary: emerging.length ? tn(f, 'dashboard.needs_summary', emerging.length, { top: needName(emerging[0]!) }) : t('dashboard.needs_summary_none') } : undefined,
-      table: table(f, 'needs', t('dashboard.needs_heading'), [t('dashboard.col_need_type'), t('dashboard.col_need'), t('dashboard.col_current'), t('dashboard.col_previous'), t('dashboard.col_trend'), t('dashboard.col_emerging'), t('dashboard.col_action')], rows),
+      table: table(f, 'needs', t('dashboard.needs_heading'), [t('dashboard.col_need_type'), t('dashboard.col_need'), t('dashboard.col_current'), t('dashboard.col_previous'), t('dashboard.col_trend'), t('dashboard.col_emerging'), t('dashboard.col_action'), t('dashboard.col_fabrique')], rows),
       empty: d.needs.length ? undefined : t('dashboard.needs_none'),
     },
     {

@@ -146,6 +146,8 @@ describe('dashboard pages', () => {
     expect(rows.slice(1).map((r) => r.slice(0, 3))).to.deep.equal([['Texte libre', 'Tchap', '6']]);
     const html = await (await browser.get('/organiser/dashboard/needs')).text();
     expect(html).to.include('href="/organiser/sessions/new?title&#x3D;Tchap"');
+    // La Fabrique: a proposal prefilled from the need.
+    expect(html).to.include('href="/fabrique/proposals/new?needType&#x3D;free-text&amp;needLabel&#x3D;Tchap&amp;needKey&#x3D;');
     // Offers to present a tool: 5 colleagues offer "Padlet" (shown), 2 offer "Scratch" (fewer than 5).
     for (const [i, tool] of ['Padlet', 'padlet ', 'Padlet', 'Padlet', 'PADLET', 'Scratch', 'Scratch'].entries()) {
       const l = await buildLaunch(t.database.db, { sub: `offer-${i}`, contextId: 'course-1' });
