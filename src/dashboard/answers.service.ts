@@ -59,7 +59,11 @@ export function summarise(competence: string, kind: Pair['kind'], pairs: Array<{
   };
 }
 
-async function yearRows(deps: DashboardDeps, schoolYear: number, courses: string[] | undefined) {
+function yearRows(deps: DashboardDeps, schoolYear: number, courses: string[] | undefined) {
+  return deps.memo(`answers|${schoolYear}|${JSON.stringify(courses ?? null)}`, () => loadYear(deps, schoolYear, courses));
+}
+
+async function loadYear(deps: DashboardDeps, schoolYear: number, courses: string[] | undefined) {
   const y = yearPeriod(schoolYear);
   const scope = { from: y.from, until: y.until, courses };
   const [participations, positions, needs, sessions] = await Promise.all([facts.participationRows(deps.db, scope), facts.positionRows(deps.db, scope), facts.needRows(deps.db, scope), facts.sessionInfos(deps.db, scope)]);
@@ -77,33 +81,12 @@ function closedViews(views: ReturnType<typeof viewsOf>, participations: Located[
 /** The competences page: per competence, sessions covering it, pooled prospective gains and Borich gaps. */
 export async function competences(deps: DashboardDeps, v: AnswerView, codes: string[]) {
   const min = deps.privacy.minGroup;
-  const y = await yearRows(deps, v.period.schoolYear, v.courses);
+  const { y, closed, pop, pairs, nU, bU, latest, target, targets } = await competenceUniverse(deps, v.period.schoolYear, v.courses, codes);
   const id = viewId(v.period, v.dim, v.value);
-  const closed = closedViews(y.views, y.participations, min);
-  const people = countByView(y.views, y.participations, () => ['people']).get(id)?.get('people') ?? 0;
+  const people = pop.get(id)?.get('people') ?? 0;
   if (closed.has(id) || !y.views.some((x) => x.id === id)) return { tooFew: true as const, people };
-  const pairs = pairsOf(y.positions, y.people).filter((p) => p.kind === 'prospective');
-  // Each session's gain rows as its own page releases them (fixed cells of the universe).
-  const sessionKeys = [...new Set(pairs.map((p) => p.sessionKey))].sort();
-  const sessionCells = new Map<string, Array<{ periodIds: string[]; id: string; value: number; shown: boolean }>>();
-  for (const s of sessionKeys) {
-    const mine = pairs.filter((p) => p.sessionKey === s);
-    const comps = [...new Set(mine.map((p) => p.competence))].sort();
-    const summaries = comps.map((c) => summarise(c, 'prospective', mine.filter((p) => p.competence === c)));
-    const g = gainCells(summaries);
-    const rel = protect(g.cells, g.relations, { min });
-    const heldAt = mine[0]!.heldAt;
-    const periodIds = y.periods.filter((p) => heldAt >= p.from && heldAt < p.until).map((p) => p.id);
-    for (const sum of summaries) sessionCells.set(sum.competence, [...(sessionCells.get(sum.competence) ?? []), { periodIds, id: `s:${s}`, value: sum.pairs, shown: pairCountShown(rel, sum.competence, 'prospective') }]);
-  }
-  const kept = pairs.filter((p) => p.pre < LEVEL_MAX);
-  const nU = protectUniverse({ views: y.views, counts: countByView(y.views, kept, (p) => [p.competence], { additive: true }), positions: codes, min: () => min, additive: true, closed, sessions: (c) => sessionCells.get(c) ?? [] });
   const inV = (p: Located) => inViewOf(v, p);
   const viewSessions = new Set(y.participations.filter(inV).map((p) => p.sessionKey));
-  const targets = await repo.listTargets(deps.db);
-  const target = new Map(targets.map((t) => [`${t.competence}|${t.jobFamily}`, t.level]));
-  const latest = latestLevels(y.positions, y.people).filter((l) => target.has(`${l.competence}|${l.jobFamily}`));
-  const bU = protectUniverse({ views: y.views, counts: countByView(y.views, latest, (l) => [l.competence]), positions: codes, min: () => min, closed });
   const rows = codes.map((code) => {
     const n = nU.get(id, code);
     const mine = n !== null && n >= min ? pairs.filter((p) => p.competence === code && inV(p)) : [];
@@ -124,6 +107,35 @@ export async function competences(deps: DashboardDeps, v: AnswerView, codes: str
   });
   const ranking = rows.filter((r) => r.borich !== null).sort((a, b) => b.borich! - a.borich! || a.code.localeCompare(b.code));
   return { tooFew: false as const, people, rows, ranking, targets, jobFamilies: await repo.jobFamilies(deps.db), released: [...nU.released, ...bU.released] };
+}
+
+/** Every view's pair counts and Borich counts for a school year and scope, protected together (cached). */
+function competenceUniverse(deps: DashboardDeps, schoolYear: number, courses: string[] | undefined, codes: string[]) {
+  return deps.memo(`competences|${schoolYear}|${JSON.stringify(courses ?? null)}`, async () => {
+    const min = deps.privacy.minGroup;
+    const y = await yearRows(deps, schoolYear, courses);
+    const closed = closedViews(y.views, y.participations, min);
+    const pop = countByView(y.views, y.participations, () => ['people']);
+    const pairs = pairsOf(y.positions, y.people).filter((p) => p.kind === 'prospective');
+    // Each session's gain rows as its own page releases them (fixed cells of the universe).
+    const sessionCells = new Map<string, Array<{ periodIds: string[]; id: string; value: number; shown: boolean }>>();
+    for (const s of [...new Set(pairs.map((p) => p.sessionKey))].sort()) {
+      const mine = pairs.filter((p) => p.sessionKey === s);
+      const summaries = [...new Set(mine.map((p) => p.competence))].sort().map((c) => summarise(c, 'prospective', mine.filter((p) => p.competence === c)));
+      const g = gainCells(summaries);
+      const rel = protect(g.cells, g.relations, { min });
+      const heldAt = mine[0]!.heldAt;
+      const periodIds = y.periods.filter((p) => heldAt >= p.from && heldAt < p.until).map((p) => p.id);
+      for (const sum of summaries) sessionCells.set(sum.competence, [...(sessionCells.get(sum.competence) ?? []), { periodIds, id: `s:${s}`, value: sum.pairs, shown: pairCountShown(rel, sum.competence, 'prospective') }]);
+    }
+    const kept = pairs.filter((p) => p.pre < LEVEL_MAX);
+    const nU = protectUniverse({ views: y.views, counts: countByView(y.views, kept, (p) => [p.competence], { additive: true }), positions: codes, min: () => min, additive: true, closed, sessions: (c) => sessionCells.get(c) ?? [] });
+    const targets = await repo.listTargets(deps.db);
+    const target = new Map(targets.map((t) => [`${t.competence}|${t.jobFamily}`, t.level]));
+    const latest = latestLevels(y.positions, y.people).filter((l) => target.has(`${l.competence}|${l.jobFamily}`));
+    const bU = protectUniverse({ views: y.views, counts: countByView(y.views, latest, (l) => [l.competence]), positions: codes, min: () => min, closed });
+    return { y, closed, pop, pairs, nU, bU, latest, target, targets };
+  });
 }
 
 const inViewOf = (v: AnswerView, r: Located) =>
@@ -149,16 +161,17 @@ export const EMERGING_RATIO = 1.5;
 export async function emergingNeeds(deps: DashboardDeps, v: AnswerView, offersContext: string | null | undefined) {
   const { minGroup, minGroupText } = deps.privacy;
   const minFor = (pos: string) => (pos.startsWith('free-text|') ? minGroupText : minGroup);
-  const released = async (p: Period) => {
-    const y = await yearRows(deps, p.schoolYear, v.courses);
+  const released = async (p: Period) => ({ ...(await needsUniverse(p.schoolYear)), id: viewId(p, v.dim, v.value) });
+  const needsUniverse = (schoolYear: number) => deps.memo(`needs|${schoolYear}|${JSON.stringify(v.courses ?? null)}`, async () => {
+    const y = await yearRows(deps, schoolYear, v.courses);
     const located = y.needs.map((n) => ({ ...y.people.get(`${n.sessionKey}\u0000${n.actor}`)!, need: `${n.type}|${n.key}`, label: n.label })).filter((n) => n.actor);
     const positions = [...new Set(located.map((n) => n.need))].sort();
     const closed = closedViews(y.views, y.participations, minGroup);
     const u = protectUniverse({ views: y.views, counts: countByView(y.views, located, (n) => [n.need]), positions, min: minFor, closed });
     const labels = new Map<string, string>();
     for (const n of located) if (!labels.has(n.need) || n.label < labels.get(n.need)!) labels.set(n.need, n.label);
-    return { u, positions, labels, id: viewId(p, v.dim, v.value) };
-  };
+    return { u, positions, labels };
+  });
   const cur = await released(v.period);
   const prevPeriod = previousPeriod(v.period);
   const prev = await released(prevPeriod);

@@ -26,7 +26,8 @@ const SessionQuerySchema = z.object({ format: z.enum(['html', 'csv'], { error: '
 /** Organiser dashboards: overview, session, competences, emerging needs; CSV of every table. */
 export function mountDashboard(app: Express, ctx: AppContext): void {
   ctx.jobs.register('dashboard-rollup', ctx.config.worker.intervalMs, () => catchUp(ctx.db));
-  const deps = () => ({ db: ctx.db, now: ctx.clock.now(), privacy: ctx.config.privacy });
+  const memo = service.createMemo();
+  const deps = async () => ({ db: ctx.db, now: ctx.clock.now(), privacy: ctx.config.privacy, memo: memo(await facts.dataVersion(ctx.db)) });
   const { minGroup, minGroupText } = ctx.config.privacy;
 
   const scopeOf = async (actor: Actor) => (actor.isAdmin ? undefined : await repo.courseKeysFor(ctx.db, actor.issuer, actor.contextId ?? ''));
@@ -50,7 +51,7 @@ export function mountDashboard(app: Express, ctx: AppContext): void {
       await fail(parsed.error.issues.map((i) => (i.message.startsWith('dashboard.') ? t(i.message) : t('dashboard.filter_unknown', { name: i.path.join('.') || String((i as { keys?: string[] }).keys?.join(', ') ?? '') }))));
       return undefined;
     }
-    const filters = await service.resolveFilters(deps(), actor, parsed.data);
+    const filters = await service.resolveFilters(await deps(), actor, parsed.data);
     // Answers pooled across sessions are shown by school year or term only (months would be too small).
     if (page !== 'overview' && filters.period.kind === 'month') {
       await fail([t('dashboard.filter_period_month')]);
@@ -105,7 +106,7 @@ export function mountDashboard(app: Express, ctx: AppContext): void {
   app.get('/organiser/dashboard', ctx.allow.organiserOfCourse(), async (req, res) => {
     const p = await prepare(req, res, 'overview');
     if (!p) return;
-    const d = await service.overview(deps(), p.filters);
+    const d = await service.overview(await deps(), p.filters);
     const model = d.tooFew ? { kpis: [], sections: [], notice: tooFew(res, p.filters) } : presentOverview(fmt(req, res, p.raw), d);
     await respond(req, res, p.actor, 'overview', p.raw, p.filters, model);
   });
@@ -138,7 +139,7 @@ export function mountDashboard(app: Express, ctx: AppContext): void {
     }
     const courses = await scopeOf(actor);
     if (courses !== undefined && !(await repo.sessionHasCourse(ctx.db, found.key, courses))) throw new ForbiddenError('This session is not held in your course');
-    const d = await sessionDashboard(deps(), found.key);
+    const d = await sessionDashboard(await deps(), found.key);
     const date = await facts.sessionDate(ctx.db, found.key);
     const heading = t('dashboard.title_session_named', { title: `${found.title ?? found.key}${date ? ` (${new Intl.DateTimeFormat(res.locals.locale === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(date)})` : ''}` });
     const model = d.tooFew ? { kpis: [], sections: [], notice: tooFew(res, undefined), heading } : { ...presentSession(fmt(req, res, raw), d), heading };
@@ -148,7 +149,7 @@ export function mountDashboard(app: Express, ctx: AppContext): void {
   app.get('/organiser/dashboard/competences', ctx.allow.organiserOfCourse(), async (req, res) => {
     const p = await prepare(req, res, 'competences');
     if (!p) return;
-    const d = await competences(deps(), { period: p.filters.period, dim: p.filters.dim, value: p.filters.value, courses: p.filters.courses }, CRCN.map((c) => c.code));
+    const d = await competences(await deps(), { period: p.filters.period, dim: p.filters.dim, value: p.filters.value, courses: p.filters.courses }, CRCN.map((c) => c.code));
     // Competence targets by job family apply to the whole académie: only administrators get the form.
     const targets = !p.actor.isAdmin ? undefined : { competences: CRCN.map((c) => ({ value: c.code, label: `${c.code} ${c.title}` })), jobFamilies: await repo.jobFamilies(ctx.db) };
     const model = d.tooFew ? { kpis: [], sections: [], notice: tooFew(res, p.filters), targets } : { ...presentCompetences(fmt(req, res, p.raw), d), targets };
@@ -164,7 +165,7 @@ export function mountDashboard(app: Express, ctx: AppContext): void {
   app.get('/organiser/dashboard/needs', ctx.allow.organiserOfCourse(), async (req, res) => {
     const p = await prepare(req, res, 'needs');
     if (!p) return;
-    const d = await emergingNeeds(deps(), { period: p.filters.period, dim: p.filters.dim, value: p.filters.value, courses: p.filters.courses }, p.actor.isAdmin ? undefined : p.actor.contextRef);
+    const d = await emergingNeeds(await deps(), { period: p.filters.period, dim: p.filters.dim, value: p.filters.value, courses: p.filters.courses }, p.actor.isAdmin ? undefined : p.actor.contextRef);
     await respond(req, res, p.actor, 'needs', p.raw, p.filters, presentNeeds(fmt(req, res, p.raw), d));
   });
 }

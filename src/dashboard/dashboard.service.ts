@@ -24,6 +24,28 @@ export interface DashboardDeps {
   db: Db;
   now: Date;
   privacy: Privacy;
+  /** Computes once per key and data version (see `createMemo`): every view of a school year is protected together. */
+  memo: <T>(key: string, compute: () => Promise<T>) => Promise<T>;
+}
+
+/**
+ * A small cache of released universes, keyed by what they depend on: the result is a function of the data,
+ * so any instance computes the same and none needs another's cache. `version` is read once per request.
+ */
+export function createMemo(size = 48) {
+  const entries = new Map<string, Promise<unknown>>();
+  return (version: string) =>
+    <T>(key: string, compute: () => Promise<T>): Promise<T> => {
+      const k = `${version}\u0000${key}`;
+      let hit = entries.get(k) as Promise<T> | undefined;
+      if (!hit) {
+        hit = compute();
+        hit.catch(() => entries.delete(k));
+        entries.set(k, hit);
+        while (entries.size > size) entries.delete(entries.keys().next().value as string);
+      }
+      return hit;
+    };
 }
 
 /** Resolves URL filters against the clock and the actor's courses; 403 for another course. */
@@ -53,19 +75,27 @@ interface Att extends Located {
 }
 
 /** Every overview figure of one view, from the released attendance universe of its school year. */
+/** The attendance universe of a school year for a scope: every view's attendees, protected together. */
+function attendanceUniverse(deps: DashboardDeps, schoolYear: number, courses: string[] | undefined) {
+  return deps.memo(`attendance|${schoolYear}|${JSON.stringify(courses ?? null)}`, async () => {
+    const min = deps.privacy.minGroup;
+    const year = yearPeriod(schoolYear);
+    const scope = { from: year.from, until: year.until, courses };
+    const [rows, ratings, sessions] = await Promise.all([facts.participationRows(deps.db, scope), facts.ratingRows(deps.db, scope), facts.sessionInfos(deps.db, scope)]);
+    const views = viewsOf(periodsOf(schoolYear), rows);
+    const attended: Att[] = rows.filter((r) => r.attended);
+    const pop = countByView(views, rows, () => ['people']);
+    const closed = new Set(views.filter((v) => (pop.get(v.id)?.get('people') ?? 0) < min).map((v) => v.id));
+    // Attendance without a people filter is what organisers see by name on their sessions' participants pages.
+    const known = new Set(views.filter((v) => v.dim === 'all' || v.dim === 'series').map((v) => v.id));
+    const u = protectUniverse({ views, counts: countByView(views, attended, () => ['attendees']), positions: ['attendees'], min: () => min, closed, known });
+    return { rows, ratings, sessions, views, pop, closed, u };
+  });
+}
+
 async function overviewOf(deps: DashboardDeps, f: Filters, period: Period) {
   const min = deps.privacy.minGroup;
-  const year = yearPeriod(period.schoolYear);
-  const scope = { from: year.from, until: year.until, courses: f.courses };
-  const [rows, ratings, sessions] = await Promise.all([facts.participationRows(deps.db, scope), facts.ratingRows(deps.db, scope), facts.sessionInfos(deps.db, scope)]);
-  const periods = periodsOf(period.schoolYear);
-  const views = viewsOf(periods, rows);
-  const attended: Att[] = rows.filter((r) => r.attended);
-  const pop = countByView(views, rows, () => ['people']);
-  const closed = new Set(views.filter((v) => (pop.get(v.id)?.get('people') ?? 0) < min).map((v) => v.id));
-  // Attendance without a people filter is what organisers see by name on their sessions' participants pages.
-  const known = new Set(views.filter((v) => v.dim === 'all' || v.dim === 'series').map((v) => v.id));
-  const u = protectUniverse({ views, counts: countByView(views, attended, () => ['attendees']), positions: ['attendees'], min: () => min, closed, known });
+  const { rows, ratings, sessions, views, pop, closed, u } = await attendanceUniverse(deps, period.schoolYear, f.courses);
   const id = viewId(period, f.dim, f.value);
   const view = views.find((v) => v.id === id);
   const people = pop.get(id)?.get('people') ?? 0;

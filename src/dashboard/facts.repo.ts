@@ -150,3 +150,13 @@ export async function firstSessionDate(db: DbOrTx, courses: string[] | undefined
   const [r] = await queryRows<{ at: unknown }>(db, q);
   return r?.at ? new Date(String(r.at)) : null;
 }
+
+/**
+ * What the dashboards' figures depend on, as one text: the rollup cursor (new statements, rebuilds), the
+ * target levels and the catalogue's sessions (their dates). Released figures are cached under it.
+ */
+export async function dataVersion(db: DbOrTx): Promise<string> {
+  const [r] = await queryRows<{ v: string | null }>(db, sql`select coalesce((select string_agg(id || ':' || last_seq::text || gaps::text, ',' order by id) from dash_cursor), '')
+    || '|' || coalesce((select max(updated_at)::text from dash_targets), '') || '|' || coalesce((select max(updated_at)::text || count(*)::text from catalog_sessions), '') as v`);
+  return r?.v ?? '';
+}
