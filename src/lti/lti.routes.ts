@@ -35,7 +35,8 @@ function recordLogin(lti: LtiServices): RequestHandler {
   return async (req, res, next) => {
     const params = { ...(req.query as Record<string, unknown>), ...((req.body as Record<string, unknown> | undefined) ?? {}) };
     const target = params.target_link_uri;
-    if (typeof params.iss !== 'string' || typeof params.login_hint !== 'string' || typeof target !== 'string') return next(new LtiLaunchError('bad_login_request'));
+    // An empty iss would reach ltijs's getPlatform, which throws on it.
+    if (typeof params.iss !== 'string' || !params.iss || typeof params.login_hint !== 'string' || typeof target !== 'string') return next(new LtiLaunchError('bad_login_request'));
     if (!target.startsWith(`${lti.config.http.publicUrl}/`)) return next(new LtiLaunchError('bad_login_request', { detail: 'target_link_uri is not Instants' }));
     // ltijs answers unknown and inactive platforms at login with callbacks that cannot reach our error page.
     const platform =

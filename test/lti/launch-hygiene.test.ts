@@ -21,8 +21,8 @@ describe('lti: input hygiene of login and launch (U+0000, lone surrogates, deep 
   });
   after(async () => t?.close());
 
-  /** The login writes its request row; nothing else may change when the launch is refused. */
-  const counts = () => tableCounts(t.database.db, { ignore: ['lti_login_requests'] });
+  /** The login writes its request row and its count; nothing else may change when the launch is refused. */
+  const counts = () => tableCounts(t.database.db, { ignore: ['lti_login_requests', 'lti_login_rate'] });
 
   /** `claimPath` is the start of the refused field's path, as the page names it. */
   async function expectRefusedClaim(opts: LaunchAsOptions, claimPath: string) {
@@ -55,8 +55,20 @@ describe('lti: input hygiene of login and launch (U+0000, lone surrogates, deep 
     expect(await counts()).to.deep.equal(before);
   });
 
+  it('refuses a login initiation with an empty iss with 400 (ltijs would throw on it), writing nothing', async () => {
+    const before = await tableCounts(t.database.db, { ignore: ['lti_login_rate'] });
+    const res = await fetch(`${t.url}/lti/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      body: new URLSearchParams({ iss: '', client_id: '', login_hint: '2', target_link_uri: `${t.url}/lti` }),
+    });
+    expect(res.status).to.equal(400);
+    expect(await res.text()).to.contain('incomplète');
+    expect(await tableCounts(t.database.db, { ignore: ['lti_login_rate'] })).to.deep.equal(before);
+  });
+
   it('refuses a login initiation with U+0000 in a form field or the query, writing no login request', async () => {
-    const before = await tableCounts(t.database.db);
+    const before = await tableCounts(t.database.db, { ignore: ['lti_login_rate'] });
     const posted = await fetch(`${t.url}/lti/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
@@ -66,6 +78,6 @@ describe('lti: input hygiene of login and launch (U+0000, lone surrogates, deep 
     expect(await posted.text()).to.contain('<code>iss</code>');
     const query = await fetch(`${t.url}/lti/login?iss=x&login_hint=%00&target_link_uri=${encodeURIComponent(`${t.url}/lti`)}`, { headers: { accept: 'text/html' } });
     expect(query.status).to.equal(400);
-    expect(await tableCounts(t.database.db)).to.deep.equal(before);
+    expect(await tableCounts(t.database.db, { ignore: ['lti_login_rate'] })).to.deep.equal(before);
   });
 });
