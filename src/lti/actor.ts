@@ -12,7 +12,8 @@ import { findLaunchWithIdentity } from './actor.repo';
 export type { Actor };
 
 /** What a browser session stores after a launch. */
-export const LaunchSessionSchema = z.object({ launchId: z.uuid() });
+/** What a browser session stores after a launch; `openedFromFrame` when the resume flow opened it from Moodle's frame. */
+export const LaunchSessionSchema = z.object({ launchId: z.uuid(), openedFromFrame: z.boolean().optional() });
 
 /** Builds the Actor for a launch id, or undefined when the launch no longer exists. */
 export async function loadActorForLaunch(ctx: Pick<AppContext, 'db'>, launchId: string): Promise<Actor | undefined> {
@@ -49,6 +50,9 @@ export function loadActor(ctx: AppContext): RequestHandler {
       const actor = await loadActorForLaunch(ctx, parsed.data.launchId);
       if (actor) {
         res.locals.actor = actor;
+        // A window the help page opened from Moodle's frame keeps its `opener` (deep linking hands its answer
+        // back to that frame): COOP same-origin would cut it, the frame's top level being Moodle's site.
+        if (parsed.data.openedFromFrame) res.setHeader('Cross-Origin-Opener-Policy', 'unsafe-none');
         const launchLocale = matchLocale(actor.locale);
         const cookies = req.cookies as Record<string, string> | undefined;
         if (launchLocale && !req.query.lang && !cookies?.instants_lang) setLocale(res, ctx.catalogues, launchLocale);
@@ -59,8 +63,8 @@ export function loadActor(ctx: AppContext): RequestHandler {
 }
 
 /** Starts a browser session for a launch (a fresh id each time, so a launch never reuses an old session). */
-export async function startLaunchSession(ctx: AppContext, res: Response, launchId: string): Promise<void> {
-  const session = await ctx.sessions.create({ launchId });
+export async function startLaunchSession(ctx: AppContext, res: Response, launchId: string, extra: { openedFromFrame?: boolean } = {}): Promise<void> {
+  const session = await ctx.sessions.create({ launchId, ...extra });
   res.cookie(sessionCookieName(ctx.config.http.publicUrl), session.id, { ...ctx.cookies, signed: true, expires: session.expiresAt });
 }
 

@@ -39,7 +39,8 @@ export function resumeRoutes(router: Router, ctx: AppContext): void {
     if (!used?.fresh) throw new LtiLaunchError('session_expired', { detail: 'resume token unknown, expired or already used' });
     const current = res.locals.session as WebSession | undefined;
     if (current) await ctx.sessions.destroy(current.id);
-    await startLaunchSession(ctx, res, used.launchId);
+    await startLaunchSession(ctx, res, used.launchId, { openedFromFrame: true });
+    res.setHeader('Cross-Origin-Opener-Policy', 'unsafe-none');
     res.redirect(303, used.destination);
   });
 }
