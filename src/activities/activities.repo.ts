@@ -195,10 +195,10 @@ export function listOffers(db: DbOrTx, filter: { contextRef?: string; userRef?: 
     .limit(500);
 }
 
-/** Free-text wishes from the "what next?" survey (answers only, no names), newest first. */
+/** Free-text wishes from the "what next?" survey (answers only, no names), in text order (never by time). */
 export function listWishes(db: DbOrTx, filter: { contextRef?: string }) {
   return db
-    .select({ sessionId: activityAttempts.sessionId, value: activityAnswers.value, at: activityAnswers.answeredAt })
+    .select({ sessionId: activityAttempts.sessionId, value: activityAnswers.value })
     .from(activityAnswers)
     .innerJoin(activityAttempts, eq(activityAttempts.id, activityAnswers.attemptId))
     .where(
@@ -209,8 +209,16 @@ export function listWishes(db: DbOrTx, filter: { contextRef?: string }) {
         filter.contextRef !== undefined ? eq(activityAttempts.contextRef, filter.contextRef) : undefined,
       ),
     )
-    .orderBy(desc(activityAnswers.answeredAt))
+    .orderBy(sql`lower(${activityAnswers.value}->>'freeText')`)
     .limit(1000);
+}
+
+/** People who answered the "what next?" survey, in all and per session (the free-text wishes' threshold). */
+export async function countNeedsRespondents(db: DbOrTx, filter: { contextRef?: string }): Promise<{ total: number; bySession: Map<string, number> }> {
+  const where = and(eq(activityAttempts.kind, 'needs'), sql`${activityAttempts.completedAt} is not null`, filter.contextRef !== undefined ? eq(activityAttempts.contextRef, filter.contextRef) : undefined);
+  const [all] = await db.select({ n: sql<number>`count(distinct ${activityAttempts.userRef})::int` }).from(activityAttempts).where(where);
+  const per = await db.select({ sessionId: activityAttempts.sessionId, n: sql<number>`count(distinct ${activityAttempts.userRef})::int` }).from(activityAttempts).where(where).groupBy(activityAttempts.sessionId);
+  return { total: all?.n ?? 0, bySession: new Map(per.map((r) => [r.sessionId, r.n])) };
 }
 
 /** How many people are marked present at a session. */

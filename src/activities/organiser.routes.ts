@@ -116,11 +116,13 @@ export function mountOrganiserRoutes(app: Express, ctx: AppContext): void {
   app.get('/organiser/wishes', ctx.allow.organiserOfCourse(), async (req, res) => {
     const t = res.locals.t;
     const actor = actorOf(res);
-    const { wishes, topics } = await wishesFor(deps, actor);
+    const { wishes, topics, tooFew, min } = await wishesFor(deps, actor);
     res.render('activities/organiser-wishes', {
       title: t('activities.wishes.title'),
       nav: organiserNav(t, null, 'wishes'),
-      wishes,
+      wishes: wishes.map((w) => ({ ...w, session: w.session ?? t('activities.wishes.session_hidden') })),
+      tooFew: tooFew ? t('activities.wishes.too_few', { n: min }) : null,
+      intro: t('activities.wishes.intro_private', { n: min }),
       topics: topics.map((x) => ({ ...x, kindLabel: t(`activities.wishes.kind_${x.kind}`) })),
       errors: req.query.error ? { label: t(`activities.errors.${req.query.error === 'duplicate' ? 'duplicate_topic' : 'label'}`) } : {},
       added: req.query.added === '1',

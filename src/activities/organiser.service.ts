@@ -2,7 +2,7 @@ import type { Actor } from '../lti';
 import { ForbiddenError } from '../platform/errors';
 import { sessionForCourseOrganiser, sessionForOrganiser } from './access';
 import { loadActivities } from './activities.config';
-import { insertTopic, listOffers, listTopics, listWishes, replaceConfigs, setTopicActive } from './activities.repo';
+import { countNeedsRespondents, insertTopic, listOffers, listTopics, listWishes, replaceConfigs, setTopicActive } from './activities.repo';
 import { listParticipants } from './people.repo';
 import { parseQuizText, quizToText, type ActivitiesForm } from './activities.schema';
 import type { ActivityKind } from './activities.tables';
@@ -92,13 +92,22 @@ export async function offersFor(deps: ActivityDeps, actor: Actor) {
   return rows;
 }
 
-/** Free-text wishes from the needs survey (no names), and the topic list organisers maintain. */
+/**
+ * Free-text wishes from the needs survey (no names, in text order): shown only when at least
+ * PRIVACY_MIN_GROUP_TEXT people answered the survey in the organiser's view, and with their session only
+ * when that session had as many respondents (else the session would point at its few writers).
+ */
 export async function wishesFor(deps: ActivityDeps, actor: Actor) {
-  const rows = await listWishes(deps.db, actor.isAdmin ? {} : { contextRef: actor.contextRef ?? '00000000-0000-0000-0000-000000000000' });
+  const filter = actor.isAdmin ? {} : { contextRef: actor.contextRef ?? '00000000-0000-0000-0000-000000000000' };
+  const min = deps.config.privacy.minGroupText;
+  const topics = await listTopics(deps.db, false);
+  const respondents = await countNeedsRespondents(deps.db, filter);
+  if (respondents.total < min) return { wishes: [], tooFew: true, min, topics };
+  const rows = await listWishes(deps.db, filter);
   const titles = new Map<string, string>();
-  for (const id of new Set(rows.map((r) => r.sessionId))) titles.set(id, (await loadSession(deps.db, id))?.title ?? '');
-  const wishes = rows.map((r) => ({ text: (r.value as { freeText: string }).freeText, at: r.at, session: titles.get(r.sessionId) ?? '' }));
-  return { wishes, topics: await listTopics(deps.db, false) };
+  for (const id of new Set(rows.map((r) => r.sessionId))) if ((respondents.bySession.get(id) ?? 0) >= min) titles.set(id, (await loadSession(deps.db, id))?.title ?? '');
+  const wishes = rows.map((r) => ({ text: (r.value as { freeText: string }).freeText, session: titles.get(r.sessionId) ?? null }));
+  return { wishes, tooFew: false, min, topics };
 }
 
 /** The survey's topic list is académie-wide: administrators only. */

@@ -117,8 +117,33 @@ describe('activities: organiser pages', () => {
 
     const offers = await (await organiser.browser.get('/organiser/offers')).text();
     expect(offers).to.contain('Peertube').and.contain('Dominique Offre').and.not.contain('Scratch');
+    // One respondent: below PRIVACY_MIN_GROUP_TEXT (10), the wish is not shown at all.
     const wishes = await (await organiser.browser.get('/organiser/wishes')).text();
-    expect(wishes).to.contain('Apprendre Tchap').and.not.contain('Dominique Offre');
+    expect(wishes).to.contain('Moins de 10 personnes ont répondu').and.not.contain('Apprendre Tchap').and.not.contain('Dominique Offre');
+  });
+
+  it('shows free-text wishes only from 10 respondents, in text order, without dates, and without a session that had fewer', async () => {
+    const { organiser, session, contextId } = await organiserWithSession();
+    const { session: small } = await buildSession(t.database.db, { ownerContextRef: organiser.contextRef, title: 'Petite session' });
+    await configure(t.database.db, session.id, [{ kind: 'needs' }]);
+    await configure(t.database.db, small.id, [{ kind: 'needs' }]);
+    const answer = async (sessionId: string, i: number, freeText: string) => {
+      const p = await signIn(t, { sessionId, contextId, name: `Répondant ${sessionId.slice(0, 4)} ${i}` });
+      const csrf = csrfTokenFrom(await (await p.browser.get(`/sessions/${sessionId}/needs`)).text());
+      expect((await p.browser.postForm(`/sessions/${sessionId}/needs`, { _csrf: csrf, free_text: freeText })).status).to.equal(303);
+    };
+    for (let i = 0; i < 8; i++) await answer(session.id, i, i === 0 ? 'Zotero en équipe' : `Souhait ${i}`);
+    await answer(small.id, 0, 'Atelier Scratch');
+    const nine = await (await organiser.browser.get('/organiser/wishes')).text();
+    expect(nine).to.contain('Moins de 10 personnes ont répondu').and.not.contain('Zotero');
+    await answer(small.id, 1, 'Bureautique');
+    const ten = await (await organiser.browser.get('/organiser/wishes')).text();
+    expect(ten).to.contain('Zotero en équipe').and.contain('Atelier Scratch');
+    // Neither session had 10 respondents: no session is named; text order, never time order; no dates.
+    expect(ten).not.to.contain('Petite session').and.not.to.contain(`>${session.title}<`);
+    expect(ten.indexOf('Atelier Scratch')).to.be.lessThan(ten.indexOf('Bureautique'));
+    expect(ten.indexOf('Bureautique')).to.be.lessThan(ten.indexOf('Zotero'));
+    expect(ten).not.to.match(/\d{1,2} (janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)\.? 20\d\d/);
   });
 
   it('shows organisers who are not administrators the académie-wide topic list without its forms', async () => {
