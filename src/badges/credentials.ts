@@ -95,7 +95,8 @@ export function ob3Credential(d: IssuerDeps, a: AwardRow, b: BadgeClassRow): Rec
       statusListIndex: String(a.statusIndex),
       statusListCredential: d.urls.statusList,
     },
-    credentialSchema: [{ id: OB3_SCHEMA, type: '1EdTechJsonSchemaValidator2019' }],
+    // 'JsonSchema' (VC Data Model 2.0): the spec examples' '1EdTechJsonSchemaValidator2019' is defined by no context, so JSON-LD safe mode refuses it.
+    credentialSchema: [{ id: OB3_SCHEMA, type: 'JsonSchema' }],
   };
 }
 

@@ -26,7 +26,7 @@ export async function postBadgeForm(who: Person, fields: Record<string, string |
   const form = new FormData();
   form.append('_csrf', token);
   for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) form.append(k, one);
-  if (image) form.append('image', new Blob([image.data], { type: image.type }), image.name);
+  if (image) form.append('image', new Blob([new Uint8Array(image.data)], { type: image.type }), image.name);
   return who.browser.request(`${path}?_csrf=${encodeURIComponent(token)}`, { method: 'POST', body: form });
 }
 
