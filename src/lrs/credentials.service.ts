@@ -55,6 +55,13 @@ export async function listCredentials(db: DbOrTx): Promise<CredentialView[]> {
   return rows.map((r) => ({ id: r.id, key: r.key, name: r.name, scopes: r.scopes as Scope[], createdAt: r.createdAt, revokedAt: r.revokedAt }));
 }
 
+/** The credential with this key that is not revoked yet; NotFoundError otherwise. */
+export async function findActiveCredential(db: DbOrTx, key: string): Promise<CredentialView> {
+  const [r] = await db.select().from(lrsCredentials).where(and(eq(lrsCredentials.key, key), isNull(lrsCredentials.revokedAt)));
+  if (!r) throw new NotFoundError(`No active LRS credential with key ${key}`);
+  return { id: r.id, key: r.key, name: r.name, scopes: r.scopes as Scope[], createdAt: r.createdAt, revokedAt: r.revokedAt };
+}
+
 /** Revokes a credential given its key; NotFoundError when no active credential has it. */
 export async function revokeCredential(db: DbOrTx, key: string, at = new Date()): Promise<void> {
   const done = await db

@@ -1,3 +1,4 @@
+import { formatParisDateTime } from '../platform/dates';
 import type { Translate } from '../platform/i18n';
 import type { DeadLetter, DestinationStatus } from './forwarding/operations';
 
@@ -10,7 +11,7 @@ export function formatLag(seconds: number): string {
 
 /** The operations page of forwarding: one row per destination, then the latest dead letters. */
 export function presentAdmin(o: { statuses: DestinationStatus[]; dead: DeadLetter[]; done?: string; count: number; t: Translate; locale: string }) {
-  const fmt = (d: Date | null) => (d ? d.toLocaleString(o.locale === 'en' ? 'en-GB' : 'fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'medium' }) : '—');
+  const fmt = (d: Date | null) => (d ? formatParisDateTime(d, o.locale) : '—');
   const names = new Map(o.statuses.map((s) => [s.id, s.name]));
   return {
     title: o.t('xapi.admin_title'),

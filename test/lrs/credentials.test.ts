@@ -66,7 +66,7 @@ describe('lrs: credentials and scopes (Communication 4), admin page /admin/lrs',
       expect((await t.xapi('/statements', { headers: { authorization: basic(key, secret) } })).status).to.equal(200);
       const again = await (await browser.get('/admin/lrs')).text();
       expect(again).to.contain(key).and.not.to.contain(secret);
-      const revoked = await browser.postForm(`/admin/lrs/credentials/${key}/revoke`, { _csrf: csrfTokenFrom(again) });
+      const revoked = await browser.postForm(`/admin/lrs/credentials/${key}/revoke`, { _csrf: csrfTokenFrom(again), confirm: 'yes' });
       expect(revoked.status).to.equal(303);
       expect((await t.xapi('/statements', { headers: { authorization: basic(key, secret) } })).status).to.equal(401);
       const log = (await t.database.db.execute(sql`select action from lrs_audit_log where subject = ${key} order by id`)) as unknown as { rows: Array<{ action: string }> };

@@ -1,6 +1,7 @@
 import type { Express, Response, Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../platform/context';
+import { formatParisDateTime, formatParisDay } from '../../platform/dates';
 import { NotFoundError, ValidationError } from '../../platform/errors';
 import { listPlatformRecords, type LtiServices } from '../registry';
 import { listLiveLinks, listPending, type RegisteredConfig } from './registration.repo';
@@ -65,8 +66,8 @@ export function registrationRoutes(app: Express, router: Router, ctx: AppContext
     res.render('lti/admin-registrations', {
       title: t('registration.admin.title'),
       platforms: platforms.map((p) => ({ name: p.name, issuer: p.issuer, clientId: p.clientId, active: p.active, deployments: p.deployments.join(', ') })),
-      pending: pending.map((r) => ({ id: r.id, issuer: r.issuer, clientId: r.clientId, update: r.kind === 'update', name: (r.config as RegisteredConfig).name, expires: r.expiresAt.toISOString().slice(0, 16).replace('T', ' ') })),
-      links: links.map((l) => ({ origin: l.moodleOrigin, label: l.label, expires: l.expiresAt.toISOString().slice(0, 10) })),
+      pending: pending.map((r) => ({ id: r.id, issuer: r.issuer, clientId: r.clientId, update: r.kind === 'update', name: (r.config as RegisteredConfig).name, expires: formatParisDateTime(r.expiresAt, res.locals.locale as string) })),
+      links: links.map((l) => ({ origin: l.moodleOrigin, label: l.label, expires: formatParisDay(l.expiresAt, res.locals.locale as string) })),
       allowList: ctx.config.lti.registrationOrigins.join(', '),
       ...extra,
     });
