@@ -1,5 +1,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import type { AppContext } from '../platform/context';
+import { setLocale } from '../platform/http';
+import { matchLocale } from '../platform/i18n';
 import { refuseUncleanInput } from '../platform/input-hygiene';
 import { actorOf, startLaunchSession } from './actor';
 import { AUTOSUBMIT_JS, COOKIES_JS } from './browser/resume-scripts';
@@ -9,6 +11,7 @@ import { insertLoginRequest } from './launch.repo';
 import { completeLaunch } from './launch.service';
 import { runLaunchHooks } from './launch-hooks';
 import { launchUrlGate, ltijsBody } from './launch-url';
+import type { LaunchContext } from './launch.schema';
 import { LtiLaunchError } from './lti.errors';
 import { limitLogins, purgeLoginRates } from './login-rate';
 import { purgeExpiredLtiData } from './ltijs.plugin';
@@ -172,8 +175,13 @@ export async function mountLti(app: Express, ctx: AppContext): Promise<void> {
   ltijsPart.use('/login', limitLogins({ db: ctx.db, clock: ctx.clock, perMinute: ctx.config.lti.loginLimitPerMinute }), recordLogin(lti));
   ltijsPart.post('/', precheckLaunch(lti));
   ltijsPart.use(lti.provider.app);
-  ltijsPart.use(((err, _req, _res, next) => {
-    if (err instanceof LtiLaunchError) ctx.log.warn({ reason: err.reason, detail: err.message }, 'LTI launch refused');
+  ltijsPart.use(((err, _req, res, next) => {
+    if (err instanceof LtiLaunchError) {
+      ctx.log.warn({ reason: err.reason, detail: err.message }, 'LTI launch refused');
+      // Refused after the token was verified: answer in the language the platform asked for.
+      const verified = matchLocale((res.locals.ltiLaunch as LaunchContext | undefined)?.locale);
+      if (verified) setLocale(res, ctx.catalogues, verified);
+    }
     next(err);
   }) as express.ErrorRequestHandler);
   app.use('/lti', router);

@@ -9,9 +9,9 @@ import { formFrom } from '../support/lti-simulator';
 const resumeTokenOf = (html: string) => /name="resume" value="([^"]+)"/.exec(html)?.[1];
 
 /** A login and authorisation as a browser that keeps no cookie at all (third-party cookies blocked). */
-async function cookielessIdToken(t: TestApp) {
+async function cookielessIdToken(t: TestApp, locale = 'fr') {
   const simulator = await simulatorFor(t);
-  const initiation = simulator.core.loginInitiation({ role: 'participant' });
+  const initiation = simulator.core.loginInitiation({ role: 'participant', locale });
   const login = await fetch(`${t.url}/lti/login`, { method: 'POST', body: new URLSearchParams(initiation.fields), redirect: 'manual' });
   const auth = await fetch(login.headers.get('location')!, { redirect: 'manual' });
   return { simulator, initiation, form: formFrom(await auth.text()) };
@@ -122,6 +122,13 @@ describe('lti: a launch whose browser kept no cookie (ltijs state cookie missing
       expect(html).to.contain('navigateur').and.not.to.contain('lti_message_hint');
       expect(await launchCount(t)).to.equal(before);
     }
+  });
+
+  it('answers a refusal after the token was verified in the language the platform asked for', async () => {
+    const { form } = await cookielessIdToken(t, 'en');
+    const refused = await fetch(`${t.url}/lti`, { method: 'POST', headers: { accept: 'text/html', origin: 'https://evil.example' }, body: new URLSearchParams(form.fields), redirect: 'manual' });
+    expect(refused.status).to.equal(401);
+    expect(await refused.text()).to.contain('<html lang="en">').and.to.contain('browser');
   });
 
   it('refuses the same id_token posted again, even from the platform (single use)', async () => {
