@@ -51,10 +51,10 @@ describe('badges: served documents against the Open Badges 2.0 and 3.0 specifica
       expect(expanded).to.have.length(1);
     }
     expect(issuer).to.include({ type: 'Issuer', id: `${t.url}/badges/issuer` });
-    for (const p of ['name', 'url', 'email']) expect(issuer[p], p).to.be.a('string').and.not.empty;
+    for (const p of ['name', 'url', 'email']) expect(issuer[p], p).to.be.a('string').that.has.length.greaterThan(0);
     expect(badge).to.include({ type: 'BadgeClass', id: `${t.url}/badges/classes/${badgeId}`, issuer: `${t.url}/badges/issuer` });
-    for (const p of ['name', 'description', 'image']) expect(badge[p], p).to.be.a('string').and.not.empty;
-    expect((badge.criteria as Json).narrative).to.be.a('string').and.not.empty;
+    for (const p of ['name', 'description', 'image']) expect(badge[p], p).to.be.a('string').that.has.length.greaterThan(0);
+    expect((badge.criteria as Json).narrative).to.be.a('string').that.has.length.greaterThan(0);
     expect((badge.alignment as Json[]).map((a) => a.targetCode)).to.deep.equal(['2.3', '3.2']);
     expect(assertion).to.include({ type: 'Assertion', id: `${t.url}/badges/assertions/${awardId}`, badge: `${t.url}/badges/classes/${badgeId}` });
     expect(assertion.verification).to.deep.equal({ type: 'HostedBadge' });
@@ -98,7 +98,7 @@ describe('badges: served documents against the Open Badges 2.0 and 3.0 specifica
     expect(header.alg).to.equal('EdDSA');
     const jwks = (await getJson(`${t.url}/badges/jwks.json`)) as unknown as { keys: Array<Json & { kid: string }> };
     const key = jwks.keys.find((k) => k.kid === header.kid)!;
-    expect(key, 'kid published').to.exist;
+    expect(key, 'kid published').to.not.equal(undefined);
     const { payload } = await jwtVerify(token, await importJWK(key as never, 'EdDSA'));
     const vc = payload.vc as Json;
     expect(validateOb3(vc)).to.deep.equal([]);
