@@ -1,14 +1,13 @@
 import type { Router } from 'express';
-import { eq } from 'drizzle-orm';
 import type { AppContext } from '../platform/context';
-import { actorKey, type Json } from './ifi';
-import { bad, checkParams, handle, lrsOf, parseJson, requireScope } from './http';
-import { lrsActivities } from './lrs.tables';
+import { ifiOf, type Json } from './ifi';
+import { bad, checkParams, handle, lrsOf, parseParamJson, requireScope } from './http';
 import { agentParamSchema, iri } from './statement.schema';
+import { findActivityDefinition, findAgentNames } from './statements.repo';
 
 /** /xapi/about (unauthenticated), /xapi/activities and /xapi/agents (xAPI-Communication §2.5–2.7). */
 export function aboutRoutes(router: Router, ctx: AppContext): void {
-  router.get('/about', (req, res) => {
+  router.get('/about', ctx.allow.anonymous(), (req, res) => {
     res.json({ version: ['1.0.3', '2.0.0'], extensions: { 'https://instants.ac-dijon.fr/xapi/extensions/lrs': { name: 'Instants LRS' } } });
   });
 
@@ -18,8 +17,8 @@ export function aboutRoutes(router: Router, ctx: AppContext): void {
       requireScope(lrsOf(res).credential, 'all/read', 'define', 'profile', 'statements/read', 'state');
       const { activityId } = checkParams(req.query, ['activityId']);
       if (!activityId || !iri.safeParse(activityId).success) throw bad('activityId (an IRI) is required');
-      const [row] = await ctx.db.select().from(lrsActivities).where(eq(lrsActivities.id, activityId));
-      res.json({ objectType: 'Activity', id: activityId, ...(row?.definition ? { definition: row.definition } : {}) });
+      const definition = await findActivityDefinition(ctx.db, activityId);
+      res.json({ objectType: 'Activity', id: activityId, ...(definition ? { definition } : {}) });
     }),
   );
 
@@ -29,12 +28,15 @@ export function aboutRoutes(router: Router, ctx: AppContext): void {
       requireScope(lrsOf(res).credential, 'all/read', 'profile', 'statements/read', 'state', 'define');
       const { agent } = checkParams(req.query, ['agent']);
       if (agent === undefined) throw bad('agent is required');
-      const value = parseJson(agent, 'agent') as Json;
+      const value = parseParamJson(agent, 'agent') as Json;
       const r = agentParamSchema.safeParse(value);
       if (!r.success || value.objectType === 'Group') throw bad('agent must be a valid Agent');
-      actorKey(value);
+      // Communication §2.4: the Person object combines what the LRS knows of the agent, here every name seen
+      // with its identifier in stored statements (an Agent has one identifier, so the others are its own).
+      const seen = await findAgentNames(ctx.db, ifiOf(value)!);
+      const names = [...new Set([...(typeof value.name === 'string' ? [value.name] : []), ...seen])];
       const person: Json = { objectType: 'Person' };
-      if (value.name) person.name = [value.name];
+      if (names.length) person.name = names;
       for (const k of ['mbox', 'mbox_sha1sum', 'openid', 'account']) if (value[k] !== undefined) person[k] = [value[k]];
       res.json(person);
     }),

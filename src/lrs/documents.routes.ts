@@ -3,10 +3,11 @@ import type { Request, Response, Router } from 'express';
 import { and, eq, gt, type SQL } from 'drizzle-orm';
 import type { AppContext } from '../platform/context';
 import { AppError, NotFoundError } from '../platform/errors';
+import { describeProblem, scanValue } from '../platform/input-hygiene';
 import { actorKey, type Json } from './ifi';
-import { bad, checkParams, handle, lrsOf, parseJson, requireScope } from './http';
+import { bad, checkParams, handle, lrsOf, parseJson, parseParamJson, requireScope } from './http';
 import { lrsDocuments } from './lrs.tables';
-import { agentParamSchema, iri, isTimestamp } from './statement.schema';
+import { agentParamSchema, iri, timestampInstant, type XapiVersion } from './statement.schema';
 
 /** The document resources: State, Activity Profile, Agent Profile (xAPI-Communication §2.2–2.4). */
 
@@ -17,13 +18,11 @@ interface Resource {
   idParam: 'stateId' | 'profileId';
   needsActivity: boolean;
   needsAgent: boolean;
-  /** Profiles refuse a PUT without If-Match/If-None-Match onto an existing document (409). */
-  strictConcurrency: boolean;
 }
 const RESOURCES: Resource[] = [
-  { kind: 'state', path: '/activities/state', idParam: 'stateId', needsActivity: true, needsAgent: true, strictConcurrency: false },
-  { kind: 'activity_profile', path: '/activities/profile', idParam: 'profileId', needsActivity: true, needsAgent: false, strictConcurrency: true },
-  { kind: 'agent_profile', path: '/agents/profile', idParam: 'profileId', needsActivity: false, needsAgent: true, strictConcurrency: true },
+  { kind: 'state', path: '/activities/state', idParam: 'stateId', needsActivity: true, needsAgent: true },
+  { kind: 'activity_profile', path: '/activities/profile', idParam: 'profileId', needsActivity: true, needsAgent: false },
+  { kind: 'agent_profile', path: '/agents/profile', idParam: 'profileId', needsActivity: false, needsAgent: true },
 ];
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
@@ -48,7 +47,7 @@ function keyOf(r: Resource, req: Request, method: string): Key {
   }
   if (r.needsAgent) {
     if (p.agent === undefined) throw bad('agent is required');
-    const agent = parseJson(p.agent, 'agent');
+    const agent = parseParamJson(p.agent, 'agent');
     if (!agentParamSchema.safeParse(agent).success) throw bad('agent is not a valid Agent');
     key.agentIfi = actorKey(agent as Json);
   }
@@ -57,9 +56,10 @@ function keyOf(r: Resource, req: Request, method: string): Key {
     key.registration = p.registration.toLowerCase();
   }
   if (p.since !== undefined) {
-    if (!isTimestamp(p.since)) throw bad('since must be an ISO 8601 timestamp');
+    const since = timestampInstant(p.since);
+    if (!since) throw bad('since must be an ISO 8601 timestamp of a real calendar date (e.g. 2026-11-28T12:00:00Z)');
     if (p[r.idParam] !== undefined) throw bad(`since cannot be combined with ${r.idParam}`);
-    key.since = p.since;
+    key.since = since.toISOString();
   }
   key.docId = p[r.idParam];
   if (key.docId === undefined && (method === 'PUT' || method === 'POST')) throw bad(`${r.idParam} is required`);
@@ -71,7 +71,7 @@ function where(k: Key): SQL {
   const parts = [eq(lrsDocuments.kind, k.kind), eq(lrsDocuments.activityId, k.activityId), eq(lrsDocuments.agentIfi, k.agentIfi)];
   if (k.kind === 'state' && (k.docId !== undefined || k.registration)) parts.push(eq(lrsDocuments.registration, k.registration));
   if (k.docId !== undefined) parts.push(eq(lrsDocuments.docId, k.docId));
-  if (k.since) parts.push(gt(lrsDocuments.updated, new Date(k.since).toISOString()));
+  if (k.since) parts.push(gt(lrsDocuments.updated, k.since));
   return and(...parts)!;
 }
 
@@ -79,13 +79,25 @@ const etagOf = (content: Buffer) => `"${crypto.createHash('sha1').update(content
 const tags = (h: string) => h.split(',').map((t) => t.trim().replace(/^W\//, ''));
 const matches = (header: string, etag: string) => tags(header).some((t) => t === '*' || t === etag || `"${t}"` === etag);
 
-/** If-Match / If-None-Match (xAPI-Communication §3.1): 412 when they fail, 409 when absent where required. */
-function checkPreconditions(req: Request, existing: { etag: string } | undefined, strict: boolean): void {
+/** If-Match / If-None-Match (xAPI-Communication §3.1): 412 when they fail, 409 or 400 when absent where required. */
+function checkPreconditions(req: Request, existing: { etag: string } | undefined, rule: { kind: Kind; version: XapiVersion; put: boolean }): void {
   const ifMatch = req.get('if-match');
   const ifNoneMatch = req.get('if-none-match');
   if (ifMatch !== undefined && (!existing || !matches(ifMatch, existing.etag))) throw new AppError('precondition_failed', 'If-Match does not match the current document');
   if (ifNoneMatch !== undefined && existing && matches(ifNoneMatch, existing.etag)) throw new AppError('precondition_failed', 'If-None-Match: the document already exists');
-  if (strict && existing && ifMatch === undefined && ifNoneMatch === undefined) throw new AppError('conflict', 'This document exists: send If-Match (or If-None-Match) to change it');
+  if (!rule.put || ifMatch !== undefined || ifNoneMatch !== undefined) return;
+  // 1.0.3 Communication §3.1.s3 exempts State; IEEE 9274.1.1 §4.1.4 dropped the exemption: 409 for all three under 2.0.
+  const guarded = rule.kind !== 'state' || rule.version === '2.0.0';
+  if (guarded && existing) throw new AppError('conflict', 'This document exists: GET it, then send If-Match with its ETag (or If-None-Match) to change it');
+  // The 1.0.3 conformance requirements (ADL LRS test suite, Communication §3.1.s3.b1: a Client MUST send
+  // If-Match or If-None-Match on a profile PUT) expect 400 even for a new profile document; 2.0's do not.
+  if (rule.kind !== 'state' && rule.version === '1.0.3') throw bad('A PUT to a profile resource needs If-Match or If-None-Match (If-None-Match: * to create it)');
+}
+
+/** A JSON document about to be merged: nothing nested deeper or wider than the input limits (checked without recursion). */
+function checkMergeable(value: unknown, what: string): void {
+  const issue = scanValue(value, { forbidPrototypeKeys: false });
+  if (issue) throw bad(`${what}${issue.path ? ` at ${issue.path}` : ''} ${describeProblem(issue.problem)}`);
 }
 
 const isJsonType = (t: string) => t.toLowerCase().startsWith('application/json');
@@ -94,16 +106,19 @@ async function write(ctx: AppContext, r: Resource, req: Request, res: Response, 
   const key = keyOf(r, req, req.method);
   const body = lrsOf(res).body;
   const contentType = req.get('content-type') ?? 'application/octet-stream';
+  const version = lrsOf(res).version;
   await ctx.db.transaction(async (tx) => {
     const [existing] = await tx.select().from(lrsDocuments).where(where(key)).for('update');
-    checkPreconditions(req, existing, r.strictConcurrency && !merge);
+    checkPreconditions(req, existing, { kind: r.kind, version, put: !merge });
     let content = body;
     let type = contentType;
     if (merge) {
       const incoming = isJsonType(contentType) ? parseJson(body.toString('utf8'), 'The document') : undefined;
+      checkMergeable(incoming, 'The document');
       const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
       if (existing) {
         const old = isJsonType(existing.contentType) ? parseJson(Buffer.from(existing.content).toString('utf8'), 'The stored document') : undefined;
+        checkMergeable(old, 'The stored document');
         if (!isObject(incoming) || !isObject(old)) throw bad('POST merges JSON objects only: the stored and the sent documents must both be JSON objects');
         content = Buffer.from(JSON.stringify({ ...(old as Json), ...(incoming as Json) }));
         type = 'application/json';
@@ -152,7 +167,7 @@ export function documentRoutes(router: Router, ctx: AppContext): void {
         await ctx.db.transaction(async (tx) => {
           if (key.docId !== undefined) {
             const [existing] = await tx.select().from(lrsDocuments).where(where(key)).for('update');
-            if (req.get('if-match') !== undefined) checkPreconditions(req, existing, false);
+            if (req.get('if-match') !== undefined) checkPreconditions(req, existing, { kind: r.kind, version: lrsOf(res).version, put: false });
           }
           await tx.delete(lrsDocuments).where(where(key));
         });

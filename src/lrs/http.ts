@@ -1,6 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AppContext } from '../platform/context';
-import { AppError, ForbiddenError, UnauthenticatedError } from '../platform/errors';
+import { AppError, ForbiddenError, UnauthenticatedError, ValidationError } from '../platform/errors';
+import { describeProblem, scanValue } from '../platform/input-hygiene';
 import { authenticate, type LrsCredential, type Scope } from './credentials.service';
 import type { XapiVersion } from './statement.schema';
 
@@ -56,11 +57,17 @@ export function readRequest(maxBytes: number): RequestHandler {
         const form = new URLSearchParams(body.toString('utf8'));
         const query: Record<string, string> = {};
         body = Buffer.alloc(0);
+        let typed = false;
         for (const [k, v] of form) {
-          if (FORM_HEADERS.has(k.toLowerCase())) req.headers[k.toLowerCase()] = v;
-          else if (k === 'content') body = Buffer.from(v, 'utf8');
+          if (FORM_HEADERS.has(k.toLowerCase())) {
+            req.headers[k.toLowerCase()] = v;
+            typed ||= k.toLowerCase() === 'content-type';
+          } else if (k === 'content') body = Buffer.from(v, 'utf8');
           else query[k] = v;
         }
+        // Communication §1.3.s3.b10: the Content-Type form parameter is only SHOULD*, and the LRS MUST support
+        // the syntax (§1.3.s3.b15): content without it is read as JSON (statements, JSON documents).
+        if (!typed) req.headers['content-type'] = form.has('content') ? 'application/json' : 'application/octet-stream';
         if (parseVersion(req.get('x-experience-api-version')) === '2.0.0') throw bad('xAPI 2.0 has no alternate request syntax');
         req.method = method;
         Object.defineProperty(req, 'query', { value: query, writable: true, configurable: true });
@@ -74,10 +81,14 @@ export function readRequest(maxBytes: number): RequestHandler {
   };
 }
 
-/** Sets the version header on every response and rejects a missing or unsupported request version. */
-export const versionHeader: RequestHandler = (req, res, next) => {
+/**
+ * Sets the version header on every response and rejects a missing or unsupported request version; a request
+ * without a usable one is answered in XAPI_DEFAULT_VERSION (the 1.0.3 conformance requirements expect 1.0.3
+ * there, the 2.0 ones 2.0.0: Communication §3.3, IEEE 9274.1.1 §4.1.2).
+ */
+export const versionHeader = (defaultVersion: XapiVersion): RequestHandler => (req, res, next) => {
   const version = parseVersion(req.get('x-experience-api-version'));
-  res.setHeader('X-Experience-API-Version', version ?? '2.0.0');
+  res.setHeader('X-Experience-API-Version', version ?? defaultVersion);
   if (req.path === '/about' || req.method === 'OPTIONS') return next();
   if (!version) {
     next(bad(`Missing or unsupported X-Experience-API-Version header (supported: 1.0.3, 2.0.0)`));
@@ -169,4 +180,18 @@ export function parseJson(text: string, what: string): unknown {
   } catch {
     throw bad(`${what} is not valid JSON`);
   }
+}
+
+/**
+ * Parses a JSON query parameter (agent) and refuses, naming the field, what its JSON escapes can smuggle
+ * past the query check: U+0000, lone surrogates, nesting deeper than 64, `__proto__`-like keys.
+ */
+export function parseParamJson(text: string, name: string): unknown {
+  const value = parseJson(text, name);
+  const issue = scanValue(value);
+  if (issue) {
+    const path = issue.path ? `${name}.${issue.path}` : name;
+    throw new ValidationError(`Invalid parameter ${path}: ${describeProblem(issue.problem)}`, [{ path, message: describeProblem(issue.problem) }]);
+  }
+  return value;
 }

@@ -48,6 +48,16 @@ export const lrsStatementActivities = pgTable(
   (t) => [primaryKey({ columns: [t.activityId, t.role, t.statementSeq] })],
 );
 
+/** Names seen with each Agent's IFI in stored statements (migration 0210), for GET /xapi/agents. */
+export const lrsAgentNames = pgTable(
+  'lrs_agent_names',
+  {
+    ifi: text('ifi').notNull(),
+    name: text('name').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.ifi, t.name] })],
+);
+
 export const lrsAttachments = pgTable('lrs_attachments', {
   sha2: text('sha2').primaryKey(),
   contentType: text('content_type').notNull(),

@@ -48,10 +48,11 @@ export async function exportPerson(db: Db, ifi: string): Promise<{ statements: J
   return { statements, documents };
 }
 
-/** Deletes attachment contents no statement declares any more. */
-async function dropOrphanAttachments(db: Db): Promise<void> {
+/** Deletes attachment contents no statement declares any more, and names no statement gives any more. */
+async function dropOrphans(db: Db): Promise<void> {
   await db.execute(sql`delete from lrs_attachments a where not exists (
     select 1 from lrs_statements s where s.has_attachments and s.statement->'attachments' @> jsonb_build_array(jsonb_build_object('sha2', a.sha2)))`);
+  await db.execute(sql`delete from lrs_agent_names n where not exists (select 1 from lrs_statement_agents a where a.ifi = n.ifi)`);
 }
 
 /** Erases one person: every statement naming them in any role, and their documents, in one transaction. */
@@ -59,7 +60,9 @@ export async function erasePerson(db: Db, ifi: string): Promise<{ statements: nu
   return db.transaction(async (tx) => {
     const statements = rowsOf<{ n: number }>(await tx.execute(sql`with d as (delete from lrs_statements where seq in (${personStatements(ifi)}) returning 1) select count(*)::int as n from d`))[0]!.n;
     const documents = rowsOf<{ n: number }>(await tx.execute(sql`with d as (delete from lrs_documents where agent_ifi = ${ifi} returning 1) select count(*)::int as n from d`))[0]!.n;
-    await dropOrphanAttachments(tx as unknown as Db);
+    // The names seen with the person's identifier (for /agents) are personal data too.
+    await tx.execute(sql`delete from lrs_agent_names where ifi = ${ifi}`);
+    await dropOrphans(tx as unknown as Db);
     await tx.insert(lrsAuditLog).values({ action: 'person.erased', subject: subjectOf(ifi), detail: { statements, documents } });
     return { statements, documents };
   });
@@ -76,7 +79,7 @@ export async function purgeBefore(db: Db, cutoff: Date, onProgress?: (deleted: n
     onProgress?.(n);
     if (n < 5000) break;
   }
-  await dropOrphanAttachments(db);
+  await dropOrphans(db);
   await db.insert(lrsAuditLog).values({ action: 'statements.purged', subject: `before:${cutoff.toISOString()}`, detail: { statements: total } });
   return total;
 }

@@ -1,7 +1,7 @@
 import { compactVerify, importX509 } from 'jose';
 import type { Json } from './ifi';
 import { bad } from './http';
-import { sameStatement } from './store.service';
+import { sameStatement } from './statement.normalise';
 
 /** Signed statements (xAPI-Data §2.6): the signature attachment is a JWS of the statement as it was signed. */
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTimestamp, safeRecord } from '../platform/input-hygiene';
 
 /**
  * The xAPI statement grammar (xAPI-Data.md §2.4, IEEE 9274.1.1 for 2.0) as zod schemas. Objects are strict:
@@ -11,21 +12,35 @@ const IRI_RE = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+$/;
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const LANG_RE = /^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$/;
 const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
-const DURATION_RE = /^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$/;
+// Data §4.6 (ISO 8601 durations): weeks only on their own (PnW); `P4W1D` mixes them with days and is refused.
+const DURATION_RE = /^P(?:\d+(?:\.\d+)?W|(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?)$/;
 
 export const iri = z.string().regex(IRI_RE, 'expected an absolute IRI (e.g. http://adlnet.gov/expapi/verbs/completed)');
 export const uuidString = z.string().regex(UUID_RE, 'expected a UUID (e.g. 7ae7f6ac-6c5e-4a4b-9f0b-1d2b3c4d5e6f)');
 
-/** True for an ISO 8601 date-time xAPI accepts: parseable, never with the forbidden offset -00:00. */
+/**
+ * The instant of an ISO 8601 date-time xAPI accepts (Data §4.5), or null: every field checked as a calendar
+ * date (no `2026-02-30` rolled over, year ≥ 1), never the forbidden offset -00:00, and in UTC still within
+ * years 1–9999 (so the JSON and the timestamptz column always name the same instant).
+ */
+export function timestampInstant(value: string): Date | null {
+  if (!TIMESTAMP_RE.test(value) || /-00(:?00)?$/.test(value)) return null;
+  const parsed = parseTimestamp(value);
+  if (!parsed) return null;
+  const year = parsed.date.getUTCFullYear();
+  return year >= 1 && year <= 9999 ? parsed.date : null;
+}
+
+/** True for an ISO 8601 date-time xAPI accepts (see `timestampInstant`). */
 export function isTimestamp(value: string): boolean {
-  if (!TIMESTAMP_RE.test(value) || /-00(:?00)?$/.test(value)) return false;
-  return !Number.isNaN(Date.parse(/(Z|[+-]\d{2}(:?\d{2})?)$/.test(value) ? value : `${value}Z`));
+  return timestampInstant(value) !== null;
 }
 
 export const timestamp = z.string().refine(isTimestamp, 'expected an ISO 8601 timestamp with a time zone (e.g. 2026-11-28T12:30:00.000Z); -00:00 is not allowed');
 const duration = z.string().regex(DURATION_RE, 'expected an ISO 8601 duration (e.g. PT1H30M or PT12.5S)');
-const languageMap = z.record(z.string().regex(LANG_RE, 'expected an RFC 5646 language tag (e.g. fr-FR)'), z.string());
-const extensions = z.record(iri, z.unknown());
+// safeRecord refuses __proto__, constructor and prototype as keys (z.record would drop __proto__ silently).
+const languageMap = safeRecord(z.string().regex(LANG_RE, 'expected an RFC 5646 language tag (e.g. fr-FR)'), z.string());
+const extensions = safeRecord(iri, z.unknown());
 const mbox = z.string().regex(/^mailto:[^@\s]+@[^@\s]+$/, 'expected a mailto IRI (e.g. mailto:jeanne@ac-dijon.fr)');
 const account = z.strictObject({ homePage: iri, name: z.string() });
 
@@ -70,6 +85,13 @@ function dispatch(pick: (v: Record<string, unknown>) => z.ZodType | string) {
 }
 
 export const actorSchema = dispatch((v) => (v.objectType === 'Group' ? groupSchema : agentSchema));
+
+// Data §2.4.9: an authority is an Agent, or (3-legged OAuth) an anonymous Group of exactly two Agents.
+const oauthGroupSchema = z.strictObject({ objectType: z.literal('Group'), name: z.string().optional(), member: z.array(agentSchema).length(2, 'an authority Group has exactly two Agents') });
+const authoritySchema = dispatch((v) => {
+  if (v.objectType !== 'Group') return agentSchema;
+  return countIfis(v) ? 'an authority Group cannot be identified: it is an anonymous Group of two Agents (3-legged OAuth)' : oauthGroupSchema;
+});
 
 const verbSchema = z.strictObject({ id: iri, display: languageMap.optional() });
 
@@ -229,7 +251,7 @@ function build(version: XapiVersion) {
       context: context.optional(),
       timestamp: timestamp.optional(),
       stored: timestamp.optional(),
-      authority: actorSchema.optional(),
+      authority: authoritySchema.optional(),
       version: z.string().regex(versionRe, `expected an xAPI version ${version === '1.0.3' ? '1.0.x' : '1.0.x or 2.0.x'}`).optional(),
       attachments: z.array(attachmentSchema).optional(),
     })

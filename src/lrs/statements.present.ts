@@ -17,9 +17,13 @@ function agentIds(a: Json | undefined): Json | undefined {
   return out;
 }
 
+// Communication §2.1.3 (format=ids: "only include minimum information necessary"): an Activity keeps its id,
+// and its objectType only when the statement had one.
+const activityIds = (a: Json): Json => (a.objectType ? { objectType: a.objectType, id: a.id } : { id: a.id });
+
 function objectIds(o: Json, nested: (s: Json) => Json): Json {
   const type = o.objectType ?? 'Activity';
-  if (type === 'Activity') return { objectType: 'Activity', id: o.id };
+  if (type === 'Activity') return activityIds(o);
   if (type === 'Agent' || type === 'Group') return agentIds(o)!;
   if (type === 'SubStatement') return nested(o);
   return o;
@@ -35,7 +39,7 @@ function idsOnly(s: Json): Json {
     if (c.team) ctx.team = agentIds(c.team as Json);
     if (c.contextActivities) {
       ctx.contextActivities = Object.fromEntries(
-        Object.entries(c.contextActivities as Json).map(([k, v]) => [k, mapList(v, (a) => ({ objectType: 'Activity', id: a.id }))]),
+        Object.entries(c.contextActivities as Json).map(([k, v]) => [k, mapList(v, activityIds)]),
       );
     }
     if (c.contextAgents) ctx.contextAgents = asList(c.contextAgents).map((x) => ({ ...x, agent: agentIds(x.agent as Json) }));

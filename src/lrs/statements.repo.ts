@@ -1,8 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
-import { and, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../platform/db/client';
-import type { ActivityRef, AgentRef, Json } from './ifi';
-import { lrsActivities, lrsStatements } from './lrs.tables';
+import { WRITER_LOCK_CLASS, writersOldestSql } from './consistency';
+import type { ActivityRef, AgentRef, Json, NameRef } from './ifi';
+import { lrsActivities, lrsAgentNames, lrsStatements } from './lrs.tables';
+import { mergeDefinitions } from './statement.normalise';
 import { VOIDED_VERB } from './statement.schema';
 
 /** One row of lrs_statements. */
@@ -24,7 +26,7 @@ export async function findStatementsByIds(tx: DbOrTx, ids: string[]): Promise<Ar
 export async function insertStatementRows(
   tx: DbOrTx,
   rows: Array<Omit<StatementRow, 'seq'>>,
-  refs: Array<{ agents: AgentRef[]; activities: ActivityRef[] }>,
+  refs: Array<{ agents: AgentRef[]; activities: ActivityRef[]; names: NameRef[] }>,
 ): Promise<Array<{ seq: number; id: string }>> {
   const payload = JSON.stringify(
     rows.map((r) => ({
@@ -35,9 +37,11 @@ export async function insertStatementRows(
   );
   const agents: Array<[string, string, string, string]> = [];
   const activities: Array<[string, string, string, string]> = [];
+  const names: Array<[string, string, string]> = [];
   rows.forEach((row, i) => {
     for (const a of refs[i]!.agents) agents.push([row.id, a.ifi, a.role, row.stored]);
     for (const a of refs[i]!.activities) activities.push([row.id, a.id, a.role, row.stored]);
+    for (const n of refs[i]!.names) names.push([row.id, n.ifi, n.name]);
   });
   // One statement: the rows, then their index rows joined on what was really inserted (not on conflicts).
   const result = await tx.execute(sql`with ins as (
@@ -57,6 +61,10 @@ export async function insertStatementRows(
     ac as (
       insert into lrs_statement_activities (statement_seq, activity_id, role, stored)
       select ins.seq, x->>1, x->>2, (x->>3)::timestamptz from jsonb_array_elements(${JSON.stringify(activities)}::jsonb) x join ins on ins.id = (x->>0)::uuid
+      on conflict do nothing),
+    nm as (
+      insert into lrs_agent_names (ifi, name)
+      select distinct x->>1, x->>2 from jsonb_array_elements(${JSON.stringify(names)}::jsonb) x join ins on ins.id = (x->>0)::uuid
       on conflict do nothing)
     select seq, id::text as id from ins`);
   const inserted = (result as unknown as { rows: Array<{ seq: string | number; id: string }> }).rows.map((r) => ({ seq: Number(r.seq), id: r.id }));
@@ -64,29 +72,39 @@ export async function insertStatementRows(
 }
 
 /**
- * In one query: the stored statements with these ids, the ids a stored voiding statement already refers to,
- * and the stored definitions of these activities.
+ * In one query: a shared advisory lock announcing this writer (its key is the second before which it stores
+ * nothing, see consistency.ts), the oldest such key of the other writers, the stored statements with these
+ * ids, the ids a stored voiding statement already refers to, and the stored definitions of these activities.
  */
 export async function findExistingAndVoided(
   tx: DbOrTx,
   ids: string[],
   activityIds: string[] = [],
-): Promise<{ existing: Array<{ id: string; statement: unknown }>; voided: Set<string>; definitions: Map<string, Json> }> {
+  writerSecond?: number,
+): Promise<{ existing: Array<{ id: string; statement: unknown }>; voided: Set<string>; definitions: Map<string, Json>; othersOldestSecond: number | null }> {
   const activities = activityIds.length
     ? sql` union all select id, definition, 'activity' from lrs_activities where id in ${activityIds}`
     : sql``;
+  // The lock is taken in a scalar subquery evaluated once; its key goes as a signed int4 (pg_locks shows it unsigned).
+  const writer =
+    writerSecond === undefined
+      ? sql``
+      : sql` union all select (select pg_advisory_xact_lock_shared(${WRITER_LOCK_CLASS}, ${writerSecond | 0})::text), null, 'lock'
+        union all select (${writersOldestSql})::text, null, 'oldest'`;
   const rows = (
     (await tx.execute(sql`select id::text as id, statement, 'statement' as kind from lrs_statements where id in ${ids}
       union all
-      select object_statement_ref::text, null, 'voided' from lrs_statements where object_statement_ref in ${ids} and verb_id = ${VOIDED_VERB}${activities}`)) as unknown as {
-      rows: Array<{ id: string; statement: unknown; kind: 'statement' | 'voided' | 'activity' }>;
+      select object_statement_ref::text, null, 'voided' from lrs_statements where object_statement_ref in ${ids} and verb_id = ${VOIDED_VERB}${activities}${writer}`)) as unknown as {
+      rows: Array<{ id: string | null; statement: unknown; kind: 'statement' | 'voided' | 'activity' | 'lock' | 'oldest' }>;
     }
   ).rows;
   const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+  const oldest = rows.find((r) => r.kind === 'oldest')?.id;
   return {
-    existing: rows.filter((r) => r.kind === 'statement').map((r) => ({ id: r.id, statement: parse(r.statement) })),
-    voided: new Set(rows.filter((r) => r.kind === 'voided').map((r) => r.id)),
-    definitions: new Map(rows.filter((r) => r.kind === 'activity').map((r) => [r.id, (parse(r.statement) ?? {}) as Json])),
+    existing: rows.filter((r) => r.kind === 'statement').map((r) => ({ id: r.id!, statement: parse(r.statement) })),
+    voided: new Set(rows.filter((r) => r.kind === 'voided').map((r) => r.id!)),
+    definitions: new Map(rows.filter((r) => r.kind === 'activity').map((r) => [r.id!, (parse(r.statement) ?? {}) as Json])),
+    othersOldestSecond: oldest === undefined || oldest === null ? null : Number(oldest),
   };
 }
 
@@ -100,15 +118,16 @@ export async function markVoided(tx: DbOrTx, targets: string[]): Promise<void> {
 }
 
 /**
- * Keeps the latest definition of each activity, merged property by property (for GET /activities); `known`
- * gives the stored definitions when the caller already read them. Only
- * changed definitions are written, in id order, so that concurrent writers of the same activities neither
- * deadlock nor queue behind each other's row locks.
+ * Keeps the canonical definition of each activity (for GET /activities), merged in SQL in the upsert itself
+ * so that concurrent writers never lose each other's keys: language maps (name, description) and
+ * extensions key by key, the other properties replaced by the latest. `known` gives the stored definitions
+ * when the caller already read them: only definitions that would change are written, in id order, so that
+ * concurrent writers of the same activities neither deadlock nor queue behind each other's row locks.
  */
 export async function upsertActivityDefinitions(tx: DbOrTx, list: Array<{ id: string; definition: Json }>, known?: Map<string, Json>): Promise<void> {
   if (!list.length) return;
   const merged = new Map<string, Json>();
-  for (const { id, definition } of list) merged.set(id, { ...(merged.get(id) ?? {}), ...definition });
+  for (const { id, definition } of list) merged.set(id, mergeDefinitions(merged.get(id), definition));
   const existing =
     known ??
     new Map(
@@ -117,15 +136,28 @@ export async function upsertActivityDefinitions(tx: DbOrTx, list: Array<{ id: st
       ),
     );
   const changed = [...merged]
-    .map(([id, definition]) => ({ id, definition: { ...(existing.get(id) ?? {}), ...definition } }))
-    .filter((a) => !existing.has(a.id) || !isDeepStrictEqual(a.definition, existing.get(a.id)))
+    .filter(([id, definition]) => !existing.has(id) || !isDeepStrictEqual(mergeDefinitions(existing.get(id), definition), existing.get(id)))
+    .map(([id, definition]) => ({ id, definition }))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
   if (!changed.length) return;
-  await tx
-    .insert(lrsActivities)
-    .values(changed)
-    .onConflictDoUpdate({
-      target: lrsActivities.id,
-      set: { definition: sql`coalesce(${lrsActivities.definition}, '{}'::jsonb) || excluded.definition`, updatedAt: sql`now()` },
-    });
+  // Data §2.4.4.1 (Activity Definition): the LRS keeps one canonical definition, merged here key by key.
+  const map = (k: string) => sql.raw(`case when jsonb_typeof(a.definition->'${k}') = 'object' and jsonb_typeof(excluded.definition->'${k}') = 'object'
+      then jsonb_build_object('${k}', (a.definition->'${k}') || (excluded.definition->'${k}')) else '{}'::jsonb end`);
+  await tx.execute(sql`insert into lrs_activities as a (id, definition)
+    select id, definition from jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) as r(id text, definition jsonb)
+    on conflict (id) do update set
+      definition = coalesce(a.definition, '{}'::jsonb) || excluded.definition || ${map('name')} || ${map('description')} || ${map('extensions')},
+      updated_at = now()`);
+}
+
+/** The canonical definition of an activity, or null when none was seen. */
+export async function findActivityDefinition(db: DbOrTx, id: string): Promise<Json | null> {
+  const [row] = await db.select({ definition: lrsActivities.definition }).from(lrsActivities).where(eq(lrsActivities.id, id));
+  return (row?.definition as Json | null | undefined) ?? null;
+}
+
+/** The names seen with an Agent's IFI in stored statements, sorted. */
+export async function findAgentNames(db: DbOrTx, ifi: string): Promise<string[]> {
+  const rows = await db.select({ name: lrsAgentNames.name }).from(lrsAgentNames).where(eq(lrsAgentNames.ifi, ifi)).orderBy(asc(lrsAgentNames.name));
+  return rows.map((r) => r.name);
 }

@@ -1,9 +1,11 @@
 import crypto from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
 import type { DbOrTx } from '../platform/db/client';
 import { ConflictError, ValidationError, type FieldIssue } from '../platform/errors';
+import { describeProblem, scanValue } from '../platform/input-hygiene';
+import { consistentThroughOf, writerSecond } from './consistency';
 import { actorKey, definedActivities, referencesOf, type Json } from './ifi';
 import { findExistingAndVoided, findStatementsByIds, insertStatementRows, markVoided, upsertActivityDefinitions, type StatementRow } from './statements.repo';
+import { sameStatement, toUtc, withContextArrays } from './statement.normalise';
 import { statementSchema, VOIDED_VERB, type XapiVersion } from './statement.schema';
 
 /** Options of `storeStatements`. */
@@ -12,10 +14,14 @@ export interface StoreOptions {
   authority?: unknown;
   /** The xAPI version of the request (default 2.0.0): chooses the grammar and the default `version`. */
   version?: XapiVersion;
-  /** The `stored` instant (default now). */
+  /** A fixed `stored` instant (seeding, tests); by default the clock is read after this writer announced itself. */
   stored?: Date;
+  /** The clock `stored` is read from (default the system clock). */
+  now?: () => Date;
   /** The LRS credential that writes them (for statements/read/mine). */
   credentialId?: string | null;
+  /** The caller already ran `validateStatements` on them with this version. */
+  validated?: boolean;
 }
 
 /** The authority of statements Instants writes itself. */
@@ -26,9 +32,15 @@ export function validateStatements(statements: unknown[], version: XapiVersion):
   const schema = statementSchema(version);
   const issues: FieldIssue[] = [];
   statements.forEach((s, index) => {
+    const prefix = statements.length > 1 ? [`[${index}]`] : [];
+    // Before any recursion (zod, JSON.stringify): U+0000, lone surrogates, nesting deeper than 64, too many entries.
+    const unclean = scanValue(s, { forbidPrototypeKeys: false });
+    if (unclean) {
+      issues.push({ path: [...prefix, unclean.path].filter(Boolean).join('.').replace(/\.\[/g, '[') || '(statement)', message: describeProblem(unclean.problem) });
+      return;
+    }
     const r = schema.safeParse(s);
     if (r.success) return;
-    const prefix = statements.length > 1 ? [`[${index}]`] : [];
     for (const i of r.error.issues) {
       const path = [...prefix, ...i.path.map(String)].join('.').replace(/\.\[/g, '[');
       issues.push({ path: path || '(statement)', message: i.message });
@@ -41,11 +53,10 @@ export function validateStatements(statements: unknown[], version: XapiVersion):
   return statements as Json[];
 }
 
-const toUtc = (ts: string) => new Date(/(Z|[+-]\d{2}(:?\d{2})?)$/.test(ts) ? ts : `${ts}Z`).toISOString();
-
 /** Fills what the LRS owns: id, stored, timestamp, authority, version (xAPI-Data §2.4.7–2.4.10). */
 export function complete(s: Json, stored: string, authority: unknown, version: XapiVersion): Json {
-  const out: Json = { ...s };
+  // Data §2.4.6.2: every contextActivities value is stored (and so returned, in every format) as an array.
+  const out: Json = { ...withContextArrays(s) };
   out.id = (typeof s.id === 'string' ? s.id : crypto.randomUUID()).toLowerCase();
   // 2.0 (IEEE 9274.1.1): timestamps with an offset are converted to UTC; 1.0.3 keeps them as sent.
   out.timestamp = s.timestamp === undefined ? stored : version === '2.0.0' && !/Z$/.test(s.timestamp as string) ? toUtc(s.timestamp as string) : s.timestamp;
@@ -53,29 +64,6 @@ export function complete(s: Json, stored: string, authority: unknown, version: X
   out.authority = authority ?? s.authority ?? SYSTEM_AUTHORITY;
   out.version = typeof s.version === 'string' ? s.version : version === '1.0.3' ? '1.0.0' : '2.0.0';
   return out;
-}
-
-/** A duration with its seconds truncated to 0.01 s, the precision 2.0 compares durations at (IEEE 9274.1.1). */
-function centiseconds(duration: unknown): unknown {
-  if (typeof duration !== 'string') return duration;
-  return duration.replace(/(\d+(?:\.\d+)?)S$/, (_m, sec: string) => `${Math.trunc(Number(sec) * 100) / 100}S`);
-}
-
-function withDuration(s: Json): Json {
-  const result = s.result as Json | undefined;
-  const object = s.object as Json | undefined;
-  const out: Json = result?.duration !== undefined ? { ...s, result: { ...result, duration: centiseconds(result.duration) } } : s;
-  return object?.objectType === 'SubStatement' ? { ...out, object: withDuration(object) } : out;
-}
-
-/** Two statements are the same when they differ only in what the LRS sets (xAPI-Data §2.3 immutability). */
-export function sameStatement(sent: Json, existing: Json): boolean {
-  const strip = (s: Json, keepTimestamp: boolean) => {
-    const { stored: _s, authority: _a, version: _v, id: _i, timestamp, ...rest } = withDuration(s);
-    return keepTimestamp && typeof timestamp === 'string' ? { ...rest, timestamp: Date.parse(toUtc(timestamp)) } : rest;
-  };
-  const hasTs = typeof sent.timestamp === 'string';
-  return isDeepStrictEqual(strip(sent, hasTs), strip(existing, hasTs));
 }
 
 /** The lrs_statements row of a completed statement. */
@@ -106,18 +94,26 @@ export function rowOf(s: Json, credentialId: string | null): Omit<StatementRow, 
  * ConflictError), applies voiding, and returns the statement ids in order.
  */
 export async function storeStatements(tx: DbOrTx, statements: unknown[], options: StoreOptions = {}): Promise<string[]> {
+  return (await writeStatements(tx, statements, options)).ids;
+}
+
+/** `storeStatements`, also giving the Consistent-Through instant read on the way (no extra round trip). */
+export async function writeStatements(tx: DbOrTx, statements: unknown[], options: StoreOptions = {}): Promise<{ ids: string[]; consistentThrough: Date }> {
   const version = options.version ?? '2.0.0';
-  const valid = validateStatements(statements, version);
-  const stored = (options.stored ?? new Date()).toISOString();
-  const completed = valid.map((s) => complete(s, stored, options.authority, version));
-  const ids = completed.map((s) => s.id as string);
+  const now = options.now ?? (() => new Date());
+  const valid = (options.validated ? (statements as Json[]) : validateStatements(statements, version)).map((s) => ({ ...s, id: (typeof s.id === 'string' ? s.id : crypto.randomUUID()).toLowerCase() }));
+  const ids = valid.map((s) => s.id as string);
   const dup = ids.find((id, i) => ids.indexOf(id) !== i);
   if (dup) throw new ValidationError(`Statement id ${dup} appears twice in the batch`, [{ path: 'id', message: `duplicate id ${dup}` }]);
 
-  const defined = completed.flatMap(definedActivities);
-  const found = await findExistingAndVoided(tx, ids, [...new Set(defined.map((a) => a.id))]);
+  // The writer announces itself (lock) in its first query, then reads the clock for `stored` (consistency.ts).
+  const readerNow = now();
+  const second = writerSecond(options.stored ?? readerNow);
+  const found = await findExistingAndVoided(tx, ids, [...new Set(valid.flatMap(definedActivities).map((a) => a.id))], second);
+  const stored = (options.stored ?? new Date(Math.max(now().getTime(), second * 1000))).toISOString();
+  const completed = valid.map((s) => complete(s, stored, options.authority, version));
   const existing = new Map(found.existing.map((r) => [r.id, r.statement as Json]));
-  const sent = new Map(completed.map((s, i) => [s.id as string, valid[i]!]));
+  const sent = new Map(valid.map((s) => [s.id as string, s]));
   const checkSame = (s: Json, old: Json) => {
     if (!sameStatement(sent.get(s.id as string)!, old)) throw new ConflictError(`Statement ${String(s.id)} already exists with different content`);
   };
@@ -129,8 +125,7 @@ export async function storeStatements(tx: DbOrTx, statements: unknown[], options
   const voidTargets = completed.filter((s) => (s.verb as Json).id === VOIDED_VERB).map((s) => ((s.object as Json).id as string).toLowerCase());
   if (voidTargets.length) {
     const inBatch = new Map(completed.map((s) => [s.id as string, s]));
-    const found = await findStatementsByIds(tx, voidTargets);
-    const targets = [...found.map((r) => r.statement as Json), ...voidTargets.map((t) => inBatch.get(t)).filter((x): x is Json => !!x)];
+    const targets = [...(await findStatementsByIds(tx, voidTargets)).map((r) => r.statement as Json), ...voidTargets.map((t) => inBatch.get(t)).filter((x): x is Json => !!x)];
     const voiding = targets.find((t) => (t.verb as Json).id === VOIDED_VERB);
     if (voiding) throw new ValidationError(`Statement ${String(voiding.id)} is a voiding statement and cannot be voided`, [{ path: 'object.id', message: 'a voiding statement cannot be voided' }]);
   }
@@ -139,8 +134,7 @@ export async function storeStatements(tx: DbOrTx, statements: unknown[], options
   if (fresh.length) {
     // A statement whose voiding statement arrived first is stored voided (Data §2.3.2).
     const rows = fresh.map((s) => ({ ...rowOf(s, options.credentialId ?? null), voided: found.voided.has(s.id as string) && (s.verb as Json).id !== VOIDED_VERB }));
-    const refs = fresh.map((s) => referencesOf(s));
-    const inserted = await insertStatementRows(tx, rows, refs);
+    const inserted = await insertStatementRows(tx, rows, fresh.map((s) => referencesOf(s)));
     if (inserted.length < fresh.length) {
       // Another transaction stored some of these ids meanwhile: apply the same rule to them.
       const got = new Set(inserted.map((r) => r.id));
@@ -148,8 +142,7 @@ export async function storeStatements(tx: DbOrTx, statements: unknown[], options
       for (const s of fresh) if (!got.has(s.id as string)) checkSame(s, raced.get(s.id as string) ?? {});
     }
     await markVoided(tx, voidTargets);
-    const freshIds = new Set(fresh.map((s) => s.id as string));
-    await upsertActivityDefinitions(tx, completed.filter((s) => freshIds.has(s.id as string)).flatMap(definedActivities), found.definitions);
+    await upsertActivityDefinitions(tx, fresh.flatMap(definedActivities), found.definitions);
   }
-  return ids;
+  return { ids, consistentThrough: consistentThroughOf(readerNow, found.othersOldestSecond) };
 }

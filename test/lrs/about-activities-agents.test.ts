@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
+import { engine } from '../support/db';
 import { aStatement, client, startLrs, type LrsTestApp } from './support';
 
 /** xAPI-Communication §2.5 (Agents), §2.6 (Activities), §2.7 (About), and CORS for browser clients. */
@@ -27,6 +28,34 @@ describe('lrs: about, activities, agents, CORS (Communication 2.5–2.7)', () =>
     expect(got.data).to.deep.equal({ objectType: 'Activity', id, definition: { name: { fr: 'Instant Twitter' }, description: { fr: 'Découvrir' } } });
   });
 
+  for (const version of ['1.0.3', '2.0.0'] as const) {
+    it(`${version}: /activities merges language maps key by key: {en-GB, en-US} then {en-GB, fr-FR} keeps all three, the latest en-GB winning`, async () => {
+      const id = `https://instants.ac-dijon.fr/sessions/${crypto.randomUUID()}`;
+      const headers = { 'x-experience-api-version': version, 'content-type': 'application/json' };
+      const post = (definition: Record<string, unknown>) => t.xapi('/statements', { method: 'POST', headers, body: JSON.stringify(aStatement({ object: { id, definition } })) });
+      await post({ name: { 'en-GB': 'Colour', 'en-US': 'Color' }, description: { 'en-GB': 'A session' }, extensions: { 'https://instants.ac-dijon.fr/x/a': 1 } });
+      await post({ name: { 'en-GB': 'Colours', 'fr-FR': 'Couleur' }, description: { 'fr-FR': 'Un instant' }, extensions: { 'https://instants.ac-dijon.fr/x/b': 2 }, type: 'http://adlnet.gov/expapi/activities/meeting' });
+      const got = (await (await t.xapi(`/activities?activityId=${encodeURIComponent(id)}`, { headers })).json()) as { definition: Record<string, unknown> };
+      expect(got.definition).to.deep.equal({
+        name: { 'en-GB': 'Colours', 'en-US': 'Color', 'fr-FR': 'Couleur' },
+        description: { 'en-GB': 'A session', 'fr-FR': 'Un instant' },
+        extensions: { 'https://instants.ac-dijon.fr/x/a': 1, 'https://instants.ac-dijon.fr/x/b': 2 },
+        type: 'http://adlnet.gov/expapi/activities/meeting',
+      });
+    });
+  }
+
+  it(`concurrent writers of one activity's definition lose none of each other's languages (${engine})`, async () => {
+    const id = `https://instants.ac-dijon.fr/sessions/${crypto.randomUUID()}`;
+    const tags = ['fr-FR', 'en-GB', 'en-US', 'de-DE', 'it-IT', 'es-ES', 'pt-PT', 'nl-NL'];
+    const answers = await Promise.all(
+      tags.map((tag) => t.xapi('/statements', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(aStatement({ object: { id, definition: { name: { [tag]: `nom ${tag}` } } } })) })),
+    );
+    expect(answers.map((r) => r.status)).to.deep.equal(tags.map(() => 200));
+    const got = (await (await t.xapi(`/activities?activityId=${encodeURIComponent(id)}`)).json()) as { definition: { name: Record<string, string> } };
+    expect(Object.keys(got.definition.name)).to.have.members(tags);
+  });
+
   it('/activities returns an Activity with only its id when nothing is known about it', async () => {
     const id = `https://instants.ac-dijon.fr/inconnue/${crypto.randomUUID()}`;
     const res = await t.xapi(`/activities?activityId=${encodeURIComponent(id)}`);
@@ -43,6 +72,20 @@ describe('lrs: about, activities, agents, CORS (Communication 2.5–2.7)', () =>
     const agent = { objectType: 'Agent', name: 'Jeanne', mbox: 'mailto:jeanne@ac-dijon.fr' } as never;
     const got = await client(t).getAgent({ agent });
     expect(got.data).to.deep.equal({ objectType: 'Person', name: ['Jeanne'], mbox: ['mailto:jeanne@ac-dijon.fr'] });
+  });
+
+  it('/agents merges into the Person object every name seen with the identifier in statements (actor, instructor, group member)', async () => {
+    const mbox = `mailto:claire-${crypto.randomUUID()}@ac-dijon.fr`;
+    await client(t).sendStatement({ statement: aStatement({ actor: { mbox, name: 'Claire' } }) as never });
+    await client(t).sendStatement({ statement: aStatement({ context: { instructor: { mbox, name: 'Claire Dupont' } } }) as never });
+    await client(t).sendStatement({ statement: aStatement({ actor: { objectType: 'Group', member: [{ mbox, name: 'C. Dupont' }, { mbox: 'mailto:x@ac-dijon.fr' }] } }) as never });
+    const got = await t.xapi(`/agents?agent=${encodeURIComponent(JSON.stringify({ objectType: 'Agent', mbox, name: 'Mme Dupont' }))}`);
+    const person = (await got.json()) as { name: string[]; mbox: string[] };
+    expect(person.name[0]).to.equal('Mme Dupont');
+    expect(person.name).to.have.members(['Mme Dupont', 'C. Dupont', 'Claire', 'Claire Dupont']);
+    expect(person.mbox).to.deep.equal([mbox]);
+    const unnamed = (await (await t.xapi(`/agents?agent=${encodeURIComponent(JSON.stringify({ mbox: 'mailto:jamais-vu@ac-dijon.fr' }))}`)).json()) as Record<string, unknown>;
+    expect(unnamed).to.deep.equal({ objectType: 'Person', mbox: ['mailto:jamais-vu@ac-dijon.fr'] });
   });
 
   it('/agents rejects a missing or invalid agent (400)', async () => {

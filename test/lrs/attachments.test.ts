@@ -2,27 +2,7 @@ import crypto from 'node:crypto';
 import { expect } from 'chai';
 import { CompactSign, generateKeyPair } from 'jose';
 import { sql } from 'drizzle-orm';
-import { aStatement, client, startLrs, type LrsTestApp } from './support';
-
-const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
-const attachment = (content: Buffer, over: Record<string, unknown> = {}) => ({
-  usageType: 'http://id.tincanapi.com/attachment/supporting_media',
-  display: { 'fr-FR': 'Support', 'en-US': 'Slides' },
-  contentType: 'text/plain',
-  length: content.length,
-  sha2: sha(content),
-  ...over,
-});
-
-function multipart(statement: unknown, parts: Array<{ content: Buffer; headers?: Record<string, string> }>, boundary = 'xapi-test-boundary') {
-  const chunks: Buffer[] = [Buffer.from(`--${boundary}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(statement)}\r\n`)];
-  for (const p of parts) {
-    const headers = { 'Content-Type': 'text/plain', 'Content-Transfer-Encoding': 'binary', 'X-Experience-API-Hash': sha(p.content), ...p.headers };
-    chunks.push(Buffer.from(`--${boundary}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`), p.content, Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { headers: { 'content-type': `multipart/mixed; boundary=${boundary}` }, body: Buffer.concat(chunks) };
-}
+import { aStatement, attachment, client, multipart, sha, startLrs, type LrsTestApp } from './support';
 
 /** xAPI-Communication §1.5.2 (attachments) and Data §2.4.11. */
 describe('lrs: attachments (Communication 1.5.2, Data 2.4.11)', () => {

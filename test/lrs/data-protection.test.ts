@@ -64,6 +64,33 @@ describe('lrs: data protection (export, erase, purge)', () => {
     expect((await log()).map((r) => r.action)).to.include('person.erased');
   });
 
+  const namesOf = async (ifi: string) =>
+    ((await t.database.db.execute(sql`select name from lrs_agent_names where ifi = ${ifi}`)) as unknown as { rows: Array<{ name: string }> }).rows.map((r) => r.name);
+  const personOf = async (agent: unknown) => (await (await t.xapi(`/agents?agent=${encodeURIComponent(JSON.stringify(agent))}`)).json()) as { name?: string[] };
+
+  it('erasing a person also forgets the names seen with their identifier (the Person object of /agents)', async () => {
+    const louise = { mbox: `mailto:louise-${process.pid}@ac-dijon.fr` };
+    await client(t).sendStatement({ statement: aStatement({ actor: { ...louise, name: 'Louise Michel' } }) as never });
+    await client(t).sendStatement({ statement: aStatement({ actor: paul, context: { instructor: { ...louise, name: 'L. Michel' } } }) as never });
+    expect((await personOf(louise)).name).to.have.members(['Louise Michel', 'L. Michel']);
+    await erasePerson(t.database.db, personIfi(JSON.stringify(louise)));
+    expect(await namesOf(personIfi(JSON.stringify(louise)))).to.deep.equal([]);
+    expect((await personOf(louise)).name).to.equal(undefined);
+  });
+
+  it('a retention purge forgets the names of agents that no remaining statement names, and keeps the others', async () => {
+    const ancien = { mbox: `mailto:ancien-${process.pid}@ac-dijon.fr` };
+    const recent = { mbox: `mailto:recent-${process.pid}@ac-dijon.fr` };
+    t.clock.set('2021-01-01T00:00:00Z');
+    await client(t).sendStatement({ statement: aStatement({ actor: { ...ancien, name: 'Ancien Agent' } }) as never });
+    t.clock.set('2026-11-02T00:00:00Z');
+    await client(t).sendStatement({ statement: aStatement({ actor: { ...recent, name: 'Agent Récent' } }) as never });
+    expect(await namesOf(personIfi(JSON.stringify(ancien)))).to.deep.equal(['Ancien Agent']);
+    await purgeBefore(t.database.db, new Date('2025-01-01T00:00:00Z'));
+    expect(await namesOf(personIfi(JSON.stringify(ancien)))).to.deep.equal([]);
+    expect((await personOf(recent)).name).to.deep.equal(['Agent Récent']);
+  });
+
   it('runs as a CLI: credentials create and list, erase refusing without --yes (exit 64)', async function () {
     this.timeout(120_000);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'instants-lrs-cli-'));

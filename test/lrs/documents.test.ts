@@ -9,6 +9,7 @@ describe('lrs: document resources (Communication 2.2–2.4, 3.1)', () => {
   const agent = { objectType: 'Agent', mbox: `mailto:doc-${crypto.randomUUID()}@ac-dijon.fr` };
   const agentQ = `agent=${encodeURIComponent(JSON.stringify(agent))}`;
   const actQ = `activityId=${encodeURIComponent(activityId)}`;
+  const v2 = { 'x-experience-api-version': '2.0.0' };
   before(async () => {
     t = await startLrs();
   });
@@ -62,6 +63,32 @@ describe('lrs: document resources (Communication 2.2–2.4, 3.1)', () => {
       expect(await res.json()).to.deep.equal(['new']);
     });
 
+    it('under 1.0.3 accepts a PUT, POST and DELETE onto an existing state without precondition headers (the State exemption)', async () => {
+      const url = `/activities/state?${actQ}&${agentQ}&stateId=${crypto.randomUUID()}`;
+      expect((await t.xapi(url, { method: 'PUT', ...json({ a: 1 }) })).status).to.equal(204);
+      expect((await t.xapi(url, { method: 'PUT', ...json({ a: 2 }) })).status).to.equal(204);
+      expect((await t.xapi(url, { method: 'POST', ...json({ b: 3 }) })).status).to.equal(204);
+      expect(await (await t.xapi(url)).json()).to.deep.equal({ a: 2, b: 3 });
+      expect((await t.xapi(url, { method: 'DELETE' })).status).to.equal(204);
+    });
+
+    it('under 2.0 refuses a PUT onto an existing state without If-Match or If-None-Match (409), keeping it; If-Match with its ETag works', async () => {
+      const url = `/activities/state?${actQ}&${agentQ}&stateId=${crypto.randomUUID()}`;
+      expect((await t.xapi(url, { method: 'PUT', headers: { ...v2, 'content-type': 'application/json' }, body: '{"a":1}' })).status).to.equal(204);
+      const res = await t.xapi(url, { method: 'PUT', headers: { ...v2, 'content-type': 'application/json' }, body: '{"a":2}' });
+      expect(res.status).to.equal(409);
+      expect(((await res.json()) as { error: { message: string } }).error.message).to.contain('If-Match');
+      const got = await t.xapi(url, { headers: v2 });
+      expect(await got.json()).to.deep.equal({ a: 1 });
+      const etag = got.headers.get('etag')!;
+      expect((await t.xapi(url, { method: 'PUT', headers: { ...v2, 'content-type': 'application/json', 'if-match': etag }, body: '{"a":3}' })).status).to.equal(204);
+      expect(await (await t.xapi(url, { headers: v2 })).json()).to.deep.equal({ a: 3 });
+      // 9274.1.1 §4.1.4 names PUT only: POST (merge) and DELETE without headers stay accepted (the 2.0 test suite relies on it).
+      expect((await t.xapi(url, { method: 'POST', headers: { ...v2, 'content-type': 'application/json' }, body: '{"b":4}' })).status).to.equal(204);
+      expect(await (await t.xapi(url, { headers: v2 })).json()).to.deep.equal({ a: 3, b: 4 });
+      expect((await t.xapi(url, { method: 'DELETE', headers: v2 })).status).to.equal(204);
+    });
+
     const bad: Array<[string, string, string]> = [
       ['without activityId', 'PUT', `${agentQ}&stateId=x`],
       ['without agent', 'PUT', `${actQ}&stateId=x`],
@@ -86,9 +113,9 @@ describe('lrs: document resources (Communication 2.2–2.4, 3.1)', () => {
       { name: 'agent profile', path: '/agents/profile', q: agentQ },
     ];
     for (const r of resources) {
-      it(`${r.name}: creates without precondition, then needs If-Match or If-None-Match (409), honouring them (412)`, async () => {
+      it(`${r.name}: creates with If-None-Match: *, then needs If-Match or If-None-Match (409), honouring them (412)`, async () => {
         const url = `${r.path}?${r.q}&profileId=${crypto.randomUUID()}`;
-        expect((await t.xapi(url, { method: 'PUT', ...json({ v: 1 }) })).status).to.equal(204);
+        expect((await t.xapi(url, { method: 'PUT', headers: { 'content-type': 'application/json', 'if-none-match': '*' }, body: '{"v":1}' })).status).to.equal(204);
         const first = await t.xapi(url);
         const etag = first.headers.get('etag')!;
         expect(first.headers.get('last-modified')).to.be.a('string');
@@ -114,6 +141,23 @@ describe('lrs: document resources (Communication 2.2–2.4, 3.1)', () => {
         await t.xapi(`${r.path}?${r.q}&profileId=${id}`, { method: 'POST', ...json({ a: 1 }) });
         expect(await (await t.xapi(`${r.path}?${r.q}`)).json()).to.include(id);
         expect((await t.xapi(`${r.path}?${r.q}`, { method: 'DELETE' })).status).to.equal(400);
+      });
+    }
+
+    for (const r of resources) {
+      it(`${r.name}: under 1.0.3 refuses a PUT with neither If-Match nor If-None-Match even on a new document (400), storing nothing`, async () => {
+        const url = `${r.path}?${r.q}&profileId=${crypto.randomUUID()}`;
+        const res = await t.xapi(url, { method: 'PUT', ...json({ v: 1 }) });
+        expect(res.status).to.equal(400);
+        expect(((await res.json()) as { error: { message: string } }).error.message).to.contain('If-None-Match');
+        expect((await t.xapi(url)).status).to.equal(404);
+      });
+
+      it(`${r.name}: under 2.0 creates a new document with neither header (204), then needs one (409)`, async () => {
+        const url = `${r.path}?${r.q}&profileId=${crypto.randomUUID()}`;
+        expect((await t.xapi(url, { method: 'PUT', headers: { ...v2, 'content-type': 'application/json' }, body: '{"v":1}' })).status).to.equal(204);
+        expect((await t.xapi(url, { method: 'PUT', headers: { ...v2, 'content-type': 'application/json' }, body: '{"v":2}' })).status).to.equal(409);
+        expect(await (await t.xapi(url, { headers: v2 })).json()).to.deep.equal({ v: 1 });
       });
     }
 

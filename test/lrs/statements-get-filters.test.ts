@@ -54,6 +54,34 @@ describe('lrs: statements GET (Communication 2.1.3)', () => {
     expect(idsOf((await get(`${agentQ(alice)}&related_agents=true`)).body)).to.have.members([ids.aliceAttended, ids.bobAnswered, ids.aliceAboutBob, ids.bobRefersAlice, ids.sub]);
   });
 
+  for (const version of ['1.0.3', '2.0.0'] as const) {
+    it(`${version}: agent tells an Agent from a Group with the same identifier (a Group matches an Agent through its members only)`, async () => {
+      const headers = { 'x-experience-api-version': version, 'content-type': 'application/json' };
+      const mbox = `mailto:pareil-${crypto.randomUUID()}@ac-dijon.fr`;
+      const post = async (s: Record<string, unknown>) => ((await (await t.xapi('/statements', { method: 'POST', headers, body: JSON.stringify(s) })).json()) as string[])[0]!;
+      const byAgent = await post(aStatement({ actor: { mbox } }));
+      const byGroup = await post(aStatement({ actor: { objectType: 'Group', mbox, member: [{ mbox: 'mailto:autre@ac-dijon.fr' }] } }));
+      const byMember = await post(aStatement({ actor: { objectType: 'Group', member: [{ mbox }, { mbox: 'mailto:autre@ac-dijon.fr' }] } }));
+      const find = async (agent: unknown) => idsOf((await get(agentQ(agent), { 'x-experience-api-version': version })).body);
+      expect(await find({ mbox })).to.have.members([byAgent, byMember]);
+      expect(await find({ objectType: 'Agent', mbox })).to.have.members([byAgent, byMember]);
+      expect(await find({ objectType: 'Group', mbox })).to.deep.equal([byGroup]);
+    });
+
+    it(`${version}: format=ids adds no objectType the statement did not have, and keeps one it had`, async () => {
+      const headers = { 'x-experience-api-version': version, 'content-type': 'application/json' };
+      const id = `https://instants.ac-dijon.fr/ids/${crypto.randomUUID()}`;
+      const parent = `${id}/parent`;
+      const bare = ((await (await t.xapi('/statements', { method: 'POST', headers, body: JSON.stringify(aStatement({ object: { id }, context: { contextActivities: { parent: [{ id: parent }] } } })) })).json()) as string[])[0]!;
+      const typed = ((await (await t.xapi('/statements', { method: 'POST', headers, body: JSON.stringify(aStatement({ object: { objectType: 'Activity', id } })) })).json()) as string[])[0]!;
+      const one = async (sid: string) => (await (await t.xapi(`/statements?statementId=${sid}&format=ids`, { headers })).json()) as { object: unknown; context?: { contextActivities: { parent: unknown[] } } };
+      const a = await one(bare);
+      expect(a.object).to.deep.equal({ id });
+      expect(a.context!.contextActivities.parent).to.deep.equal([{ id: parent }]);
+      expect((await one(typed)).object).to.deep.equal({ objectType: 'Activity', id });
+    });
+  }
+
   it('verb: statements with the verb (and StatementRefs to them)', async () => {
     const v = encodeURIComponent('http://adlnet.gov/expapi/verbs/answered');
     expect(idsOf((await get(`verb=${v}`)).body)).to.deep.equal([ids.bobAnswered]);
@@ -108,7 +136,8 @@ describe('lrs: statements GET (Communication 2.1.3)', () => {
     const ids1 = (await get(`verb=${encodeURIComponent('http://adlnet.gov/expapi/verbs/answered')}&format=ids`)).body!.statements[0]!;
     expect(ids1.verb).to.deep.equal({ id: 'http://adlnet.gov/expapi/verbs/answered' });
     expect(ids1.actor).to.deep.equal(bob);
-    expect(ids1.object).to.deep.equal({ objectType: 'Activity', id: quiz });
+    // No objectType added where the statement had none (minimum information necessary).
+    expect(ids1.object).to.deep.equal({ id: quiz });
     const full = (await client(t).sendStatement({ statement: aStatement() as never })).data[0]!;
     const canon = await t.xapi(`/statements?statementId=${full}&format=canonical`, { headers: { 'accept-language': 'en-GB, fr;q=0.5' } });
     const s = (await canon.json()) as { verb: { display: Record<string, string> }; object: { definition: { name: Record<string, string> } } };

@@ -155,16 +155,43 @@ describe('lrs: statements PUT and POST (Communication 2.1.1–2.1.2, Data 2.4)',
       ['contextAgents under 1.0.3', { context: { contextAgents: [] } }, '[1].context'],
       ['an attachment without sha2', { attachments: [{ usageType: 'http://a.fr/u', display: { fr: 'x' }, contentType: 'text/plain', length: 1, fileUrl: 'http://a.fr/f' }] }, '[1].attachments.0.sha2'],
       ['a version 1.1.0', { version: '1.1.0' }, '[1].version'],
+      // Data §4.6: weeks only on their own.
+      ['a duration mixing weeks and days (P4W1D)', { result: { duration: 'P4W1D' } }, '[1].result.duration'],
+      // Data §2.4.9: an Agent, or an anonymous Group of exactly two Agents (3-legged OAuth).
+      ['an identified Group as authority', { authority: { objectType: 'Group', mbox: 'mailto:g@ac-dijon.fr', member: [{ mbox: 'mailto:a@b.fr' }, { mbox: 'mailto:c@b.fr' }] } }, '[1].authority.objectType'],
+      ['an authority Group of one Agent', { authority: { objectType: 'Group', member: [{ mbox: 'mailto:a@b.fr' }] } }, '[1].authority.member'],
+      ['an authority Group of three Agents', { authority: { objectType: 'Group', member: [{ mbox: 'mailto:a@b.fr' }, { mbox: 'mailto:c@b.fr' }, { mbox: 'mailto:d@b.fr' }] } }, '[1].authority.member'],
     ];
+    const VERSIONS = ['1.0.3', '2.0.0'] as const;
     for (const [what, over, path] of cases) {
-      it(`rejects ${what} (400 naming ${path}), storing nothing`, async () => {
-        const before = await count();
-        const res = await t.xapi('/statements', { method: 'POST', ...json([aStatement(), aStatement(over)]) });
-        expect(res.status).to.equal(400);
-        const body = (await res.json()) as { error: { message: string; details: Array<{ path: string }> } };
-        expect(body.error.details.map((d) => d.path)).to.include(path);
-        expect(body.error.message).to.contain(body.error.details[0]!.path);
-        expect(await count()).to.equal(before);
+      const versions = what.includes('under 1.0.3') ? (['1.0.3'] as const) : VERSIONS;
+      for (const version of versions) {
+        it(`${version}: rejects ${what} (400 naming ${path}), storing nothing`, async () => {
+          const before = await count();
+          const res = await t.xapi('/statements', { method: 'POST', headers: { 'x-experience-api-version': version, 'content-type': 'application/json' }, body: JSON.stringify([aStatement(), aStatement(over)]) });
+          expect(res.status).to.equal(400);
+          const body = (await res.json()) as { error: { message: string; details: Array<{ path: string }> } };
+          expect(body.error.details.map((d) => d.path)).to.include(path);
+          expect(body.error.message).to.contain(body.error.details[0]!.path);
+          expect(await count()).to.equal(before);
+        });
+      }
+    }
+
+    for (const version of VERSIONS) {
+      it(`${version}: accepts an authority that is an Agent or an anonymous Group of two Agents (then replaced by the credential's)`, async () => {
+        const pair = { objectType: 'Group', member: [{ mbox: 'mailto:appli@ac-dijon.fr' }, { mbox: 'mailto:jeanne@ac-dijon.fr' }] };
+        for (const authority of [{ mbox: 'mailto:a@ac-dijon.fr' }, pair]) {
+          const res = await t.xapi('/statements', { method: 'POST', headers: { 'x-experience-api-version': version, 'content-type': 'application/json' }, body: JSON.stringify(aStatement({ authority })) });
+          expect(res.status).to.equal(200);
+        }
+      });
+
+      it(`${version}: accepts P4W and P1Y2M4DT1H30.5S durations`, async () => {
+        for (const duration of ['P4W', 'P1Y2M4DT1H30.5S']) {
+          const res = await t.xapi('/statements', { method: 'POST', headers: { 'x-experience-api-version': version, 'content-type': 'application/json' }, body: JSON.stringify(aStatement({ result: { duration } })) });
+          expect(res.status, duration).to.equal(200);
+        }
       });
     }
 

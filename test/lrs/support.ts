@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import XAPI from '@xapi/xapi';
 import { createCredential, type Scope } from '../../src/lrs/credentials.service';
 import { createTestApp, type TestApp } from '../support/app';
@@ -55,3 +56,44 @@ export function aStatement(over: Record<string, unknown> = {}): Record<string, u
 }
 
 export const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+/** The parts of a multipart/mixed answer, split independently of the LRS's own parser (RFC 2046: CRLF before each delimiter). */
+export function splitMultipart(body: Buffer, contentType: string): Array<{ headers: Record<string, string>; body: Buffer }> {
+  const boundary = /boundary="?([^";]+)"?/.exec(contentType)?.[1];
+  if (!boundary) throw new Error(`no boundary in ${contentType}`);
+  const text = body.toString('latin1');
+  const start = text.indexOf(`--${boundary}\r\n`);
+  const end = text.lastIndexOf(`\r\n--${boundary}--`);
+  if (start !== 0 || end < 0) throw new Error('not a well-formed multipart body');
+  return text
+    .slice(start + boundary.length + 4, end)
+    .split(`\r\n--${boundary}\r\n`)
+    .map((raw) => {
+      const split = raw.indexOf('\r\n\r\n');
+      const headers = Object.fromEntries(raw.slice(0, split).split('\r\n').map((l) => [l.slice(0, l.indexOf(':')).trim().toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+      return { headers, body: Buffer.from(raw.slice(split + 4), 'latin1') };
+    });
+}
+
+/** SHA-256 in hex, as X-Experience-API-Hash carries it. */
+export const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
+/** An attachment object declaring `content`. */
+export const attachment = (content: Buffer, over: Record<string, unknown> = {}) => ({
+  usageType: 'http://id.tincanapi.com/attachment/supporting_media',
+  display: { 'fr-FR': 'Support', 'en-US': 'Slides' },
+  contentType: 'text/plain',
+  length: content.length,
+  sha2: sha(content),
+  ...over,
+});
+
+/** A multipart/mixed statement request with attachment parts (headers overridable per part). */
+export function multipart(statement: unknown, parts: Array<{ content: Buffer; headers?: Record<string, string> }>, boundary = 'xapi-test-boundary') {
+  const chunks: Buffer[] = [Buffer.from(`--${boundary}\r\nContent-Type: application/json\r\n\r\n${JSON.stringify(statement)}\r\n`)];
+  for (const p of parts) {
+    const headers = { 'Content-Type': 'text/plain', 'Content-Transfer-Encoding': 'binary', 'X-Experience-API-Hash': sha(p.content), ...p.headers };
+    chunks.push(Buffer.from(`--${boundary}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`), p.content, Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { headers: { 'content-type': `multipart/mixed; boundary=${boundary}` }, body: Buffer.concat(chunks) };
+}

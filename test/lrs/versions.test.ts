@@ -19,6 +19,24 @@ describe('lrs: versions 1.0.3 and 2.0 (Communication 3.3, 1.3)', () => {
     }
   });
 
+  it('answers a request without a supported version header in XAPI_DEFAULT_VERSION: 2.0.0 by default, 1.0.3 when set so', async () => {
+    for (const v of [null, '3.0.0']) {
+      const res = await t.xapi('/statements', { headers: { 'x-experience-api-version': v } });
+      expect(res.status).to.equal(400);
+      expect(res.headers.get('x-experience-api-version')).to.equal('2.0.0');
+    }
+    const old = await startLrs({ XAPI_DEFAULT_VERSION: '1.0.3' });
+    try {
+      for (const path of ['/statements', '/activities/state', '/about']) {
+        const res = await old.xapi(path, { headers: { 'x-experience-api-version': null } });
+        expect(res.headers.get('x-experience-api-version'), path).to.equal('1.0.3');
+      }
+      expect((await old.xapi('/statements', { headers: { 'x-experience-api-version': null } })).status).to.equal(400);
+    } finally {
+      await old.close();
+    }
+  });
+
   it('accepts 1.0, 1.0.0–1.0.3, 2.0 and 2.0.0 and answers in the version whose rules applied', async () => {
     for (const [sent, answered] of [['1.0', '1.0.3'], ['1.0.1', '1.0.3'], ['1.0.3', '1.0.3'], ['2.0', '2.0.0'], ['2.0.0', '2.0.0']]) {
       const res = await t.xapi('/statements?limit=1', { headers: { 'x-experience-api-version': sent! } });
@@ -68,6 +86,14 @@ describe('lrs: versions 1.0.3 and 2.0 (Communication 3.3, 1.3)', () => {
     const res = await fetch(`${t.url}/xapi/statements?method=PUT`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
     expect(res.status).to.equal(204);
     expect((await t.xapi(`/statements?statementId=${id}`)).status).to.equal(200);
+  });
+
+  it('1.0.3 alternate request syntax: a form without the Content-Type field (only SHOULD) still stores the statement as JSON', async () => {
+    const id = crypto.randomUUID();
+    const form = new URLSearchParams({ Authorization: t.auth, 'X-Experience-API-Version': '1.0.3', statementId: id, content: JSON.stringify(aStatement()) });
+    const res = await fetch(`${t.url}/xapi/statements?method=PUT`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form });
+    expect(res.status).to.equal(204);
+    expect(((await (await t.xapi(`/statements?statementId=${id}`)).json()) as { id: string }).id).to.equal(id);
   });
 
   it('1.0.3 alternate request syntax: ?method=GET reads with parameters from the form', async () => {
