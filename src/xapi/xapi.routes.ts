@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../platform/context';
 import { input, validate } from '../platform/http';
+import { parseCalendarDate, parseTimestamp } from '../platform/input-hygiene';
 import { findDestination, XAPI_OUTBOX_KIND } from './forwarding/destinations';
 import { xapiForwardHandler } from './forwarding/forward.handler';
 import { destinationStatuses, listDeadLetters, replayDeadLetters, resendFrom } from './forwarding/operations';
@@ -15,7 +16,12 @@ export const OUTBOX_JOB = 'outbox';
 const ReplaySchema = z.object({ destination: z.uuid().optional().or(z.literal('').transform(() => undefined)), id: z.coerce.number().int().positive().optional() });
 const ResendSchema = z.object({
   destination: z.uuid({ error: 'choose a destination' }),
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?(\.\d+)?(Z|[+-]\d{2}:\d{2})?)?$/, 'expected a date (e.g. 2026-11-01)'),
+  // A calendar date or a timestamp, checked field by field (2026-02-30 and year 0 are refused, not rolled over).
+  from: z.string().transform((v, ctx) => {
+    const at = parseCalendarDate(v) ?? parseTimestamp(v)?.date;
+    if (!at) ctx.addIssue({ code: 'custom', message: 'expected a date (e.g. 2026-11-01)' });
+    return at ?? z.NEVER;
+  }),
 });
 
 /** Mounts the xapi slice: the outbox worker with the xAPI forwarding handler, and the operations page. */
@@ -43,7 +49,7 @@ export function mountXapi(app: Express, ctx: AppContext): void {
   app.post('/admin/xapi/resend', ctx.allow.admin(), validate(ResendSchema), async (_req, res) => {
     const body = input(res, ResendSchema);
     const d = await findDestination(ctx.db, body.destination);
-    const n = await resendFrom(ctx.db, d.id, new Date(body.from), ctx.clock.now());
+    const n = await resendFrom(ctx.db, d.id, body.from, ctx.clock.now());
     res.redirect(303, `/admin/xapi?done=resent&count=${n}`);
   });
 }

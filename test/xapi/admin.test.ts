@@ -64,12 +64,14 @@ describe('xapi: /admin/xapi operations page', () => {
     expect(await listDeadLetters(t.database.db)).to.have.length(0);
   });
 
-  it('refuses a resend with a malformed date, queuing nothing', async () => {
+  it('refuses a resend with a malformed or calendar-invalid date (2026-02-30, year 0), queuing nothing', async () => {
     const { browser } = await signIn(t, { role: 'organiser', isAdmin: true });
     const html = await (await browser.get('/admin/xapi')).text();
-    const res = await browser.postForm('/admin/xapi/resend', { _csrf: csrfTokenFrom(html), destination: destination.id, from: '31/12/2026' });
-    expect(res.status).to.equal(400);
-    expect(await res.text()).to.contain('from');
+    for (const from of ['31/12/2026', '2026-02-30', '0000-01-01', '2026-02-29T10:00:00Z']) {
+      const res = await browser.postForm('/admin/xapi/resend', { _csrf: csrfTokenFrom(html), destination: destination.id, from });
+      expect(res.status, from).to.equal(400);
+      expect(await res.text()).to.contain('from');
+    }
     const [row] = rowsOf<{ n: string }>(await t.database.db.execute(sql`select count(*) as n from outbox`));
     expect(Number(row!.n)).to.equal(0);
   });
