@@ -77,6 +77,7 @@ describe('grades: organiser pages for grade sync and course roster', function ()
     expect(sim.stats.membershipPages).to.equal(3);
     expect(html).to.contain('Agent 001').and.contain('Agent 250').and.contain('Zoé Formatrice').and.not.contain('Suspendu');
     expect(html).to.contain('Enseignant').and.contain('Apprenant');
+    expect(html, 'the roster page has the session navigation').to.contain(`href="/organiser/sessions/${sessionId}/participants"`).and.to.contain('aria-current="page"');
     const row = (name: string) => new RegExp(`<th scope="row">${name}</th>([\\s\\S]*?)</tr>`).exec(html)![1]!;
     const cells = (name: string) => [...row(name).matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
     expect(cells('Agent 001')).to.deep.equal(['Apprenant', 'Oui', 'Oui', 'Oui']);
