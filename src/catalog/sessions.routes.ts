@@ -117,7 +117,7 @@ export function mountSessionRoutes(app: Express, ctx: AppContext): void {
     }
   };
 
-  app.get('/organiser/sessions/new', ctx.allow.organiserOfCourse(), (_req, res) => renderForm(res, 200, {}));
+  app.get('/organiser/sessions/new', ctx.allow.organiserOfCourse(), (req, res) => renderForm(res, 200, { body: prefillFromQuery(req.query) }));
   app.post(
     '/organiser/sessions/new',
     ctx.allow.organiserOfCourse(),
@@ -156,4 +156,17 @@ export function mountSessionRoutes(app: Express, ctx: AppContext): void {
     const copyId = await duplicateSession(deps, actor, original.id, res.locals.t('catalog.session.copy_of', { title: original.title }));
     res.redirect(303, `/organiser/sessions/${copyId}?done=duplicated`);
   });
+}
+
+/**
+ * "Create a session" from a need on the dashboards: `?title=&tool=&competence=` prefill the new session form
+ * (values are only suggestions; the form's own checks apply on submit). Nothing usable: an empty form.
+ */
+function prefillFromQuery(query: Request['query']): Record<string, unknown> | undefined {
+  const text = (v: unknown) => (typeof v === 'string' ? v.trim().slice(0, 200) : '');
+  const title = text(query.title);
+  const tool = text(query.tool);
+  const competence = text(query.competence);
+  if (!title && !tool && !competence) return undefined;
+  return { title, tool, competences: /^\d\.\d$/.test(competence) ? [`crcn:${competence}`] : [] };
 }

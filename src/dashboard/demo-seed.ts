@@ -110,7 +110,10 @@ export async function seedDemo(db: Db, o: DemoOptions): Promise<number> {
       const progress = (at.getTime() - start.getTime()) / (365 * 86_400_000);
       if (r() < 0.5) ev(59, { kind: 'need-expressed', need: r() < progress * 0.6 ? { type: 'theme', id: 'ia', label: 'IA générative' } : { type: 'tool', id: null, label: pick(WISHES) } });
       if (r() < 0.25) ev(59, { kind: 'need-expressed', need: { type: 'free-text', id: null, label: pick(FREE_TEXT) } });
-      if (r() < 0.2) ev(59, { kind: 'need-expressed', need: { type: 'competence', id: pick(CRCN.map((c) => c.code)), label: 'Compétence' } });
+      if (r() < 0.2) {
+        const wanted = pick([...CRCN]);
+        ev(59, { kind: 'need-expressed', need: { type: 'competence', id: wanted.code, label: wanted.title } });
+      }
       ev(60, { kind: 'session-completed', score: null });
       if (at.getTime() + 30 * 86_400_000 < o.end.getTime() && r() < 0.6) {
         const used = r() < 0.55;

@@ -7,6 +7,7 @@ import { createTestApp, TestClock, type TestApp } from '../support/app';
 import { buildLaunch, signIn } from '../support/factories';
 import { activityIris } from '../../src/xapi';
 import { BASE, ISSUER, session, st } from './fixtures';
+import { buildSession } from '../activities/helpers';
 
 const courseKey = (contextId: string) => activityIris(BASE).course(ISSUER, contextId);
 
@@ -155,6 +156,22 @@ describe('dashboard pages', () => {
     }
     const offers = await csv(browser, '/organiser/dashboard/needs?format=csv&table=offers');
     expect(offers.slice(1).map((r) => r.slice(0, 2))).to.deep.equal([['PADLET', '5'], ['Scratch', 'masqué']]);
+  });
+
+  it('prefills "create a session" from a need, and shows a planned session\'s results as an empty state', async () => {
+    const mine = await organiser('course-1');
+    const form = await (await mine.browser.get('/organiser/sessions/new?title=Atelier+Tchap&tool=Tchap&competence=2.1')).text();
+    expect(form).to.include('value="Atelier Tchap"').and.include('value="Tchap"');
+    expect(form).to.match(/value="crcn:2\.1"[^>]*checked/);
+    const odd = await mine.browser.get('/organiser/sessions/new?competence=%3Cscript%3E');
+    expect(odd.status).to.equal(200);
+    expect(await odd.text()).not.to.include('<script>');
+    const { session: planned } = await buildSession(t.database.db, { ownerContextRef: mine.contextRef, title: 'Session à venir' });
+    const empty = await mine.browser.get(`/organiser/dashboard/sessions/${planned.id}`);
+    expect(empty.status).to.equal(200);
+    expect(await empty.text()).to.include('Session à venir').and.include('Personne n&#x27;a encore participé');
+    const stranger = await organiser('course-2');
+    expect((await stranger.browser.get(`/organiser/dashboard/sessions/${planned.id}`)).status).to.equal(403);
   });
 
   it('lets an organiser see their own course and refuses another course (403)', async () => {
