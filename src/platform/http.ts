@@ -61,18 +61,24 @@ export function requestId(): RequestHandler {
 
 export const LOCALE_COOKIE = 'instants_lang';
 
+/** A cookie's name: with an https public URL, `__Host-` (Secure, Path=/, no Domain, enforced by browsers). */
+export function hostCookieName(config: Config, name: string): string {
+  return config.http.publicUrl.startsWith('https://') ? `__Host-${name}` : name;
+}
+
 /**
  * Chooses the page language: `?lang=` (remembered in a cookie), the cookie, the LTI launch locale set by
  * the launch, then Accept-Language, then the default. Sets `res.locals.locale` and `res.locals.t`.
  */
 export function chooseLocale(config: Config, catalogues: Catalogues): RequestHandler {
+  const cookieName = hostCookieName(config, LOCALE_COOKIE);
   return (req: Request, res: Response, next: NextFunction) => {
     const fromQuery = matchLocale(typeof req.query.lang === 'string' ? req.query.lang : undefined);
-    if (fromQuery) res.cookie(LOCALE_COOKIE, fromQuery, { ...cookieOptions(config), maxAge: 365 * 24 * 3600 * 1000 });
+    if (fromQuery) res.cookie(cookieName, fromQuery, { ...cookieOptions(config), maxAge: 365 * 24 * 3600 * 1000 });
     const cookies = req.cookies as Record<string, string> | undefined;
     const locale: Locale =
       fromQuery ??
-      matchLocale(cookies?.[LOCALE_COOKIE]) ??
+      matchLocale(cookies?.[cookieName]) ??
       (res.locals.launchLocale as Locale | undefined) ??
       localeFromAcceptLanguage(req.get('accept-language')) ??
       config.i18n.defaultLocale;
