@@ -6,6 +6,7 @@ import { createLocalJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import { findAward, findAwardByStatusIndex, isUuid, type AwardRow, type BadgeClassRow } from './badges.repo';
 import { isPng, unbakePng, unbakeSvg } from './baking';
 import { ownDocuments } from './credentials';
+import { isPublic } from './manage.service';
 import type { DocumentDeps } from './documents.service';
 import { jwks } from './issuer';
 import { parseTimestamp } from '../platform/input-hygiene';
@@ -21,6 +22,7 @@ export type Problem =
   | 'not_a_badge'
   | 'unknown_issuer'
   | 'unknown_assertion'
+  | 'not_public'
   | 'tampered'
   | 'signature'
   | 'not_yet_valid'
@@ -124,6 +126,8 @@ async function verifyHosted(deps: DocumentDeps, url: string, given: Json | undef
   if (!id) return fail('ob2', 'unknown_issuer');
   const found = await findAward(deps.db, id);
   if (!found) return fail('ob2', 'unknown_assertion');
+  // Hosted verification reads what the issuer publishes: nothing of a badge its earner keeps private.
+  if (!found.award.revokedAt && !(await isPublic(deps, found.award))) return fail('ob2', 'not_public');
   const problems: Problem[] = [];
   if (given) {
     const r = given.recipient as Json | undefined;
@@ -160,7 +164,8 @@ async function verifyDataIntegrity(deps: DocumentDeps, doc: Json): Promise<Verif
   const at = problems.length ? (instant(doc.validFrom) ?? now) : now;
   let verified: boolean;
   try {
-    const r = await vc.verifyCredential({ credential: doc, suite: new DataIntegrityProof({ cryptosuite }), documentLoader: documentLoader(ownDocuments(deps.issuer)), now: at });
+    // Revocation is read from our own records below (the status list is built from them).
+    const r = await vc.verifyCredential({ credential: doc, suite: new DataIntegrityProof({ cryptosuite }), documentLoader: documentLoader(ownDocuments(deps.issuer)), now: at, checkStatus: async () => ({ verified: true }) });
     verified = r.verified;
   } catch {
     verified = false;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
 import type { TestApp } from '../support/app';
 import { signIn } from '../support/factories';
-import { csrfTokenFrom } from '../support/http';
+import { Browser, csrfTokenFrom } from '../support/http';
 import { buildSession } from '../activities/helpers';
 
 /** Test helpers of the badges slice: a course with its organiser and session, badges created through the form, completions by check-in. */
@@ -66,4 +66,38 @@ export async function earnedStatements(t: TestApp) {
   return rows<{ id: string; statement: Record<string, unknown> }>(
     await t.database.db.execute(sql`select id, statement from lrs_statements where verb_id = 'http://specification.openbadges.org/xapi/verbs/earned' order by seq`),
   );
+}
+
+/** A course, a session badge and one participant who earned it; optionally made public with consent. */
+export async function earnedBadge(t: TestApp, o: { public?: boolean; email?: string | null } = {}) {
+  const course = await courseWithSession(t);
+  const badgeId = await createBadge(course.organiser, { rule_kind: 'session-completed', session_id: course.session.id, competences: ['crcn:2.3'] });
+  const earner = await participant(t, course.session.id, course.contextId, { email: o.email === undefined ? 'camille.martin@ac-dijon.fr' : o.email });
+  await checkIn(earner, course.session.id, await checkinCode(course.organiser, course.session.id));
+  const awardId = (await awardsOf(t, earner.userId))[0]!.id;
+  if (o.public) {
+    const csrf = csrfTokenFrom(await (await earner.browser.get('/badges/mine')).text());
+    expect((await earner.browser.postForm('/badges/mine/consent', { _csrf: csrf, public_allowed: 'yes' })).status).to.equal(303);
+    expect((await earner.browser.postForm(`/badges/mine/${awardId}/visibility`, { _csrf: csrf, public: 'yes' })).status).to.equal(303);
+  }
+  return { ...course, badgeId, earner, awardId };
+}
+
+/** Revokes an award through the organiser's page. */
+export async function revokeAward(organiser: Person, badgeId: string, awardId: string, reason: string) {
+  const csrf = csrfTokenFrom(await (await organiser.browser.get(`/organiser/badges/${badgeId}`)).text());
+  return organiser.browser.postForm(`/organiser/badges/${badgeId}/awards/${awardId}/revoke`, { _csrf: csrf, reason });
+}
+
+/** Posts the public verification form (anonymous visitor), with an optional file; returns status and page text. */
+export async function verifyOnPage(t: TestApp, fields: Record<string, string>, file?: { name: string; type: string; data: Buffer }) {
+  const visitor = new Browser(t.url);
+  const html = await (await visitor.get('/badges/verify')).text();
+  const csrf = csrfTokenFrom(html);
+  const form = new FormData();
+  form.append('_csrf', csrf);
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  if (file) form.append('file', new Blob([new Uint8Array(file.data)], { type: file.type }), file.name);
+  const res = await visitor.request(`/badges/verify?_csrf=${encodeURIComponent(csrf)}`, { method: 'POST', body: form });
+  return { status: res.status, html: await res.text() };
 }
