@@ -1,7 +1,20 @@
 import fs from 'node:fs';
 import { Command } from 'commander';
 import { z } from 'zod';
-import { addPlatform, findPlatformRecord, listPlatformRecords, openLti, removePlatform, type LtiServices, type PlatformRecord } from '../lti';
+import {
+  activatePlatform,
+  addPlatform,
+  createRegistrationLink,
+  decideRegistration,
+  findPlatformRecord,
+  listPendingRegistrations,
+  listPlatformRecords,
+  openLti,
+  RegistrationRefused,
+  removePlatform,
+  type LtiServices,
+  type PlatformRecord,
+} from '../lti';
 import type { Opened } from '../platform/bootstrap';
 import { systemClock } from '../platform/clock';
 import { runCli, UsageError } from './cli-support';
@@ -119,10 +132,59 @@ for (const [name, active] of [
   target(program.command(name).description(active ? 'allow launches from a pending platform (e.g. after dynamic registration)' : 'refuse launches from a platform')).action(
     (o: { issuer: string; clientId: string }) =>
       run(async (lti) => {
-        if (!(await lti.provider.setActive(o.issuer, o.clientId, active))) throw new UsageError(`no platform ${o.issuer} with client id ${o.clientId}`);
+        const deps = { db: lti.db, clock: systemClock, config: lti.config, provider: lti.provider };
+        const done = active ? await activatePlatform(deps, o.issuer, o.clientId) : await lti.provider.setActive(o.issuer, o.clientId, false);
+        if (!done) throw new UsageError(`no platform ${o.issuer} with client id ${o.clientId}`);
         out(show((await findPlatformRecord(lti, o.issuer, o.clientId))!));
       }),
   );
+}
+
+program
+  .command('link')
+  .description('make a one-time dynamic registration link for one Moodle site (valid 7 days); paste it into Moodle as the tool URL')
+  .requiredOption('--moodle <url>', "the Moodle site's address, e.g. https://moodle.ac-dijon.fr")
+  .option('--label <text>', 'a note for administrators')
+  .action((o: { moodle: string; label?: string }) =>
+    run(async (lti) => {
+      try {
+        const link = await createRegistrationLink({ db: lti.db, clock: systemClock, config: lti.config }, { moodleUrl: o.moodle, label: o.label });
+        out(`registration link for ${link.origin} (valid until ${link.expiresAt.toISOString().slice(0, 10)}, once):`);
+        out(`  ${link.url}`);
+        out("In Moodle: Site administration > Plugins > Activity modules > External tool > Manage tools > Tool URL, then 'Add LTI Advantage'.");
+      } catch (err) {
+        if (err instanceof RegistrationRefused) throw new UsageError('--moodle: expected the https address of a Moodle site, e.g. https://moodle.ac-dijon.fr');
+        throw err;
+      }
+    }),
+  );
+
+program
+  .command('pending')
+  .description('list dynamic registrations waiting for a decision (new platforms, and updates of known ones)')
+  .action(() =>
+    run(async (lti) => {
+      const rows = await listPendingRegistrations(lti.db, systemClock.now());
+      if (rows.length === 0) out('no pending registration');
+      for (const r of rows) out(`${r.id}  ${r.kind === 'new' ? 'new platform   ' : 'update         '}  ${r.issuer}  client id ${r.clientId}  expires ${r.expiresAt.toISOString().slice(0, 16)}Z`);
+    }),
+  );
+
+for (const [name, accept] of [
+  ['accept', true],
+  ['reject', false],
+] as const) {
+  program
+    .command(`${name} <id>`)
+    .description(accept ? 'activate a pending new platform, or apply a pending update (id from `pending`)' : 'reject a pending registration (a new platform is removed)')
+    .action((id: string) =>
+      run(async (lti) => {
+        if (!z.uuid().safeParse(id).success) throw new UsageError('<id>: expected the id shown by `npm run platform -- pending`');
+        const row = await decideRegistration({ db: lti.db, clock: systemClock, config: lti.config, provider: lti.provider }, id, accept);
+        if (!row) throw new UsageError(`no pending registration ${id}`);
+        out(`${accept ? (row.kind === 'new' ? 'activated' : 'applied') : 'rejected'}: ${row.issuer} (${row.clientId})`);
+      }),
+    );
 }
 
 program.parse();

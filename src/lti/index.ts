@@ -13,6 +13,8 @@ export {
 } from './actor';
 export { mountLti, ltiOf } from './lti.routes';
 export { addLaunchHook, type LaunchHook, type LaunchRecorded } from './launch-hooks';
+export { activatePlatform, createRegistrationLink, decideRegistration, RegistrationRefused } from './registration/registration.service';
+export { listPending as listPendingRegistrations } from './registration/registration.repo';
 export { buildDeepLinkingResponse, deepLinkingOf, isPlatformReturnUrl, type PickedSession } from './deep-linking.service';
 export { bindResourceLink } from './launch.repo';
 export { checkFormToken, formToken } from './resume-token';

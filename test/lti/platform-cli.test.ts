@@ -53,4 +53,17 @@ describe('lti: platform CLI (npm run platform)', function () {
     expect(again.code).to.equal(64);
     expect(again.stderr).to.contain('no platform');
   });
+
+  it('makes a one-time registration link for one Moodle, refuses a bad address with 64, and lists no pending registration', async () => {
+    const made = await cli(['link', '--moodle', 'moodle.example.fr', '--label', 'production'], env);
+    expect(made.code, made.stderr).to.equal(0);
+    expect(made.stdout).to.contain('registration link for https://moodle.example.fr').and.to.match(/https:\/\/instants\.example\.fr\/lti\/register\?link=[\w-]{32}/);
+    const bad = await cli(['link', '--moodle', 'ftp://moodle'], env);
+    expect(bad.code).to.equal(64);
+    expect(bad.stderr).to.contain('--moodle');
+    expect((await cli(['pending'], env)).stdout).to.contain('no pending registration');
+    const unknown = await cli(['accept', '00000000-0000-4000-8000-000000000000'], env);
+    expect([unknown.code, unknown.stderr.includes('no pending registration')]).to.deep.equal([64, true]);
+    expect((await cli(['accept', 'nope'], env)).code).to.equal(64);
+  });
 });
