@@ -152,8 +152,9 @@ export async function createApp(deps: AppDeps): Promise<Instants> {
   });
 
   for (const mount of SLICES) await mount(app, ctx);
-  // Every route declares who may use it (AGENTS.md, "Access policy"); a warning until every slice does.
-  checkRouteDeclarations(app, { strict: false, log: deps.log });
+  // Every route declares who may use it (AGENTS.md, "Access policy"): a forgotten one stops development and
+  // tests at start-up; production only logs it (the route still answers through its own checks).
+  checkRouteDeclarations(app, { strict: deps.config.env !== 'production', log: deps.log });
 
   app.use(notFound);
   app.use(errorHandler(deps.log, chooseLocale(deps.config, ctx.catalogues)));

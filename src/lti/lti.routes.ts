@@ -3,7 +3,7 @@ import type { AppContext } from '../platform/context';
 import { setLocale } from '../platform/http';
 import { matchLocale } from '../platform/i18n';
 import { refuseUncleanInput } from '../platform/input-hygiene';
-import { actorOf, startLaunchSession } from './actor';
+import { startLaunchSession } from './actor';
 import { AUTOSUBMIT_JS, COOKIES_JS } from './browser/resume-scripts';
 import { mountDemo } from './demo/demo.routes';
 import { checkIdToken } from './launch.checks';
@@ -153,9 +153,8 @@ export async function mountLti(app: Express, ctx: AppContext): Promise<void> {
   });
 
   resumeRoutes(router, ctx);
-  router.get('/cookies', (_req, res) => res.render('lti/cookies', { title: res.locals.t('lti.cookies.title') }));
-  router.get('/not-ready', (_req, res) => {
-    actorOf(res);
+  router.get('/cookies', ctx.allow.anonymous(), (_req, res) => res.render('lti/cookies', { title: res.locals.t('lti.cookies.title') }));
+  router.get('/not-ready', ctx.allow.launched(), (_req, res) => {
     res.render('lti/not-ready', { title: res.locals.t('lti.not_ready.title') });
   });
 

@@ -70,6 +70,9 @@ export function mountPlacementRoutes(app: Express, ctx: AppContext): void {
 
   router.post('/deep-linking', ...form, ctx.allow.organiserOfCourse(), requireFormToken(ctx), async (req, res) => {
     const actor = actorOf(res);
+    const lti = ltiOf(ctx);
+    // Only a deep-linking launch may answer one (403 otherwise), whatever was posted.
+    await deepLinkingOf(lti, actor);
     const parsed = PickSchema.safeParse(req.body);
     const ids = parsed.success ? parsed.data.sessions.filter((id) => UUID.test(id)) : [];
     if (ids.length === 0) throw new ValidationError('No session chosen', [{ path: 'sessions', message: res.locals.t('placement.dl.none_chosen') }], { messageKey: 'placement.dl.none_chosen' });
@@ -79,7 +82,7 @@ export function mountPlacementRoutes(app: Express, ctx: AppContext): void {
       const s = await sessionToLink(ctx.db, actor, id);
       picked.push({ id: s.id, title: s.title, text: s.tool ?? '' });
     }
-    const { returnUrl, jwt } = await buildDeepLinkingResponse(ltiOf(ctx), actor, picked);
+    const { returnUrl, jwt } = await buildDeepLinkingResponse(lti, actor, picked);
     res.render('placement/autosubmit', { title: res.locals.t('placement.dl.title'), action: returnUrl, jwt });
   });
 

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { activityCheckinCodes } from '../../src/activities/activities.tables';
-import { gradesScores } from '../../src/grades/grades.tables';
+import { gradesRosters, gradesScores } from '../../src/grades/grades.tables';
 import { ltiResourceLinks } from '../../src/lti/lti.tables';
 import { buildSession, configure } from '../activities/helpers';
 import type { TestApp } from '../support/app';
@@ -38,7 +38,7 @@ export async function buildAccessFixture(t: TestApp): Promise<AccessFixture> {
   const organiserA = await signIn(t, { ...course('A'), role: 'organiser', name: 'Olivia Organisatrice A' });
   const contextA = organiserA.contextRef!;
   const { session, resources } = await buildSession(db, { title: 'Découvrir OpenStreetMap (cours A)', ownerContextRef: contextA });
-  await configure(db, session.id, [{ kind: 'quiz' }, { kind: 'satisfaction' }]);
+  await configure(db, session.id, [{ kind: 'self-positioning' }, { kind: 'quiz' }, { kind: 'needs' }, { kind: 'satisfaction' }, { kind: 'follow-up' }]);
   const { session: draft } = await buildSession(db, { title: A_DRAFT_TITLE, ownerContextRef: contextA, status: 'draft' });
   await db.insert(activityCheckinCodes).values({ sessionId: session.id, code: A_CODE });
 
@@ -50,6 +50,13 @@ export async function buildAccessFixture(t: TestApp): Promise<AccessFixture> {
   const organiserB = await signIn(t, { ...course('B'), role: 'organiser', name: 'Octave Organisateur B', resourceLinkId: linkB, sessionId: session.id });
   const organiserC = await signIn(t, { ...course('C'), role: 'organiser', name: 'Capucine Organisatrice C' });
   const admin = await signIn(t, { ...course('C'), role: 'organiser', isAdmin: true, name: 'Ada Administratrice' });
+
+  // Course rosters as the platform's NRPS gave them a moment ago (cached, so no platform is asked).
+  const member = (userId: string, who: { name: string; email: string }) => ({ userId, roles: ['Learner'], name: who.name, email: who.email });
+  await db.insert(gradesRosters).values([
+    { contextRef: contextA, members: [member(aLearner.sub, A_LEARNER)], memberCount: 1, pages: 1, fetchedAt: new Date() },
+    { contextRef: organiserB.contextRef!, members: [member(bLearner.sub, B_LEARNER)], memberCount: 1, pages: 1, fetchedAt: new Date() },
+  ]);
 
   // A refused gradebook score of A's learner (for retry), on A's link.
   await db.insert(gradesScores).values({

@@ -47,11 +47,11 @@ export async function mountDemo(app: Express, ctx: AppContext, lti: LtiServices)
   ctx.csrfExempt.push('/demo/platform');
   app.use('/demo/platform', platformRouter(core, platformBase));
 
-  app.get('/demo', async (_req, res) => {
+  app.get('/demo', ctx.allow.anonymous(), async (_req, res) => {
     const sessions = await ctx.launchSessions.upcoming(20);
     res.render('lti/demo', { title: res.locals.t('lti.demo.title'), sessions: presentSessionChoices(sessions, res.locals.locale as string), results: core.deepLinkingResults.slice(-3).reverse() });
   });
-  app.post('/demo/launch', express.urlencoded({ extended: false }), (req, res) => {
+  app.post('/demo/launch', ctx.allow.anonymous(), express.urlencoded({ extended: false }), (req, res) => {
     const parsed = DemoLaunchSchema.safeParse(req.body);
     if (!parsed.success) throw new ValidationError('Invalid demo launch', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
     const { as, sessionId, name } = parsed.data;

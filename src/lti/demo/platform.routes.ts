@@ -1,4 +1,5 @@
 import express, { type Router } from 'express';
+import { permit } from '../../platform/access';
 import type { FormPost, PlatformCore } from './platform-core';
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -21,6 +22,8 @@ const AUTOSUBMIT_JS = "document.getElementById('lti-autosubmit').submit();\n";
  */
 export function platformRouter(core: PlatformCore, publicBase: string): Router {
   const router = express.Router();
+  // A platform's own endpoints: no launch of ours behind them (the access policy's anonymous kind).
+  router.use(permit({ kind: 'anonymous' }));
   router.use(express.urlencoded({ extended: false }));
   router.get('/autosubmit.js', (_req, res) => {
     res.type('application/javascript').send(AUTOSUBMIT_JS);
