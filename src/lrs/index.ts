@@ -3,3 +3,5 @@ export { storeStatements, validateStatements, SYSTEM_AUTHORITY, type StoreOption
 export { statementSchema, type XapiVersion } from './statement.schema';
 export { actorKey, ifiOf } from './ifi';
 export { mountLrs } from './lrs.routes';
+export { findAttachments } from './statements.query';
+export { buildMultipart } from './multipart';

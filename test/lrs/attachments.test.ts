@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { expect } from 'chai';
 import { CompactSign, generateKeyPair } from 'jose';
 import { sql } from 'drizzle-orm';
-import { aStatement, attachment, client, multipart, sha, startLrs, type LrsTestApp } from './support';
+import { aStatement, attachment, client, multipart, sha, splitMultipart, startLrs, type LrsTestApp } from './support';
 
 /** xAPI-Communication §1.5.2 (attachments) and Data §2.4.11. */
 describe('lrs: attachments (Communication 1.5.2, Data 2.4.11)', () => {
@@ -38,6 +38,27 @@ describe('lrs: attachments (Communication 1.5.2, Data 2.4.11)', () => {
     expect(res.status).to.equal(200);
     const got = await t.xapi(`/statements?statementId=${res.data[0]}&attachments=true`);
     expect(Buffer.from(await got.arrayBuffer()).toString('utf8')).to.contain(content);
+  });
+
+  it('stores one statement with two attachment parts and returns both, each with its hash', async () => {
+    const contents = [Buffer.from(`un ${crypto.randomUUID()}`), Buffer.from(`deux ${crypto.randomUUID()}`)];
+    const res = await t.xapi('/statements', { method: 'POST', ...multipart(aStatement({ attachments: contents.map((c) => attachment(c)) }), contents.map((content) => ({ content }))) });
+    expect(res.status).to.equal(200);
+    const [id] = (await res.json()) as string[];
+    const got = await t.xapi(`/statements?statementId=${id}&attachments=true`);
+    const parts = splitMultipart(Buffer.from(await got.arrayBuffer()), got.headers.get('content-type')!).slice(1);
+    expect(parts.map((p) => p.headers['x-experience-api-hash'])).to.have.members(contents.map(sha));
+    expect(parts.map((p) => p.body.toString('utf8'))).to.have.members(contents.map((c) => c.toString('utf8')));
+  });
+
+  it('refuses the body @xapi/xapi builds for two attachments (no CRLF before the next delimiter) with 400, storing nothing', async () => {
+    const contents = ['premier', 'second'];
+    const before = await count();
+    const error = await client(t)
+      .sendStatement({ statement: aStatement({ attachments: contents.map((c) => attachment(Buffer.from(c))) }) as never, attachments: contents as never })
+      .then(() => undefined, (e: Error) => e);
+    expect(error?.message).to.match(/X-Experience-API-Hash does not match/);
+    expect(await count()).to.equal(before);
   });
 
   it('accepts an attachment given by fileUrl without a part, in plain JSON', async () => {

@@ -10,7 +10,9 @@ export interface ScriptedLrs {
   /** Statement ids accepted, in order of arrival (duplicates included). */
   received: string[];
   /** Requests seen (one per POST). */
-  requests: Array<{ count: number; version: string | undefined; authorization: string | undefined }>;
+  requests: Array<{ count: number; version: string | undefined; authorization: string | undefined; contentType: string | undefined }>;
+  /** Attachment parts received (multipart/mixed requests), in order of arrival. */
+  attachments: Array<{ hash: string | undefined; contentType: string | undefined; transferEncoding: string | undefined; content: Buffer }>;
   /** Answers the next `times` requests with this status (and headers/body); undefined `times` = until cleared. */
   failNext(status: number, options?: { times?: number; headers?: Record<string, string>; body?: string }): void;
   /** Answers 400 to any batch holding one of these ids (what an LRS does with one bad statement). */
@@ -26,11 +28,35 @@ export interface ScriptedLrs {
   close(): Promise<void>;
 }
 
+/**
+ * A multipart/mixed body split as RFC 2046 says, strictly: the body opens with the delimiter, every later
+ * delimiter follows a CRLF, the close delimiter ends it. Null when it is not well formed (what a real LRS
+ * answers 400 to).
+ */
+function splitStrict(body: Buffer, contentType: string): Array<{ headers: Record<string, string>; content: Buffer }> | null {
+  const boundary = /boundary="?([^";]+)"?/.exec(contentType)?.[1];
+  if (!boundary) return null;
+  const text = body.toString('latin1');
+  if (!text.startsWith(`--${boundary}\r\n`)) return null;
+  const close = text.indexOf(`\r\n--${boundary}--`);
+  if (close < 0) return null;
+  const chunks = text.slice(boundary.length + 4, close).split(`\r\n--${boundary}\r\n`);
+  const parts = [];
+  for (const chunk of chunks) {
+    const split = chunk.indexOf('\r\n\r\n');
+    if (split < 0 || chunk.includes(`--${boundary}`)) return null;
+    const headers = Object.fromEntries(chunk.slice(0, split).split('\r\n').map((l) => [l.slice(0, l.indexOf(':')).trim().toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+    parts.push({ headers, content: Buffer.from(chunk.slice(split + 4), 'latin1') });
+  }
+  return parts;
+}
+
 export async function startScriptedLrs(): Promise<ScriptedLrs> {
   let failure: { status: number; times: number | undefined; headers: Record<string, string>; body: string } | undefined;
   const state = {
     received: [] as string[],
     requests: [] as ScriptedLrs['requests'],
+    attachments: [] as ScriptedLrs['attachments'],
     rejectIds: new Set<string>(),
     conflictIds: new Set<string>(),
     beforeAnswer: undefined as ScriptedLrs['beforeAnswer'],
@@ -45,9 +71,20 @@ export async function startScriptedLrs(): Promise<ScriptedLrs> {
         res.writeHead(404).end();
         return;
       }
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+      const contentType = req.headers['content-type'];
+      let text = Buffer.concat(chunks).toString('utf8');
+      let parts: ReturnType<typeof splitStrict> = [];
+      if (contentType?.startsWith('multipart/mixed')) {
+        parts = splitStrict(Buffer.concat(chunks), contentType);
+        if (!parts || !parts[0]?.headers['content-type']?.startsWith('application/json')) {
+          res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: true, message: 'malformed multipart/mixed body' }));
+          return;
+        }
+        text = parts[0].content.toString('utf8');
+      }
+      const body = JSON.parse(text) as unknown;
       const statements = (Array.isArray(body) ? body : [body]) as Array<{ id: string }>;
-      state.requests.push({ count: statements.length, version: req.headers['x-experience-api-version'] as string | undefined, authorization: req.headers.authorization });
+      state.requests.push({ count: statements.length, version: req.headers['x-experience-api-version'] as string | undefined, authorization: req.headers.authorization, contentType });
       if (failure) {
         const f = failure;
         if (f.times !== undefined && --f.times <= 0) failure = undefined;
@@ -64,6 +101,9 @@ export async function startScriptedLrs(): Promise<ScriptedLrs> {
         return;
       }
       for (const s of statements) state.received.push(s.id);
+      for (const p of (parts ?? []).slice(1)) {
+        state.attachments.push({ hash: p.headers['x-experience-api-hash'], contentType: p.headers['content-type'], transferEncoding: p.headers['content-transfer-encoding'], content: p.content });
+      }
       res.writeHead(200, { 'content-type': 'application/json', 'x-experience-api-version': '1.0.3' }).end(JSON.stringify(statements.map((s) => s.id)));
     });
   };

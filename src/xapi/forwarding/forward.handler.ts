@@ -4,10 +4,12 @@ import type { Db } from '../../platform/db/client';
 import { parseRetryAfter } from '../../platform/retry-after';
 import type { DeliveryOutcome, OutboxHandler, OutboxItem } from '../outbox/outbox';
 import { xapiDestinations } from '../xapi.tables';
+import { loadAttachmentParts, multipartBatch } from './attachments';
 import { decryptAuth } from './credentials';
 
 /**
- * Forwards statements to an external LRS with @xapi/xapi, one POST per batch in storage order.
+ * Forwards statements to an external LRS with @xapi/xapi, one POST per batch in storage order; a batch whose
+ * statements declare attachments the LRS holds goes as multipart/mixed with them (attachments.ts).
  * 200 = delivered. 409 = the LRS already holds that id: delivered. 400 (or 413/422…) on a batch: bisected until
  * the refused statements are isolated and dead-lettered with the LRS's answer, while the others flow.
  * Network errors, 5xx and 429 (with Retry-After, capped at five minutes) are retried by the outbox. 401/403/404 mean the destination
@@ -32,7 +34,7 @@ const adapter = (async ({ url, method, data, headers }: { url: string; method: s
   const res = await fetch(url, {
     method,
     headers,
-    body: data === undefined ? undefined : JSON.stringify(data),
+    body: data === undefined ? undefined : Buffer.isBuffer(data) ? new Uint8Array(data) : JSON.stringify(data),
     signal: AbortSignal.timeout(30_000),
   });
   const text = await res.text();
@@ -70,7 +72,14 @@ export function xapiForwardHandler(deps: { db: Db; ltiKey: string }): OutboxHand
       }
       // xapi.js types versions up to 1.0.3; the header is sent as given, so 2.0.0 works too.
       const client = new XAPI({ endpoint: d.endpoint, auth, version: d.xapiVersion as '1.0.3', adapter });
-      const send = (batch: OutboxItem[]) => client.sendStatements({ statements: batch.map((i) => i.payload as XapiJsStatement) });
+      const parts = await loadAttachmentParts(deps.db, items.map((i) => i.payload));
+      const send = (batch: OutboxItem[]) => {
+        const statements = batch.map((i) => i.payload);
+        const multipart = multipartBatch(statements, parts);
+        if (!multipart) return client.sendStatements({ statements: statements as XapiJsStatement[] });
+        const headers = { 'X-Experience-API-Version': d.xapiVersion, Authorization: auth, 'Content-Type': multipart.contentType };
+        return adapter({ url: `${d.endpoint}statements`, method: 'POST', data: multipart.body, headers });
+      };
       return deliverBisecting(items, send);
     },
   };
