@@ -1,4 +1,4 @@
-import { bigserial, boolean, index, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -104,6 +104,17 @@ export const ltiLoginRequests = pgTable('lti_login_requests', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 });
+
+/** Login initiations per client address and minute (migration 0110), for the rate limit of /lti/login. */
+export const ltiLoginRate = pgTable(
+  'lti_login_rate',
+  {
+    client: text('client').notNull(),
+    windowStart: timestamptz('window_start').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.client, t.windowStart] }), index('lti_login_rate_window_idx').on(t.windowStart)],
+);
 
 /** Deployments known per platform registration. */
 export const ltiDeployments = pgTable(
