@@ -1,8 +1,11 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import express from 'express';
 import { ltiOf } from '../../src/lti';
+import { ROOT_DIR } from '../../src/platform/paths';
 import { ltiRegistrationLinks, ltiRegistrations } from '../../src/lti/lti.tables';
 import { createRegistrationLink, purgeRegistrations } from '../../src/lti/registration/registration.service';
 import { createTestApp, type TestApp } from '../support/app';
@@ -128,6 +131,9 @@ describe('lti: dynamic registration, guarded', function () {
     const type = moodle.types.at(-1)!;
     expect(type.registration.redirect_uris).to.deep.equal([`${t.url}/lti`]);
     expect(type.registration).to.include({ initiate_login_uri: `${t.url}/lti/login`, jwks_uri: `${t.url}/lti/keys`, client_name: 'Instants' });
+    const documented = fs.readFileSync(path.join(ROOT_DIR, 'lti-config/tool-configuration.json'), 'utf8').replaceAll('https://instants.ac-dijon.fr', t.url).replaceAll('"instants.ac-dijon.fr"', `"${new URL(t.url).host}"`);
+    const { $comment: _c, ...expected } = JSON.parse(documented) as Record<string, unknown>;
+    expect(type.registration, 'lti-config/tool-configuration.json is what is sent').to.deep.equal(expected);
     const platform = await ltiOf(t.instants.ctx).provider.findPlatform(moodle.url, type.clientId);
     expect(platform).to.include({ active: false, name: `Moodle (${new URL(moodle.url).host})`, authEndpoint: `${moodle.url}/mod/lti/auth.php` });
     const again = await register(`${t.url}/lti/register?link=${l}`);

@@ -73,8 +73,8 @@ export async function startSimulator(options: { toolUrl: string; issuer?: string
     hintSessions.set(initiation.fields.lti_message_hint!, session);
     res.type('html').send(autoSubmitPage(initiation, `${url}/autosubmit.js`));
   });
-  app.use('/auth', (req, res, next) => {
-    const hint = String(req.query.lti_message_hint ?? '');
+  app.use('/auth', express.urlencoded({ extended: false }), (req, res, next) => {
+    const hint = String(req.query.lti_message_hint ?? (req.body as Record<string, unknown> | undefined)?.lti_message_hint ?? '');
     const wanted = hintSessions.get(hint);
     if (wanted === undefined) return next();
     if (req.method !== 'GET' || sessionOf(req) !== wanted) return void res.status(400).type('text/plain').send('invalid_request: no Moodle session (cookie SameSite=Lax)');
