@@ -115,6 +115,7 @@ export async function listAwardsOfClass(db: DbOrTx, badgeClassId: string, viewer
 }
 
 export async function revokeAward(db: DbOrTx, id: string, values: { at: Date; reason: string; by: string }): Promise<boolean> {
+  if (!isUuid(id)) return false;
   const r = await db
     .update(badgeAwards)
     .set({ revokedAt: values.at, revocationReason: values.reason, revokedBy: values.by })
@@ -124,6 +125,7 @@ export async function revokeAward(db: DbOrTx, id: string, values: { at: Date; re
 }
 
 export async function setAwardPublic(db: DbOrTx, id: string, userRef: string, value: boolean): Promise<boolean> {
+  if (!isUuid(id)) return false;
   const r = await db.update(badgeAwards).set({ public: value }).where(and(eq(badgeAwards.id, id), eq(badgeAwards.userRef, userRef))).returning({ id: badgeAwards.id });
   return r.length > 0;
 }
