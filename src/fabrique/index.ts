@@ -7,6 +7,7 @@ import { reminderAtLaunch } from './directory.service';
 import { canStaff, COMMITTEE_GROUP, isCommittee, STAFFING_GROUP, type FabriqueDeps } from './fabrique.access';
 import { mountPeopleRoutes } from './people.routes';
 import { mountProposalRoutes } from './proposals.routes';
+import { mountStatsRoutes } from './stats.routes';
 
 /** The fabrique slice's public surface: its mount function. */
 
@@ -22,6 +23,7 @@ export function mountFabrique(app: Express, ctx: AppContext): void {
   mountCommitteeRoutes(app, ctx, deps);
   mountPeopleRoutes(app, ctx, deps);
   mountBoardRoutes(app, ctx, deps);
+  mountStatsRoutes(app, ctx, deps);
   // The reminder at launch: a person whose directory entry must be reconfirmed sees it on the way in.
   addLaunchHook(ctx, async ({ launchId, destination }) => {
     const actor = await loadActorForLaunch(ctx, launchId);

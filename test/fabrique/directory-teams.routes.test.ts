@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
-import { fabriqueMembers, fabriqueProfiles, fabriqueProfileSkills, fabriqueProjects } from '../../src/fabrique/fabrique.tables';
+import { fabriqueDeliverables, fabriqueMembers, fabriqueProfiles, fabriqueProfileSkills, fabriqueProjects } from '../../src/fabrique/fabrique.tables';
 import { lrsStatements } from '../../src/lrs/lrs.tables';
+import { ltiUsers } from '../../src/lti/lti.tables';
 import { createTestApp, type TestApp } from '../support/app';
 import { launchAs } from '../support/lti';
 import { framing, idFrom, inDirectory, person, post, proposal, type Person } from './helpers';
@@ -53,7 +54,7 @@ describe('fabrique: the directory of resource persons and teams over HTTP', () =
   it('hides an entry whose consent is more than a year old, and shows the reminder at the next Moodle launch', async () => {
     const sub = `old-${Date.now()}`;
     await launchAs(t, { sub, name: 'Ancien Accord' } as Parameters<typeof launchAs>[1]);
-    const userId = (await t.database.db.execute<{ id: string }>(`select id from lti_users where sub = '${sub}'`)).rows[0]!.id;
+    const userId = (await t.database.db.select({ id: ltiUsers.id }).from(ltiUsers).where(eq(ltiUsers.sub, sub)))[0]!.id;
     await inDirectory(t, userId, { tools: ['Vieiloutil'], confirmedAt: new Date(t.clock.now().getTime() - YEAR - 86_400_000) });
     expect(await search(admin, 'tool=Vieiloutil')).not.to.contain('Ancien Accord');
     const again = await launchAs(t, { sub, name: 'Ancien Accord' } as Parameters<typeof launchAs>[1]);
@@ -126,7 +127,7 @@ describe('fabrique: the directory of resource persons and teams over HTTP', () =
     const outsider = await person(t);
     expect((await outsider.browser.get(`/fabrique/projects/${projectId}/team`)).status).to.equal(404);
 
-    const [deliverable] = await t.database.db.execute<{ id: string }>(`select id from fabrique_deliverables where project_id = '${projectId}' order by position limit 1`).then((r) => r.rows);
+    const [deliverable] = await t.database.db.select({ id: fabriqueDeliverables.id }).from(fabriqueDeliverables).where(eq(fabriqueDeliverables.projectId, projectId)).orderBy(fabriqueDeliverables.position).limit(1);
     expect((await post(member.browser, `/fabrique/projects/${projectId}/deliverables/${deliverable!.id}`, { status: 'delivered' }, `/fabrique/projects/${projectId}/team`)).status).to.equal(403);
     expect((await post(facilitator.browser, `/fabrique/projects/${projectId}/deliverables/${deliverable!.id}`, { status: 'delivered' }, `/fabrique/projects/${projectId}/team`)).status).to.equal(303);
     expect((await post(member.browser, `/fabrique/projects/${projectId}/team/progress`, { body: 'Première émission enregistrée' }, `/fabrique/projects/${projectId}/team`)).status).to.equal(303);
