@@ -1,6 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { permit } from '../platform/access';
 import type { Actor } from '../platform/actor';
 import type { AppContext } from '../platform/context';
 import { UnauthenticatedError } from '../platform/errors';
@@ -74,15 +73,6 @@ export function actorOf(res: Response): Actor {
   if (!actor) throw new UnauthenticatedError();
   return actor;
 }
-
-/** @deprecated Declare `ctx.allow.launched()` instead (AGENTS.md, "Access policy"): a launched user, 401 otherwise. */
-export const requireLaunch: RequestHandler = permit({ kind: 'launched' });
-
-/** @deprecated Declare `ctx.allow.organiserOfCourse()` or `ctx.allow.organiserOfSession()` instead: an organiser, 403 for participants. */
-export const requireOrganiser: RequestHandler = permit({ kind: 'organiser-of-course' });
-
-/** @deprecated Declare `ctx.allow.admin()` instead: a platform administrator, 403 otherwise. */
-export const requireAdmin: RequestHandler = permit({ kind: 'admin' });
 
 /** Whether an actor may see data of a given LMS course (our context id): admins see all, others their own. */
 export function canSeeContext(actor: Actor, contextRef: string | null): boolean {

@@ -5,9 +5,6 @@ export {
   LaunchSessionSchema,
   loadActor,
   loadActorForLaunch,
-  requireAdmin,
-  requireLaunch,
-  requireOrganiser,
   startLaunchSession,
   type Actor,
 } from './actor';

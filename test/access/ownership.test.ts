@@ -42,6 +42,14 @@ describe('access: who owns and who only links a session', () => {
     expect((await f.as.organiserC.get(`/organiser/sessions/${session.id}/activities`)).status).to.equal(403);
   });
 
+  it('refuses adding a co-organiser without the form’s CSRF token (403), and adds nothing', async () => {
+    const { session } = await buildSession(t.database.db, { title: 'Session protégée', ownerContextRef: f.contexts.A });
+    const res = await f.as.organiserA.postForm(`/organiser/sessions/${session.id}/co-organisers`, { course: f.contexts.C });
+    expect(res.status).to.equal(403);
+    expect(await res.text()).to.contain('Le formulaire a expiré');
+    expect(await coOrganisers(session.id)).to.deep.equal([]);
+  });
+
   it('refuses a co-organiser who tries to change the co-organiser list (403), and changes nothing', async () => {
     const { session } = await buildSession(t.database.db, { title: 'Session à deux cours', ownerContextRef: f.contexts.A });
     await t.database.db.insert(catalogSessionOrganisers).values({ sessionId: session.id, contextRef: f.contexts.C });

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
+import { eq } from 'drizzle-orm';
 import { isPlatformReturnUrl } from '../../src/lti';
 import { CLAIM } from '../../src/lti/launch.schema';
+import { ltiResourceLinks } from '../../src/lti/lti.tables';
 import { buildSession } from '../activities/helpers';
 import { buildAccessFixture, A_DRAFT_TITLE, type AccessFixture } from '../access/fixture';
 import { createTestApp, type TestApp } from '../support/app';
@@ -37,6 +39,19 @@ describe('placement: binding and deep linking offer only what a course may link'
     const landing = await browser.get(res.headers.get('location')!);
     expect(landing.status).to.equal(200);
     expect(await landing.text()).to.contain('Cette session appartient au cours « Cours A »');
+  });
+
+  it('answers 400 to a malformed session id, 404 to an unknown one and 403 to a forged form token when binding, and binds nothing', async () => {
+    const { response, browser } = await launchAs(t, { ...courseB, resourceLinkId: 'pick-bad' });
+    const csrf = csrfTokenFrom(await response.text());
+    const bad = await browser.postForm('/lti/bind', { _csrf: csrf, sessionId: "1' or '1'='1" });
+    expect(bad.status).to.equal(400);
+    const unknown = await browser.postForm('/lti/bind', { _csrf: csrf, sessionId: '00000000-0000-4000-8000-000000000000' });
+    expect(unknown.status).to.equal(404);
+    const forged = await browser.postForm('/lti/bind', { _csrf: 'forged', sessionId: f.published.id });
+    expect(forged.status).to.equal(403);
+    const [link] = await t.database.db.select({ s: ltiResourceLinks.sessionId }).from(ltiResourceLinks).where(eq(ltiResourceLinks.resourceLinkId, 'pick-bad'));
+    expect(link!.s).to.equal(null);
   });
 
   it('binds on launch a published session of another course named by the custom parameter', async () => {
