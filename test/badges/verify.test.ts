@@ -105,7 +105,7 @@ describe('badges: the public verification page', function () {
     const cred = await (await other.earner.browser.get(`/badges/assertions/${other.awardId}/credential.json`)).text();
     const token = await (await other.earner.browser.get(`/badges/assertions/${other.awardId}/credential.jwt`)).text();
     expect((await revokeAward(other.organiser, other.badgeId, other.awardId, 'Présence non confirmée')).status).to.equal(303);
-    for (const fields of [{ text: cred }, { text: token }, { url: `${t.url}/badges/assertions/${other.awardId}` }]) {
+    for (const fields of [{ text: cred }, { text: token }, { url: `${t.url}/badges/assertions/${other.awardId}` }] as Array<Record<string, string>>) {
       const page = text((await verifyOnPage(t, fields)).html);
       expect(page).to.contain('Badge non valide');
       expect(page).to.contain('Ce badge a été révoqué');
