@@ -105,14 +105,18 @@ export function protect(cells: CellInput[], relations: Relation[], o: ProtectOpt
     greedy(rels, values, hidden, pick, o.min);
     const leak = audit(rels, values, hidden, o.min);
     if (!leak.length) break;
+    // One more hidden cell next to each leak, leaks of the same relations sharing one: then solve again.
     let hid = false;
+    const touched = new Set<Relation>();
     for (const id of leak) {
-      const around = (byCell.get(id) ?? []).flatMap((r) => [...r.parts, r.total]);
+      const rs = byCell.get(id) ?? [];
+      if (rs.some((r) => touched.has(r))) continue;
+      const around = rs.flatMap((r) => [...r.parts, r.total]);
       const next = pick(around, true) ?? pick(around, false);
       if (next) {
         hidden.set(next, 'complementary');
+        for (const r of rs) touched.add(r);
         hid = true;
-        break;
       }
     }
     if (!hid) break; // only fixed cells around: what follows is known to the viewer already
