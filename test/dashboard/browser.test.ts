@@ -17,7 +17,7 @@ describe('dashboard: in the browser (chromium)', function () {
     await t.close();
   });
 
-  it('opens each page and finds its charts drawn beside their tables, with no CSP error or serious accessibility issue', async () => {
+  it('opens each page and finds its charts drawn beside their tables, with no CSP error, no serious accessibility issue and no sideways scrolling at 360 px', async () => {
     const organiser = await signIn(t, { role: 'organiser', issuer: `${t.url}/demo`, contextId: 'demo-course' });
     const overview = await (await organiser.browser.get('/organiser/dashboard')).text();
     const sessionPath = /href="(\/organiser\/dashboard\/sessions\/[^"?]+)/.exec(overview)![1]!;
@@ -45,6 +45,15 @@ describe('dashboard: in the browser (chromium)', function () {
           expect(await page.locator(`[aria-describedby="summary-${chart.slice(6)}"]`).count(), path).to.equal(1);
           expect(await checkA11y(page), path).to.deep.equal([]);
         }
+        // At 360 px (a phone, or Moodle's narrow frame): no sideways scrolling of the page itself.
+        await page.setViewportSize({ width: 360, height: 800 });
+        for (const path of ['/organiser/dashboard', sessionPath, '/organiser/dashboard/competences', '/organiser/dashboard/needs']) {
+          await page.goto(path);
+          const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          expect(wide, `${path} at 360 px`).to.be.at.most(0);
+        }
+        await page.goto(sessionPath);
+        await page.screenshot({ path: 'test-artifacts/dashboard-session-360.png', fullPage: true });
         expect(errors).to.deep.equal([]);
       },
       { signedIn: organiser.browser },
