@@ -73,7 +73,7 @@ export function mountProposalRoutes(app: Express, ctx: AppContext, deps: Fabriqu
     res.json({ similar: rows.map((r) => ({ id: r.id, title: r.title, stage: stageLabel(res.locals.t, r.stage), url: `/fabrique/projects/${r.id}` })) });
   });
 
-  app.get('/fabrique/projects/:id', launched(), async (req, res) => {
+  const showProject = async (req: Request, res: Response, status: number, commentError?: string) => {
     const t = res.locals.t;
     const locale = languageOf(res);
     const page = await projectPage(deps, actorOf(res), String(req.params.id));
@@ -121,16 +121,26 @@ export function mountProposalRoutes(app: Express, ctx: AppContext, deps: Fabriqu
       reviews: page.reviews.map((r) => ({ heldOn: formatDay(r.heldOn, locale), from: stageLabel(t, r.fromStage), to: stageLabel(t, r.toStage), note: r.note, changed: r.fromStage !== r.toStage })),
       history: page.history.map((h) => ({ at: formatDateTime(h.at, locale), who: personName(t, h), what: t(`fabrique.history.${h.action}`), why: h.reason })),
       showHistory: page.insider,
-    });
-  });
+      commentError,
+      commentBody: commentError ? raw(req.body, 'body') : '',
+    }, status);
+  };
+  app.get('/fabrique/projects/:id', launched(), (req, res) => showProject(req, res, 200));
 
   app.post('/fabrique/projects/:id/support', launched(), async (req, res) => {
     await supportProposal(deps, actorOf(res), String(req.params.id), languageOf(res));
     res.redirect(303, `/fabrique/projects/${String(req.params.id)}?done=supported`);
   });
 
-  app.post('/fabrique/projects/:id/comments', launched(), async (req, res) => {
-    await commentOn(deps, actorOf(res), String(req.params.id), parseForm(CommentFormSchema, req.body));
-    res.redirect(303, `/fabrique/projects/${String(req.params.id)}?done=commented#comments`);
-  });
+  app.post(
+    '/fabrique/projects/:id/comments',
+    launched(),
+    handleForm(
+      async (req, res) => {
+        await commentOn(deps, actorOf(res), String(req.params.id), parseForm(CommentFormSchema, req.body));
+        return `/fabrique/projects/${String(req.params.id)}?done=commented#comments`;
+      },
+      (req, res, status, errors) => showProject(req, res, status, errors.body ?? Object.values(errors)[0]),
+    ),
+  );
 }

@@ -92,7 +92,9 @@ describe('fabrique: proposals over HTTP', () => {
     expect((await post(p.browser, `/fabrique/projects/${id}/comments`, { body: 'Bonne idée <script>alert(1)</script>' })).status).to.equal(303);
     const page = await (await p.browser.get(`/fabrique/projects/${id}`)).text();
     expect(page).to.contain('Bonne idée &lt;script&gt;').and.not.to.contain('<script>alert(1)');
-    expect((await post(p.browser, `/fabrique/projects/${id}/comments`, { body: '  ' })).status).to.equal(400);
+    const empty = await post(p.browser, `/fabrique/projects/${id}/comments`, { body: '  ' });
+    expect(empty.status).to.equal(400);
+    expect(await empty.text()).to.contain('id="comment-body-error"').and.to.contain('Ce champ est obligatoire.');
     expect((await p.browser.get('/fabrique/projects/not-a-uuid')).status).to.equal(404);
     expect((await p.browser.get(`/fabrique/projects/${crypto.randomUUID()}`)).status).to.equal(404);
   });
