@@ -101,10 +101,14 @@ export function encodePairs(pairs: ReadonlyArray<readonly [string, string]>): st
   return pairs.map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join('&');
 }
 
-/** Query or form pairs: up to 5 hostile keys with hostile values; sometimes a raw broken escape. */
-export function hostilePairs(known: readonly string[] = []): fc.Arbitrary<Array<[string, string]>> {
-  return fc.array(fc.tuple(hostileKey, hostileString(known)), { maxLength: 5 });
+/** Query or form pairs: up to 5 keys (the route's own field names first, when known) with hostile values. */
+export function hostilePairs(known: readonly string[] = [], fields: readonly string[] = []): fc.Arbitrary<Array<[string, string]>> {
+  const key = fields.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...fields) }, { weight: 1, arbitrary: hostileKey }) : hostileKey;
+  return fc.array(fc.tuple(key, hostileString(known)), { maxLength: 5 });
 }
+
+/** Values every field of a route gets in turn in the deterministic sweeps (one probe per value). */
+export const SWEEP_VALUES = ['a\u0000b', 'x\ud800y', '2026-02-30'] as const;
 
 /**
  * A JSON text, written by hand so it can hold `\ud800`, `__proto__`, duplicate keys, 1e400 and deep nesting

@@ -59,6 +59,8 @@ export interface ProbeCase {
   label: string;
   arbitrary: fc.Arbitrary<Probe>;
   runs: number;
+  /** Probes always sent first (deterministic sweeps), before the `runs` generated ones. */
+  examples?: Probe[];
 }
 
 /**
@@ -67,6 +69,8 @@ export interface ProbeCase {
  */
 export interface Family {
   name: string;
+  /** Once, before any case: what the family learns from the app (the field names of its pages…). */
+  prepare?(world: World): Promise<void>;
   cases(world: World, role: Role): ProbeCase[];
   writesOnRefusal?: string[];
 }

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
-import { listRoutes } from '../../../src/platform/access';
-import { encodePairs, hostileJson, hostileMultipart, hostilePairs, hostileString, percentEncode } from '../hostile';
+import { listRoutes, type RouteDeclaration } from '../../../src/platform/access';
+import { encodePairs, hostileJson, hostileMultipart, hostilePairs, hostileString, percentEncode, SWEEP_VALUES } from '../hostile';
 import type { Actor, Family, Probe, World } from '../world';
 
 /** Paths whose input another family owns (the LRS validates its own: the xAPI generators go there). */
 const OWNED_ELSEWHERE = ['/xapi'];
 
-/** Runs per route and role; anonymous visitors are refused before most input is read, so one run each. */
+/** Random runs per route and role; anonymous visitors are refused before most input is read, so one. */
 const RUNS = Number(process.env.ROBUSTNESS_RUNS ?? 2);
 
 type BodyKind = 'none' | 'form' | 'json' | 'multipart' | 'text';
@@ -18,6 +18,13 @@ interface Sent {
   body?: string | Buffer;
   csrfHeader?: boolean;
 }
+
+/** Field names each route's pages show: GET forms by path, POST forms by concrete action path. */
+interface Fields {
+  get: Map<string, string[]>;
+  post: Map<string, { names: string[]; multipart: boolean }>;
+}
+const fieldsOf = new WeakMap<World, Fields>();
 
 const show = (s: string) => JSON.stringify(s).slice(1, -1).slice(0, 400);
 
@@ -33,6 +40,16 @@ function probe(sent: Sent): Probe {
   };
 }
 
+function routesOf(world: World): RouteDeclaration[] {
+  const routes = listRoutes(world.t.instants.app).filter((r) => !OWNED_ELSEWHERE.some((p) => r.path === p || r.path.startsWith(`${p}/`)));
+  return [...new Map(routes.map((r) => [`${r.method} ${r.path}`, r])).values()];
+}
+
+/** An express path with each parameter replaced by an id that exists (resources by the resource's). */
+function fillKnown(path: string, world: World): string {
+  return path.replace(/[:*](\w+)/g, (_m, name: string) => (/^r(esource)?id$/i.test(name) ? world.ids.resource : name === 'id' ? world.ids.session : world.ids.other));
+}
+
 /** Replaces each `:param` (and `*param`) of an express path with a known id or a hostile segment. */
 function fillPath(path: string, known: readonly string[]): fc.Arbitrary<string> {
   const names = [...path.matchAll(/[:*](\w+)/g)].map((m) => m[1]!);
@@ -42,23 +59,68 @@ function fillPath(path: string, known: readonly string[]): fc.Arbitrary<string> 
   });
 }
 
+/** Reads the forms of a page: GET forms' fields for the page's path, POST forms' fields by action path. */
+function readForms(html: string, pagePath: string, into: Fields): void {
+  for (const m of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)) {
+    const attrs = m[1]!;
+    const names = [...new Set([...m[2]!.matchAll(/\bname="([^"]+)"/g)].map((n) => n[1]!.replace(/&#x5B;|&#91;/g, '[').replace(/&#x5D;|&#93;/g, ']')))].filter((n) => n !== '_csrf');
+    const method = /\bmethod="post"/i.test(attrs) ? 'post' : 'get';
+    const action = /\baction="([^"]*)"/.exec(attrs)?.[1]?.replace(/&amp;/g, '&').split('?')[0] || pagePath;
+    if (method === 'get') into.get.set(action, [...new Set([...(into.get.get(action) ?? []), ...names])]);
+    else into.post.set(action, { names: [...new Set([...(into.post.get(action)?.names ?? []), ...names])], multipart: /multipart\/form-data/.test(attrs) });
+  }
+}
+
+/** Sends every field of a route the same value, for each sweep value: the deterministic part of a case. */
+function sweeps(route: RouteDeclaration, world: World, csrf: string | undefined): Probe[] {
+  const fields = fieldsOf.get(world);
+  const path = fillKnown(route.path, world);
+  if (route.method === 'GET') {
+    const names = fields?.get.get(path) ?? [];
+    return names.length ? SWEEP_VALUES.map((v) => probe({ method: 'GET', url: `${path}?${encodePairs(names.map((n) => [n, v]))}` })) : [];
+  }
+  const form = fields?.post.get(path);
+  if (!form?.names.length) return [];
+  return SWEEP_VALUES.map((v) => {
+    const pairs = form.names.map((n): [string, string] => [n, v]);
+    if (form.multipart) {
+      const boundary = 'robustness0sweep';
+      const body = `${pairs.map(([k, x]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${x}\r\n`).join('')}--${boundary}--\r\n`;
+      return probe({ method: route.method, url: `${path}?_csrf=${csrf ?? ''}`, contentType: `multipart/form-data; boundary=${boundary}`, body });
+    }
+    return probe({ method: route.method, url: path, contentType: 'application/x-www-form-urlencoded', body: encodePairs(csrf ? [...pairs, ['_csrf', csrf]] : pairs) });
+  });
+}
+
 /** Every route of the built app (read from its express router), with hostile query strings and bodies. */
 export const routesFamily: Family = {
   name: 'routes',
   // A wrong check-in code is counted by design (the limit of 5 tries).
   writesOnRefusal: ['activity_checkin_failures'],
+  async prepare(world) {
+    const fields: Fields = { get: new Map(), post: new Map() };
+    for (const route of routesOf(world).filter((r) => r.method === 'GET' && !r.path.endsWith('.js'))) {
+      const path = fillKnown(route.path, world);
+      for (const actor of [world.actors.participant, world.actors.organiser, world.actors.administrator]) {
+        const res = await actor.browser.get(path);
+        const html = await res.text();
+        if (res.status === 200 && (res.headers.get('content-type') ?? '').includes('text/html')) readForms(html, path, fields);
+      }
+    }
+    fieldsOf.set(world, fields);
+  },
   cases(world, role) {
-    const routes = listRoutes(world.t.instants.app).filter((r) => !OWNED_ELSEWHERE.some((p) => r.path === p || r.path.startsWith(`${p}/`)));
-    const unique = [...new Map(routes.map((r) => [`${r.method} ${r.path}`, r])).values()];
     const csrf = world.actors[role].csrf;
-    return unique.map((route) => {
+    return routesOf(world).map((route) => {
+      const filled = fillKnown(route.path, world);
+      const names = [...(fieldsOf.get(world)?.get.get(filled) ?? []), ...(fieldsOf.get(world)?.post.get(filled)?.names ?? [])];
       const kinds: BodyKind[] = route.method === 'GET' || route.method === 'HEAD' || route.method === 'DELETE' ? ['none'] : ['form', 'form', 'json', 'multipart', 'text', 'none'];
       const arbitrary = fc
         .record({
           path: fillPath(route.path, world.known),
-          query: hostilePairs(world.known),
+          query: hostilePairs(world.known, route.method === 'GET' ? names : []),
           kind: fc.constantFrom(...kinds),
-          form: hostilePairs(world.known),
+          form: hostilePairs(world.known, names),
           json: hostileJson(world.known),
           multipart: hostileMultipart(world.known),
           text: hostileString(),
@@ -82,7 +144,8 @@ export const routesFamily: Family = {
               return probe({ method, url });
           }
         });
-      return { label: `${route.method} ${route.path}`, arbitrary, runs: role === 'anonymous' ? Math.min(RUNS, 1) : RUNS };
+      const anonymous = role === 'anonymous';
+      return { label: `${route.method} ${route.path}`, arbitrary, runs: anonymous ? Math.min(RUNS, 1) : RUNS, examples: anonymous ? [] : sweeps(route, world, csrf) };
     });
   },
 };
