@@ -38,7 +38,7 @@ export function mountCommitteeRoutes(app: Express, ctx: AppContext, deps: Fabriq
   const showFraming = async (req: Request, res: Response, status: number, errors: Record<string, string>, fresh: boolean) => {
     const t = res.locals.t;
     const p = await loadProject(deps, String(req.params.id));
-    const body = req.method === 'POST' && !fresh ? req.body : undefined;
+    const body = req.method === 'POST' ? req.body : undefined;
     const v = (name: string, current: string) => (body ? raw(body, name) : current);
     const deliverables = body
       ? rawList(body, 'deliverableTitle').map((title, i) => ({ title, dueOn: rawList(body, 'deliverableDue')[i] ?? '' }))
@@ -89,7 +89,7 @@ export function mountCommitteeRoutes(app: Express, ctx: AppContext, deps: Fabriq
   const showReview = async (req: Request, res: Response, status: number, errors: Record<string, string>, fresh: boolean) => {
     const t = res.locals.t;
     const p = await loadProject(deps, String(req.params.id));
-    const body = req.method === 'POST' && !fresh ? req.body : undefined;
+    const body = req.method === 'POST' ? req.body : undefined;
     const v = (name: string, current: string) => (body ? raw(body, name) : current);
     const L = (k: string) => t(`fabrique.review.${k}`);
     const next = NEXT_STAGES[p.stage] ?? [];

@@ -24,7 +24,7 @@ export function mountPeopleRoutes(app: Express, ctx: AppContext, deps: FabriqueD
     const t = res.locals.t;
     const locale = languageOf(res);
     const entry = await myEntry(deps, actorOf(res));
-    const body = req.method === 'POST' && !fresh ? req.body : undefined;
+    const body = req.method === 'POST' ? req.body : undefined;
     const mine = new Map((entry.profile?.skills ?? []).map((s) => [`${s.framework}:${s.code}`, s.level]));
     const high = new Map(entry.suggestions.high.map((h) => [h.code, h.level]));
     const suggestedCodes = new Set([...entry.suggestions.offers.map((o) => o.competence).filter(Boolean), ...high.keys()]);

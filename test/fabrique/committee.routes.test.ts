@@ -109,7 +109,10 @@ describe('fabrique: the steering committee over HTTP', () => {
     expect((await post(admin.browser, `/fabrique/projects/${id}/framing`, framing(version, { objectives: 'Première version' }), `/fabrique/projects/${id}/framing`)).status).to.equal(303);
     const stale = await post(admin.browser, `/fabrique/projects/${id}/framing`, framing(version, { objectives: 'Version périmée' }), `/fabrique/projects/${id}/framing`);
     expect(stale.status).to.equal(409);
-    expect(await stale.text()).to.contain('Quelqu&#x27;un a modifié ce projet');
+    const html = await stale.text();
+    expect(html).to.contain('Quelqu&#x27;un a modifié ce projet');
+    // What was typed is kept, with the current version, so that saving again overwrites knowingly.
+    expect(html).to.contain('Version périmée').and.to.contain(`name="version" value="${(await project(id)).version}"`);
     expect((await project(id)).objectives).to.equal('Première version');
   });
 

@@ -39,6 +39,17 @@ describe('fabrique: the directory of resource persons and teams over HTTP', () =
     expect(await search(admin, 'tool=moodle')).not.to.contain('Jeanne Ressource');
   });
 
+  it('detects two tabs saving the same entry (409), keeping what the second typed and the first one\'s save', async () => {
+    const p = await person(t, { name: 'Deux Onglets' });
+    const first = await post(p.browser, '/fabrique/me/directory', { optIn: '1', tools: 'Premier', version: '0' }, '/fabrique/me/directory');
+    expect(first.status).to.equal(303);
+    const second = await post(p.browser, '/fabrique/me/directory', { optIn: '1', tools: 'Second', version: '0' }, '/fabrique/me/directory');
+    expect(second.status).to.equal(409);
+    expect(await second.text()).to.contain('value="Second"').and.to.contain('name="version" value="1"');
+    const [row] = await t.database.db.select().from(fabriqueProfiles).where(eq(fabriqueProfiles.userRef, p.userId));
+    expect(row!.tools).to.deep.equal(['Premier']);
+  });
+
   it('removes a person from searches at once when they withdraw consent, and never shows someone who did not opt in', async () => {
     const p = await person(t, { name: 'Retrait Immédiat' });
     await inDirectory(t, p.userId, { tools: ['Retraitool'] });
