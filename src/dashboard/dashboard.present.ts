@@ -116,7 +116,7 @@ export function presentOverview(f: Fmt, d: OverviewData) {
     kpi(f, t('dashboard.kpi_completion'), d.kpis.completionRate, (v) => pct(f, v)),
     kpi(f, t('dashboard.kpi_satisfaction'), d.kpis.satisfaction, (v) => `${dec(f, v, 1)} / 5`),
   ];
-  const serviceRows = d.services.map((s) => [text(s.service || t('dashboard.service_unknown')), count(f, s.people), count(f, s.previous)]);
+  const serviceRows = d.services.map((s) => [text(s.service || t('dashboard.service_unknown')), count(f, s.people), s.previous === undefined ? text('—') : count(f, s.previous)]);
   const shownServices = d.services.filter((s) => s.people !== null && s.service !== '');
   const noService = d.services.find((s) => s.service === '');
   const sections: Section[] = [];

@@ -151,7 +151,8 @@ export async function overview(deps: DashboardDeps, f: Filters) {
   if (cur.tooFew) return cur;
   const prev = await overviewOf(deps, f, previousPeriod(f.period));
   const p = prev.tooFew ? undefined : prev;
-  const previousService = (s: string) => (p ? p.get(viewId(previousPeriod(f.period), 'service', s)) : null);
+  // No data at all in the previous period: nothing to compare (undefined), not a hidden figure.
+  const previousService = (s: string) => (p ? p.get(viewId(previousPeriod(f.period), 'service', s)) : undefined);
   const k = cur.kpis;
   return {
     tooFew: false as const,
