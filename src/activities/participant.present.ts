@@ -27,6 +27,7 @@ export function participantNav(t: Translate, sessionId: string | null, active: s
     { href: '/me/sessions', label: t('activities.nav.my_sessions'), active: active === 'my-sessions' },
     { href: '/me/offers', label: t('activities.nav.offers'), active: active === 'offers' },
     { href: '/me/profile', label: t('people.nav.profile'), active: false },
+    { href: '/fabrique', label: t('fabrique.nav.home'), active: false },
   ];
 }
 

@@ -61,6 +61,7 @@ export function organiserNav(t: Translate, active: 'sessions' | 'series' | 'fram
     { href: '/organiser/frameworks', label: t('catalog.nav.frameworks'), active: active === 'frameworks' },
     { href: '/organiser/dashboard', label: t('catalog.nav.dashboard'), active: false },
     { href: '/organiser/offers', label: t('catalog.nav.offers'), active: false },
+    { href: '/fabrique', label: t('fabrique.nav.home'), active: false },
   ];
 }
 
