@@ -77,6 +77,26 @@ describe('fabrique: the directory of resource persons and teams over HTTP', () =
     expect(await search(admin, 'tool=Vieiloutil')).to.contain('Ancien Accord');
   });
 
+  it('answers bad input with a clear 400 and changes nothing: a level of 9, an unknown competence, a consent that is neither, a role that does not exist, negative hours', async () => {
+    const p = await person(t, { name: 'Saisie Fausse' });
+    const level = await post(p.browser, '/fabrique/me/directory', { optIn: '1', 'skill:crcn:3.2': '9', version: '0' }, '/fabrique/me/directory');
+    expect(level.status).to.equal(400);
+    expect(await level.text()).to.contain('id="skills-error"');
+    const unknown = await post(p.browser, '/fabrique/me/directory', { optIn: '1', 'skill:crcn:9.9': '3', version: '0' }, '/fabrique/me/directory');
+    expect(unknown.status).to.equal(400);
+    expect(await t.database.db.select().from(fabriqueProfiles).where(eq(fabriqueProfiles.userRef, p.userId))).to.deep.equal([]);
+    expect((await post(p.browser, '/fabrique/me/directory/consent', { consent: 'peut-être' })).status).to.equal(400);
+    const volunteer = await person(t);
+    await inDirectory(t, volunteer.userId);
+    const role = await post(admin.browser, '/fabrique/directory/invite', { projectId, userId: volunteer.userId, role: 'chef', timeAsked: 'une semaine' });
+    expect(role.status).to.equal(400);
+    expect(await membership(volunteer.userId)).to.equal(undefined);
+    await post(admin.browser, '/fabrique/directory/invite', { projectId, userId: volunteer.userId, role: 'member', timeAsked: 'une semaine' });
+    const negative = await post(volunteer.browser, `/fabrique/invitations/${(await membership(volunteer.userId))!.id}`, { response: 'accept', hours: '-3' });
+    expect(negative.status).to.equal(400);
+    expect((await membership(volunteer.userId))!.status).to.equal('invited');
+  });
+
   it('refuses the directory to a colleague who is neither on the committee nor a facilitator (403)', async () => {
     const colleague = await person(t, { role: 'organiser' });
     const res = await colleague.browser.get('/fabrique/directory?tool=tchap');
