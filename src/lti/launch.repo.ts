@@ -10,6 +10,12 @@ export async function insertLoginRequest(db: Db, row: typeof ltiLoginRequests.$i
   await db.insert(ltiLoginRequests).values(row);
 }
 
+/** A live, unused login request, read without using it (platform storage asks the browser first). */
+export async function peekLoginRequest(db: Db, state: string, now: Date): Promise<LoginRequest | undefined> {
+  const [row] = await db.select().from(ltiLoginRequests).where(and(eq(ltiLoginRequests.state, state), isNull(ltiLoginRequests.usedAt)));
+  return row && row.expiresAt > now ? row : undefined;
+}
+
 /**
  * Marks a login request used and returns it; `replayed` when it had already been used, undefined when it
  * never existed (or expired).

@@ -7,6 +7,7 @@ import { startLaunchSession } from './actor';
 import { AUTOSUBMIT_JS, COOKIES_JS } from './browser/resume-scripts';
 import { mountDemo } from './demo/demo.routes';
 import { checkIdToken } from './launch.checks';
+import { askPlatformStorage, newStorageBinding, renderStorageLogin, STORAGE_JS, storageStandIn, storageTargetOf } from './platform-storage';
 import { insertLoginRequest } from './launch.repo';
 import { completeLaunch } from './launch.service';
 import { runLaunchHooks } from './launch-hooks';
@@ -49,6 +50,8 @@ function recordLogin(lti: LtiServices): RequestHandler {
     if (!platform) return next(new LtiLaunchError('unknown_platform'));
     if (!platform.active) return next(new LtiLaunchError('inactive_platform'));
     const redirect = res.redirect.bind(res) as (url: string) => void;
+    const storageTarget = storageTargetOf(params);
+    const storage = storageTarget ? newStorageBinding() : undefined;
     (res as unknown as { redirect: (url: string) => void }).redirect = (url: string) => {
       const q = new URL(url).searchParams;
       const now = lti.clock.now();
@@ -61,9 +64,11 @@ function recordLogin(lti: LtiServices): RequestHandler {
         loginHint: params.login_hint as string,
         ltiMessageHint: typeof params.lti_message_hint === 'string' ? params.lti_message_hint : null,
         deploymentHint: typeof params.lti_deployment_id === 'string' ? params.lti_deployment_id : null,
+        storageTarget: storageTarget ?? null,
+        storageBinding: storage?.binding ?? null,
         createdAt: now,
         expiresAt: new Date(now.getTime() + LOGIN_LIFETIME_MS),
-      }).then(() => redirect(url), next);
+      }).then(() => (storage ? renderStorageLogin(res, { platform, target: storageTarget!, state: q.get('state') ?? '', value: storage.value, authUrl: url }) : redirect(url)), next);
     };
     next();
   };
@@ -75,6 +80,9 @@ function precheckLaunch(lti: LtiServices): RequestHandler {
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (req.method !== 'POST' || body.id_token === undefined) return next();
     try {
+      const stateCookie = (req.signedCookies as Record<string, string> | undefined)?.[stateCookieName(String(body.state))];
+      // A platform offering storage (not Moodle): read our login value back in the browser first.
+      if (!stateCookie && (await askPlatformStorage(lti.db, req, res, lti.clock.now(), (l) => lti.provider.findPlatform(l.issuer, l.clientId ?? '')))) return;
       const checked = await checkIdToken(
         {
           db: lti.db,
@@ -96,7 +104,7 @@ function precheckLaunch(lti: LtiServices): RequestHandler {
       if (!cookies[cookie]) {
         const platform = await lti.provider.findPlatform(checked.launch.issuer, checked.launch.clientId);
         if (!platform) throw new LtiLaunchError('unknown_platform');
-        cookies[cookie] = stateCookieStandIn(req, platform);
+        cookies[cookie] = storageStandIn(req, checked.login, lti.config.http.publicUrl) ?? stateCookieStandIn(req, platform);
       }
       next();
     } catch (err) {
@@ -147,6 +155,9 @@ export async function mountLti(app: Express, ctx: AppContext): Promise<void> {
   const router = express.Router();
   router.get('/autosubmit.js', ctx.allow.anonymous(), (_req, res) => {
     res.type('application/javascript').send(AUTOSUBMIT_JS);
+  });
+  router.get('/storage.js', ctx.allow.anonymous(), (_req, res) => {
+    res.type('application/javascript').send(STORAGE_JS);
   });
   router.get('/cookies.js', ctx.allow.anonymous(), (_req, res) => {
     res.type('application/javascript').send(COOKIES_JS);

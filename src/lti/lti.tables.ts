@@ -103,6 +103,9 @@ export const ltiLoginRequests = pgTable('lti_login_requests', {
   deploymentHint: text('deployment_hint'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  /** Platform storage (migration 0121): the frame named by `lti_storage_target`, and sha256 of the value put there. */
+  storageTarget: text('storage_target'),
+  storageBinding: text('storage_binding'),
 });
 
 /** Login initiations per client address and minute (migration 0110), for the rate limit of /lti/login. */

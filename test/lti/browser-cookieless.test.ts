@@ -3,11 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import express from 'express';
 import type { Page } from 'playwright-core';
+import { eq } from 'drizzle-orm';
 import { catalogSessions } from '../../src/catalog/catalog.tables';
+import { ltiLoginRequests } from '../../src/lti/lti.tables';
 import { addPlatform, ltiOf } from '../../src/lti';
 import { createTestApp, type TestApp } from '../support/app';
 import { withPage } from '../support/browser';
-import { SIMULATOR_CLIENT_ID, SIMULATOR_DEPLOYMENT_ID, SIMULATOR_ISSUER, startSimulator, type Simulator } from '../support/lti-simulator';
+import { SIMULATOR_CLIENT_ID, SIMULATOR_DEPLOYMENT_ID, SIMULATOR_ISSUER, STORAGE_FRAME, startSimulator, type Simulator } from '../support/lti-simulator';
 import { startMoodleRegistrar, type MoodleRegistrar } from '../support/lti-simulator/registration';
 
 /**
@@ -64,6 +66,16 @@ describe('lti: Moodle in chromium with third-party cookies refused', function ()
       expect(new URL(popup.url()).pathname).to.equal(`/sessions/${sessionId}`);
       await frame.getByText('Instants est ouvert dans une nouvelle fenêtre').waitFor();
     });
+  });
+
+  it('binds the launch through the platform storage of a platform that offers it, not Moodle (lti.put_data / lti.get_data)', async () => {
+    await withPage(t, async (page) => {
+      await page.goto(sim.coursePageUrl({ role: 'participant', custom: { instants_session: sessionId }, storageTarget: STORAGE_FRAME }));
+      const popup = await openFromFrame(page);
+      await popup.getByRole('heading', { name: 'Découvrir Tchap' }).first().waitFor({ timeout: 30_000 });
+    });
+    const [login] = await t.database.db.select().from(ltiLoginRequests).where(eq(ltiLoginRequests.storageTarget, STORAGE_FRAME));
+    expect(login!.usedAt, 'the launch used the login whose value the storage kept').to.not.equal(null);
   });
 
   it('adds a session through "Sélectionner le contenu": chosen in the new window, answered to Moodle from its frame', async () => {

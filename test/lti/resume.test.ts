@@ -148,4 +148,31 @@ describe('lti: a launch whose browser kept no cookie (ltijs state cookie missing
     expect(await auth.text()).to.contain('invalid_request');
     expect(new URL(simulator.url).origin).to.not.equal(new URL(t.url).origin);
   });
+
+  it('with platform storage, asks the browser for the login value first, accepts it from Instants, refuses a wrong one or one from another site', async () => {
+    const simulator = await simulatorFor(t);
+    /** A login at a platform offering storage: the value Instants put there, and the id_token form. */
+    const storedLogin = async () => {
+      const initiation = simulator.core.loginInitiation({ role: 'participant', storageTarget: 'post_message_forwarding' });
+      const login = await fetch(`${t.url}/lti/login`, { method: 'POST', body: new URLSearchParams(initiation.fields), redirect: 'manual' });
+      const page = await login.text();
+      expect([login.status, page.includes('data-mode="put"')]).to.deep.equal([200, true]);
+      const next = /data-next="([^"]+)"/.exec(page)![1]!.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
+      return { value: /data-value="([^"]+)"/.exec(page)![1]!, form: formFrom(await (await fetch(next, { redirect: 'manual' })).text()) };
+    };
+    const post = (fields: Record<string, string>, origin: string) => fetch(`${t.url}/lti`, { method: 'POST', headers: { accept: 'text/html', origin }, body: new URLSearchParams(fields), redirect: 'manual' });
+    const ours = new URL(t.url).origin;
+    const before = await launchCount(t);
+    const a = await storedLogin();
+    const first = await post(a.form.fields, new URL(simulator.url).origin);
+    expect([first.status, (await first.text()).includes('data-mode="get"')], 'asks the browser first').to.deep.equal([200, true]);
+    expect((await post({ ...a.form.fields, lti_storage_value: a.value }, 'https://evil.example')).status, 'posted by another site').to.equal(401);
+    const b = await storedLogin();
+    expect((await post({ ...b.form.fields, lti_storage_value: 'not-the-value' }, ours)).status, 'a value the storage did not hold').to.equal(401);
+    expect(await launchCount(t)).to.equal(before);
+    const c = await storedLogin();
+    const ok = await post({ ...c.form.fields, lti_storage_value: c.value }, ours);
+    expect(ok.status).to.equal(303);
+    expect(await launchCount(t)).to.equal(before + 1);
+  });
 });

@@ -44,6 +44,11 @@ export interface LaunchSpec {
   tokenTargetLinkUri?: string;
   /** Opaque deep-linking `data`. */
   deepLinkingData?: string;
+  /**
+   * Offer LTI platform storage at login (`lti_storage_target`), as some platforms do (not Moodle 4.5):
+   * the frame named here answers `lti.put_data` / `lti.get_data` (the simulator's course page has it).
+   */
+  storageTarget?: string;
   /** Test hook: change the signed token (claims, header, key, or the whole string). */
   tamper?: (t: Tamper) => Promise<string> | string;
 }
@@ -161,6 +166,7 @@ export class PlatformCore {
         lti_message_hint: hint,
         client_id: this.clientId,
         lti_deployment_id: spec.deploymentId ?? this.deploymentId,
+        ...(spec.storageTarget ? { lti_storage_target: spec.storageTarget } : {}),
       },
     };
   }

@@ -29,6 +29,9 @@ export interface Simulator {
 }
 
 /** Starts the simulator for a tool at `toolUrl` (e.g. a TestApp's url). */
+/** The name of the course page's platform-storage frame (for `LaunchSpec.storageTarget`). */
+export const STORAGE_FRAME = 'post_message_forwarding';
+
 /** Moodle 4.5.11+ sets its session cookie SameSite=Lax; the simulator's course pages do the same. */
 const SESSION = 'MoodleSession';
 
@@ -70,7 +73,9 @@ export async function startSimulator(options: { toolUrl: string; issuer?: string
       res.cookie(SESSION, session, { sameSite: 'lax', httpOnly: true, path: '/' });
     }
     const initiation = core.loginInitiation(spec);
-    hintSessions.set(initiation.fields.lti_message_hint!, session);
+    // A platform offering storage plays another LMS than Moodle: its authorisation does not need the Lax
+    // session (the tool's page goes there by script after `lti.put_data`, which carries no Lax cookie).
+    if (!spec.storageTarget) hintSessions.set(initiation.fields.lti_message_hint!, session);
     res.type('html').send(autoSubmitPage(initiation, `${url}/autosubmit.js`));
   });
   app.use('/auth', express.urlencoded({ extended: false }), (req, res, next) => {
@@ -87,8 +92,24 @@ export async function startSimulator(options: { toolUrl: string; issuer?: string
       .type('html')
       .send(
         `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Cours Moodle (simulateur)</title></head><body>` +
-          `<h1>Instants numériques</h1><iframe id="tool" title="Instants" src="/start/${encodeURIComponent(req.params.key)}" style="width:100%;height:800px;border:0" allow="fullscreen"></iframe></body></html>`,
+          `<h1>Instants numériques</h1><iframe id="tool" title="Instants" src="/start/${encodeURIComponent(req.params.key)}" style="width:100%;height:800px;border:0" allow="fullscreen"></iframe>` +
+          // The platform-storage frame some platforms offer (LTI Client Side postMessages); Moodle 4.5 has none.
+          `<iframe name="${STORAGE_FRAME}" title="stockage" src="/storage-frame" hidden></iframe></body></html>`,
       );
+  });
+  app.get('/storage-frame', (_req, res) => {
+    res.type('html').send('<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>stockage</title><script src="/storage-frame.js"></script></head><body></body></html>');
+  });
+  app.get('/storage-frame.js', (_req, res) => {
+    res.type('application/javascript').send(`var store = {};
+window.addEventListener('message', function (e) {
+  var m = e.data;
+  if (!m || typeof m.subject !== 'string') return;
+  var origin = e.origin;
+  if (m.subject === 'lti.put_data') { store[origin + ' ' + m.key] = m.value; e.source.postMessage({ subject: 'lti.put_data.response', message_id: m.message_id, key: m.key, value: m.value }, origin); }
+  if (m.subject === 'lti.get_data') { var k = origin + ' ' + m.key; e.source.postMessage(k in store ? { subject: 'lti.get_data.response', message_id: m.message_id, key: m.key, value: store[k] } : { subject: 'lti.get_data.response', message_id: m.message_id, key: m.key, error: { code: 'bad_request', message: 'no such key' } }, origin); }
+});
+`);
   });
   app.use('/', platformRouter(core, url));
   return {
