@@ -153,20 +153,21 @@ export async function saveConsent(db: DbOrTx, userRef: string, publicAllowed: bo
   await db.insert(badgeConsents).values({ userRef, publicAllowed, answeredAt: at }).onConflictDoUpdate({ target: badgeConsents.userRef, set: { publicAllowed, answeredAt: at } });
 }
 
-/** Awards per month (Paris time) since a date, for the dashboards: distinct earners per month. */
-export async function countAwardsByMonth(db: DbOrTx, since: Date, contextRef: string | null, all: boolean) {
-  const scope = all ? undefined : contextRef ? or(eq(badgeClasses.contextRef, contextRef), isNull(badgeClasses.contextRef)) : isNull(badgeClasses.contextRef);
+/** Awards (not revoked) per badge and Paris month since a date, for the badges the viewer sees. */
+export async function countAwardsByMonth(db: DbOrTx, since: Date, viewer: { contextRef: string | null; all: boolean }) {
+  const scope = viewer.all ? undefined : viewer.contextRef ? or(eq(badgeClasses.contextRef, viewer.contextRef), isNull(badgeClasses.contextRef)) : isNull(badgeClasses.contextRef);
   return db
     .select({
+      badgeId: badgeClasses.id,
+      name: badgeClasses.name,
       month: sql<string>`to_char(${badgeAwards.issuedOn} at time zone 'Europe/Paris', 'YYYY-MM')`,
       awards: sql<number>`count(*)::int`,
-      earners: sql<number>`count(distinct ${badgeAwards.userRef})::int`,
     })
     .from(badgeAwards)
     .innerJoin(badgeClasses, eq(badgeClasses.id, badgeAwards.badgeClassId))
     .where(and(gte(badgeAwards.issuedOn, since), isNull(badgeAwards.revokedAt), scope))
-    .groupBy(sql`1`)
-    .orderBy(sql`1`);
+    .groupBy(badgeClasses.id, badgeClasses.name, sql`3`)
+    .orderBy(badgeClasses.name, sql`3`);
 }
 
 /** The identity an award needs: the LMS issuer and subject, and the e-mail when the LMS shares it. */

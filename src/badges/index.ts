@@ -7,11 +7,12 @@ import { issuerKeys, loadSeeds } from './keys';
 import { mountMineRoutes } from './mine.routes';
 import { mountOrganiserRoutes } from './organiser.routes';
 import { mountPublicRoutes } from './public.routes';
+import { mountStatsRoutes } from './stats.routes';
 
 /** The badges slice's public surface: Open Badges 2.0 and 3.0 awarded from the learning records. */
 export { awardFromStatements } from './awards.service';
 export { issuerDid, newSeed } from './keys';
-export { countAwardsByMonth } from './badges.repo';
+export { awardsOverTime, type AwardsOverTime } from './stats.service';
 
 /**
  * Mounts the badges slice: loads (or creates) the issuer's keys, hooks awarding into every transaction that
@@ -32,5 +33,7 @@ export async function mountBadges(app: Express, ctx: AppContext): Promise<void> 
   const manage = { ...awardDeps, db: ctx.db };
   mountPublicRoutes(app, ctx, docs, new StatusListCache());
   mountMineRoutes(app, ctx, manage, issuer.urls);
+  // Before the organiser routes, whose /organiser/badges/:id would take `awards` for an id.
+  mountStatsRoutes(app, ctx);
   mountOrganiserRoutes(app, ctx, manage);
 }
