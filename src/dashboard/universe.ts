@@ -52,20 +52,28 @@ export function inView(v: View, r: Located): boolean {
 
 /** Counts per view and position: distinct actors, or rows (`additive`: one row per person and session). */
 export function countByView<R extends Located>(views: View[], rows: R[], positions: (r: R) => string[], o: { additive?: boolean } = {}): Map<string, Map<string, number>> {
-  const out = new Map<string, Map<string, number>>();
-  for (const v of views) {
-    const seen = new Map<string, Set<string>>();
-    for (const r of rows) {
-      if (!inView(v, r)) continue;
-      for (const pos of positions(r)) {
-        let s = seen.get(pos);
-        if (!s) seen.set(pos, (s = new Set()));
-        s.add(o.additive ? `${r.sessionKey} ${r.actor}` : r.actor);
+  const ids = new Set(views.map((v) => v.id));
+  const periods = [...new Map(views.map((v) => [v.period.id, v.period])).values()];
+  const seen = new Map<string, Map<string, Set<string>>>();
+  for (const r of rows) {
+    const who = o.additive ? `${r.sessionKey} ${r.actor}` : r.actor;
+    const pos = positions(r);
+    // The views a row belongs to, directly: each period holding its date, alone or with its own groups.
+    for (const p of periods) {
+      if (r.heldAt < p.from || r.heldAt >= p.until) continue;
+      for (const id of [viewId(p), viewId(p, 'series', r.series), viewId(p, 'service', r.service), viewId(p, 'job', r.jobFamily)]) {
+        if (!ids.has(id)) continue;
+        let byPos = seen.get(id);
+        if (!byPos) seen.set(id, (byPos = new Map()));
+        for (const x of pos) {
+          let s = byPos.get(x);
+          if (!s) byPos.set(x, (s = new Set()));
+          s.add(who);
+        }
       }
     }
-    out.set(v.id, new Map([...seen].map(([pos, s]) => [pos, s.size])));
   }
-  return out;
+  return new Map(views.map((v) => [v.id, new Map([...(seen.get(v.id) ?? new Map<string, Set<string>>())].map(([x, s]) => [x, s.size]))]));
 }
 
 export interface UniverseInput {
