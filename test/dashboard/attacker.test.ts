@@ -176,10 +176,11 @@ describe('dashboard privacy: an automated attacker cannot derive any small count
     const counts = /\|(Personnes|Participants|Paires|Exclus.*|Gains (négatifs|faibles|moyens|élevés)|Novice.*|Indépendant.*|Avancé.*|Expert.*|Période)(#\d)?$|^kpi\|Participants distincts/;
     const leaks = findLeaks(views, {
       min: MIN,
-      isCount: (key) => counts.test(key) && !key.startsWith('chart:'),
+      // Chart data are released numbers too: the count charts are read like their tables.
+      isCount: (key) => (key.startsWith('chart:') ? /^chart:(reach|months|resources|bands|obstacles|needs)\|/.test(key) : counts.test(key)),
       additive: (key) => /^(csv:)?competences\|.*\|Paires$/.test(key),
       // Attendance without a group filter is what organisers see by name; so is who answered on a session page.
-      isPublic: (v, key) => (v.dim === 'all' || v.dim === 'series') && (/^(csv:)?(months|sessions)\|/.test(key) || key.startsWith('kpi|')) || (v.page === 'session' && (key.startsWith('kpi|') || /\|Réponses$/.test(key))),
+      isPublic: (v, key) => (v.dim === 'all' || v.dim === 'series') && (/^(csv:|chart:)?(months|sessions)\|/.test(key) || key.startsWith('kpi|')) || (v.page === 'session' && (key.startsWith('kpi|') || /\|Réponses$/.test(key))),
       rows: (v) => (v.page !== 'session' ? [] : [...v.cells.keys()].filter((k) => /^gains\|.*\|Paires$/.test(k)).map((k) => ({ total: k, parts: ['négatifs', 'faibles', 'moyens', 'élevés'].map((b) => k.replace('|Paires', `|Gains ${b}`)) }))),
       across: () => views.filter((v) => v.page === 'competences' && v.dim === 'all').flatMap((v) => ['2.1', '1.3', '4.1'].map((code) => ({
         total: [v, `competences|${code}|Paires`] as [Observed, string],
