@@ -77,6 +77,7 @@ export const EXPECTED: Record<string, Row> = {
   // lti: protocol pages, registration, demo platform (ltijs's own /lti, /lti/login and /lti/keys are not express routes of ours)
   'GET /lti/autosubmit.js': PUBLIC,
   'GET /lti/cookies.js': PUBLIC,
+  'GET /lti/storage.js': PUBLIC,
   'GET /lti/continue': NO_TOKEN,
   'POST /lti/resume': NO_TOKEN,
   'GET /lti/cookies': PUBLIC,
@@ -231,6 +232,7 @@ export const EXPECTED: Record<string, Row> = {
   'POST /badges/mine/:id/visibility': LAUNCHED,
   'GET /badges/mine/:id/add': LAUNCHED_NONE,
   'GET /organiser/badges': ORGANISER,
+  'GET /organiser/badges/awards': ORGANISER,
   'GET /organiser/badges/new': ORGANISER,
   'POST /organiser/badges/new': ORGANISER,
   'GET /organiser/badges/:id': ORGANISER_NONE,
