@@ -7,7 +7,7 @@ import { describeProblem, scanValue } from '../platform/input-hygiene';
 import { actorKey, type Json } from './ifi';
 import { bad, checkParams, handle, lrsOf, parseJson, parseParamJson, requireScope } from './http';
 import { lrsDocuments } from './lrs.tables';
-import { agentParamSchema, iri, timestampInstant, type XapiVersion } from './statement.schema';
+import { agentParamSchema, iri, LIMITS, timestampInstant, withinBytes, type XapiVersion } from './statement.schema';
 
 /** The document resources: State, Activity Profile, Agent Profile (xAPI-Communication §2.2–2.4). */
 
@@ -62,6 +62,7 @@ function keyOf(r: Resource, req: Request, method: string): Key {
     key.since = since.toISOString();
   }
   key.docId = p[r.idParam];
+  if (key.docId !== undefined && !withinBytes(LIMITS.documentId)(key.docId)) throw bad(`${r.idParam} must be at most ${LIMITS.documentId} bytes long`);
   if (key.docId === undefined && (method === 'PUT' || method === 'POST')) throw bad(`${r.idParam} is required`);
   if (key.docId === undefined && method === 'DELETE' && r.kind !== 'state') throw bad(`${r.idParam} is required`);
   return key;

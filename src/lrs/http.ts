@@ -84,7 +84,7 @@ export function readRequest(maxBytes: number): RequestHandler {
 /**
  * Sets the version header on every response and rejects a missing or unsupported request version; a request
  * without a usable one is answered in XAPI_DEFAULT_VERSION (the 1.0.3 conformance requirements expect 1.0.3
- * there, the 2.0 ones 2.0.0: Communication §3.3, IEEE 9274.1.1 §4.1.2).
+ * there, the 2.0 ones 2.0.0: Communication §3.3 and its IEEE 9274.1.1 counterpart).
  */
 export const versionHeader = (defaultVersion: XapiVersion): RequestHandler => (req, res, next) => {
   const version = parseVersion(req.get('x-experience-api-version'));

@@ -15,7 +15,18 @@ const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2
 // Data §4.6 (ISO 8601 durations): weeks only on their own (PnW); `P4W1D` mixes them with days and is refused.
 const DURATION_RE = /^P(?:\d+(?:\.\d+)?W|(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?D)?(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?)$/;
 
-export const iri = z.string().regex(IRI_RE, 'expected an absolute IRI (e.g. http://adlnet.gov/expapi/verbs/completed)');
+/**
+ * Byte limits on what the store indexes (PostgreSQL refuses a b-tree entry over 2,704 bytes, and the State key
+ * holds an activity IRI, an agent IFI and a document id together): Communication §3.2.s3.b12 lets the LRS
+ * choose its size limits, and a clear 400 beats an index error.
+ */
+export const LIMITS = { iri: 800, mbox: 320, accountName: 400, name: 1000, documentId: 255 } as const;
+export const withinBytes = (max: number) => (v: string) => Buffer.byteLength(v, 'utf8') <= max;
+
+export const iri = z
+  .string()
+  .regex(IRI_RE, 'expected an absolute IRI (e.g. http://adlnet.gov/expapi/verbs/completed)')
+  .refine(withinBytes(LIMITS.iri), `must be at most ${LIMITS.iri} bytes long`);
 export const uuidString = z.string().regex(UUID_RE, 'expected a UUID (e.g. 7ae7f6ac-6c5e-4a4b-9f0b-1d2b3c4d5e6f)');
 
 /**
@@ -41,8 +52,12 @@ const duration = z.string().regex(DURATION_RE, 'expected an ISO 8601 duration (e
 // safeRecord refuses __proto__, constructor and prototype as keys (z.record would drop __proto__ silently).
 const languageMap = safeRecord(z.string().regex(LANG_RE, 'expected an RFC 5646 language tag (e.g. fr-FR)'), z.string());
 const extensions = safeRecord(iri, z.unknown());
-const mbox = z.string().regex(/^mailto:[^@\s]+@[^@\s]+$/, 'expected a mailto IRI (e.g. mailto:jeanne@ac-dijon.fr)');
-const account = z.strictObject({ homePage: iri, name: z.string() });
+const mbox = z
+  .string()
+  .regex(/^mailto:[^@\s]+@[^@\s]+$/, 'expected a mailto IRI (e.g. mailto:jeanne@ac-dijon.fr)')
+  .refine(withinBytes(LIMITS.mbox), `must be at most ${LIMITS.mbox} bytes long`);
+const account = z.strictObject({ homePage: iri, name: z.string().refine(withinBytes(LIMITS.accountName), `must be at most ${LIMITS.accountName} bytes long`) });
+const agentName = z.string().refine(withinBytes(LIMITS.name), `must be at most ${LIMITS.name} bytes long`);
 
 const IFI_KEYS = ['mbox', 'mbox_sha1sum', 'openid', 'account'] as const;
 const ifiFields = {
@@ -54,13 +69,13 @@ const ifiFields = {
 const countIfis = (v: Record<string, unknown>) => IFI_KEYS.filter((k) => v[k] !== undefined).length;
 
 export const agentSchema = z
-  .strictObject({ objectType: z.literal('Agent').optional(), name: z.string().optional(), ...ifiFields })
+  .strictObject({ objectType: z.literal('Agent').optional(), name: agentName.optional(), ...ifiFields })
   .superRefine((v, ctx) => {
     if (countIfis(v) !== 1) ctx.addIssue({ code: 'custom', message: 'an Agent needs exactly one of mbox, mbox_sha1sum, openid, account' });
   });
 
 export const groupSchema = z
-  .strictObject({ objectType: z.literal('Group'), name: z.string().optional(), member: z.array(agentSchema).optional(), ...ifiFields })
+  .strictObject({ objectType: z.literal('Group'), name: agentName.optional(), member: z.array(agentSchema).optional(), ...ifiFields })
   .superRefine((v, ctx) => {
     const n = countIfis(v);
     if (n > 1) ctx.addIssue({ code: 'custom', message: 'a Group has at most one of mbox, mbox_sha1sum, openid, account' });
@@ -87,7 +102,7 @@ function dispatch(pick: (v: Record<string, unknown>) => z.ZodType | string) {
 export const actorSchema = dispatch((v) => (v.objectType === 'Group' ? groupSchema : agentSchema));
 
 // Data §2.4.9: an authority is an Agent, or (3-legged OAuth) an anonymous Group of exactly two Agents.
-const oauthGroupSchema = z.strictObject({ objectType: z.literal('Group'), name: z.string().optional(), member: z.array(agentSchema).length(2, 'an authority Group has exactly two Agents') });
+const oauthGroupSchema = z.strictObject({ objectType: z.literal('Group'), name: agentName.optional(), member: z.array(agentSchema).length(2, 'an authority Group has exactly two Agents') });
 const authoritySchema = dispatch((v) => {
   if (v.objectType !== 'Group') return agentSchema;
   return countIfis(v) ? 'an authority Group cannot be identified: it is an anonymous Group of two Agents (3-legged OAuth)' : oauthGroupSchema;

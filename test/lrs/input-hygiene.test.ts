@@ -111,6 +111,28 @@ describe('lrs: input hygiene at the /xapi edge (Communication 1.4, Data 4.1–4.
       expect(await count('lrs_documents')).to.equal(before);
     });
 
+    it(`${version}: refuses identifiers and names longer than the store can index (400 naming the field, not an index error), storing nothing`, async () => {
+      const han = (n: number) => Array.from({ length: n }, (_, i) => String.fromCharCode(0x4e00 + ((i * 7919) % 2000))).join('');
+      const cases: Array<[Record<string, unknown>, string]> = [
+        [{ verb: { id: `http://adlnet.gov/expapi/verbs/${han(1000)}` } }, '[1].verb.id'],
+        [{ object: { id: `https://instants.ac-dijon.fr/${han(1000)}` } }, '[1].object.id'],
+        [{ actor: { mbox: `mailto:${han(200)}@ac-dijon.fr` } }, '[1].actor.mbox'],
+        [{ actor: { account: { homePage: 'https://moodle.ac-dijon.fr', name: han(500) } } }, '[1].actor.account.name'],
+        [{ actor: { mbox: 'mailto:long@ac-dijon.fr', name: han(1000) } }, '[1].actor.name'],
+      ];
+      const before = await count('lrs_statements');
+      for (const [over, path] of cases) expect((await refusal(await post(base(over)))).error.details!.map((d) => d.path)).to.include(path);
+      expect(await count('lrs_statements')).to.equal(before);
+    });
+
+    it(`${version}: refuses a document id longer than the store can index (400), storing nothing`, async () => {
+      const before = await count('lrs_documents');
+      const query = `activityId=${encodeURIComponent('https://instants.ac-dijon.fr/s')}&agent=${encodeURIComponent('{"mbox":"mailto:a@ac-dijon.fr"}')}&stateId=${encodeURIComponent('é'.repeat(1500))}`;
+      const res = await refusal(await t.xapi(`/activities/state?${query}`, { method: 'PUT', headers, body: '{"a":1}' }));
+      expect(res.error.message).to.contain('stateId');
+      expect(await count('lrs_documents')).to.equal(before);
+    });
+
     it(`${version}: refuses to merge (POST) a JSON document nested 5,000 deep (400), keeping the stored one`, async () => {
       const url = `/activities/state?activityId=${encodeURIComponent('https://instants.ac-dijon.fr/s')}&agent=${encodeURIComponent('{"mbox":"mailto:deep@ac-dijon.fr"}')}&stateId=${crypto.randomUUID()}`;
       expect((await t.xapi(url, { method: 'POST', headers, body: '{"a":1}' })).status).to.equal(204);
