@@ -11,6 +11,8 @@ import { addMatrixData, paramsOf, restoreMatrixData, tokensOf, type MatrixData }
  * six people (nobody, a learner of course A, an organiser of A, an organiser of B whose activity links A's
  * published session, an organiser of C that links nothing, an administrator), each POST with a valid CSRF
  * token; each answer compared with the expected cell of matrix.expected.ts. A route without a row fails.
+ * `MATRIX_PRINT=1 npx mocha test/access/matrix.test.ts` prints every cell, rows or not (to check a new row
+ * against what the route answers; the row itself is written from the policy, not copied from the output).
  */
 describe('access: the matrix of every route and six people', function () {
   this.timeout(600_000);
