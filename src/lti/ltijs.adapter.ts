@@ -31,7 +31,6 @@ type Callback = (token: unknown, req: Request, res: Response, next: NextFunction
 
 interface LtijsProvider {
   app: express.Express;
-  DynamicRegistration?: { register(openidConfiguration: string, registrationToken?: string): Promise<string> };
   setup(key: string, database: { plugin: LtijsDatabasePlugin }, options: Record<string, unknown>): LtijsProvider;
   deploy(options: { serverless: boolean; silent: boolean }): Promise<boolean>;
   onConnect(cb: Callback): void;
@@ -60,14 +59,13 @@ export interface LtiProviderOptions {
   plugin: LtijsDatabasePlugin;
   ltiKey: string;
   cookies: { secure: boolean; sameSite: 'None' | 'Lax' };
-  dynamicRegistration: { url: string; name: string; description: string; logo?: string; autoActivate: boolean; redirectUris: string[]; customParameters?: Record<string, string> };
   /** Called with our LaunchContext once ltijs and our checks both accepted the id_token. */
   onLaunch(launch: LaunchContext, req: Request, res: Response): Promise<void>;
 }
 
 /** Our view of ltijs: the express app to mount at `/lti` and platform management. */
 export interface LtiProvider {
-  /** ltijs's own express app (login, launch, JWKS, dynamic registration). */
+  /** ltijs's own express app (login, launch, JWKS). */
   app: express.Express;
   registerPlatform(p: PlatformInput): Promise<PlatformInfo>;
   findPlatform(issuer: string, clientId: string): Promise<PlatformInfo | undefined>;
@@ -76,8 +74,6 @@ export interface LtiProvider {
   removePlatform(issuer: string, clientId: string): Promise<boolean>;
   /** Our private signing key for a platform (deep-linking responses, service tokens). */
   signingKey(issuer: string, clientId: string): Promise<{ kid: string; pem: string } | undefined>;
-  /** ltijs's dynamic registration: returns its HTML answer (which closes Moodle's registration window). */
-  register(openidConfiguration: string, registrationToken: string | undefined): Promise<string>;
 }
 
 async function describe(p: LtijsPlatform): Promise<PlatformInfo> {
@@ -152,7 +148,7 @@ export async function createLtiProvider(o: LtiProviderOptions): Promise<LtiProvi
     // Age is checked by us with the configured leeway (ltijs's 10 s default refuses slow Moodle posts).
     tokenMaxAge: false,
     cookies: o.cookies,
-    dynReg: { ...o.dynamicRegistration, useDeepLinking: true },
+    // No `dynReg`: dynamic registration is ours (src/lti/registration), guarded; ltijs's would fetch any URL.
   });
   const before = new Set(process.listeners('SIGINT'));
   await lti.deploy({ serverless: true, silent: true });
@@ -232,10 +228,6 @@ export async function createLtiProvider(o: LtiProviderOptions): Promise<LtiProvi
     async signingKey(issuer, clientId) {
       const p = await find(issuer, clientId);
       return p ? { kid: await p.platformKid(), pem: await p.platformPrivateKey() } : undefined;
-    },
-    async register(openidConfiguration, registrationToken) {
-      if (!lti.DynamicRegistration) throw new Error('dynamic registration not set up');
-      return lti.DynamicRegistration.register(openidConfiguration, registrationToken);
     },
   };
 }

@@ -46,13 +46,6 @@ export async function openLti(
     plugin,
     ltiKey: deps.ltiKey,
     cookies: { secure, sameSite: secure ? 'None' : 'Lax' },
-    dynamicRegistration: {
-      url: `${deps.config.http.publicUrl}/lti`,
-      name: 'Instants',
-      description: 'Instants numériques : sessions, activités et tableaux de bord (DANE, académie de Dijon)',
-      autoActivate: deps.config.lti.autoActivate,
-      redirectUris: [`${deps.config.http.publicUrl}/lti`],
-    },
     onLaunch,
   });
   return { provider, keySets, db: deps.db, config: deps.config, clock: deps.clock };
