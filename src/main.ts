@@ -1,7 +1,10 @@
 import http from 'node:http';
 import { createApp } from './app';
+import { startCliEndpoint } from './cli/cli-endpoint';
+import { lookupCli } from './cli/registry';
 import { EXIT, exitWith, openFromEnv, StartupError } from './platform/bootstrap';
 import { systemClock } from './platform/clock';
+import { markProductionDatabase } from './platform/db/settings.repo';
 import { installProcessGuards } from './platform/process-guard';
 
 /**
@@ -16,6 +19,8 @@ async function main(): Promise<void> {
     process.exit(exitCode);
   };
   installProcessGuards(log, (exitCode) => stop(exitCode));
+  // Remembered in the database, so that demonstration data is refused there even from a shell without NODE_ENV.
+  if (config.env === 'production') await markProductionDatabase(database.db, new Date());
   const instants = await createApp({ config, log, secrets, database, clock: systemClock });
   const server = http.createServer(instants.app);
   await new Promise<void>((resolve, reject) => {
@@ -30,6 +35,8 @@ async function main(): Promise<void> {
     throw err;
   });
   if (config.worker.enabled) instants.jobs.start();
+  // PGlite lets one process open the database: command-line tools run their commands in this one meanwhile.
+  const cliEndpoint = database.kind === 'pglite' ? await startCliEndpoint({ config, log, secrets, database }, lookupCli) : undefined;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   log.info({ host: config.http.host, port, database: database.kind, publicUrl: config.http.publicUrl }, `Instants is listening on http://${config.http.host}:${port}`);
@@ -50,6 +57,7 @@ async function main(): Promise<void> {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
+    await cliEndpoint?.close().catch((err: unknown) => log.error({ err }, 'closing the command-line endpoint failed'));
     await instants.close().catch((err: unknown) => log.error({ err }, 'closing the application failed'));
     await database.close().catch((err: unknown) => log.error({ err }, 'closing the database failed'));
     log.info({ exitCode }, 'stopped');

@@ -1,30 +1,34 @@
-import { Command } from 'commander';
+import { Argument } from 'commander';
 import { catchUp, rebuildRollups } from '../dashboard';
-import { progressBar, runCli, UsageError } from './cli-support';
+import { runStandalone } from './cli-local';
+import { wholeNumber, type CliDefinition, type Progress } from './cli-support';
 
-const program = new Command('npm run dashboard --')
-  .description('Dashboard rollups (the facts the organiser dashboards read, kept current by the worker).')
-  .argument('<command>', 'rebuild: throw the rollups away and read every statement again; catch-up: process new statements now')
-  .option('--batch <n>', 'statements per transaction', '5000')
-  .addHelpText('after', '\nExit codes: 0 done, 2 bad configuration, 3 database unreachable, 64 bad arguments.')
-  .parse();
+/** `npm run dashboard -- rebuild|catch-up`: the rollups the organiser dashboards read (kept current by the worker). */
+export const dashboardCli: CliDefinition = {
+  name: 'dashboard',
+  description: 'Dashboard rollups (the facts the organiser dashboards read, kept current by the worker).',
+  build(program, cli) {
+    program
+      .addArgument(new Argument('<command>', 'rebuild: throw the rollups away and read every statement again; catch-up: process new statements now').choices(['rebuild', 'catch-up']))
+      .option('--batch <n>', 'statements per transaction (1 to 100000)', wholeNumber(1, 100_000, '5000'), 5000)
+      .action((command: 'rebuild' | 'catch-up', o: { batch: number }) =>
+        cli.run(async ({ database }, io) => {
+          const started = Date.now();
+          let bar: Progress | undefined;
+          let shown = 0;
+          const onProgress = (seq: number, max: number) => {
+            bar ??= io.progress(command === 'rebuild' ? 'Rebuilding dashboard rollups' : 'Catching up', max);
+            bar.tick(Math.max(0, seq - shown));
+            shown = Math.max(shown, seq);
+          };
+          const options = { batchSize: o.batch, onProgress };
+          const read = command === 'rebuild' ? await rebuildRollups(database.db, options) : await catchUp(database.db, options);
+          bar?.stop();
+          const seconds = (Date.now() - started) / 1000;
+          cli.out(`${read} statements read in ${seconds.toFixed(1)} s (${Math.round(read / Math.max(seconds, 0.001))} statements/s)`);
+        }),
+      );
+  },
+};
 
-const [command] = program.args;
-const batchSize = Number(program.opts<{ batch: string }>().batch);
-
-void runCli(async ({ database }) => {
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100_000) throw new UsageError('--batch must be a whole number from 1 to 100000 (e.g. 5000)');
-  if (command !== 'rebuild' && command !== 'catch-up') throw new UsageError(`unknown command "${command}": use rebuild or catch-up`);
-  const started = Date.now();
-  let bar: ReturnType<typeof progressBar> | undefined;
-  let shown = 0;
-  const onProgress = (seq: number, max: number) => {
-    bar ??= progressBar(command === 'rebuild' ? 'Rebuilding dashboard rollups' : 'Catching up', max);
-    bar.tick(Math.max(0, seq - shown));
-    shown = Math.max(shown, seq);
-  };
-  const read = command === 'rebuild' ? await rebuildRollups(database.db, { batchSize, onProgress }) : await catchUp(database.db, { batchSize, onProgress });
-  bar?.stop();
-  const seconds = (Date.now() - started) / 1000;
-  process.stdout.write(`${read} statements read in ${seconds.toFixed(1)} s (${Math.round(read / Math.max(seconds, 0.001))} statements/s)\n`);
-});
+if (require.main === module) void runStandalone(dashboardCli);

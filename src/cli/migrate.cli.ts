@@ -1,29 +1,31 @@
-import { Command } from 'commander';
 import { migrate, readMigrations } from '../platform/db/migrate';
-import { runCli } from './cli-support';
+import { runStandalone } from './cli-local';
+import type { CliDefinition } from './cli-support';
 
-const program = new Command('npm run db:migrate --')
-  .description('Apply pending database migrations (PGlite in DATA_DIR, or the PostgreSQL server in DATABASE_URL).')
-  .option('--status', 'list migrations and whether they are applied, without applying anything')
-  .addHelpText('after', '\nExit codes: 0 done, 2 bad configuration, 3 database unreachable or migration failed.')
-  .parse();
-
-const opts = program.opts<{ status?: boolean }>();
-
-void runCli(
-  async ({ database }) => {
-    if (opts.status) {
-      const files = readMigrations();
-      let applied = new Set<string>();
-      await database.execInTransaction(async (exec) => {
-        const { rows } = await exec(`select to_regclass('instants_migrations') is not null as present`);
-        if (rows[0]?.present) applied = new Set((await exec('select name from instants_migrations')).rows.map((r) => String(r.name)));
-      });
-      for (const f of files) process.stdout.write(`${applied.has(f.name) ? 'applied ' : 'pending '} ${f.name}\n`);
-      return;
-    }
-    const done = await migrate(database, undefined, (name) => process.stdout.write(`applied ${name}\n`));
-    process.stdout.write(done.length ? `${done.length} migration(s) applied\n` : 'database is up to date\n');
+/** `npm run db:migrate [-- --status]`: apply (or list) the database migrations. */
+export const migrateCli: CliDefinition = {
+  name: 'db:migrate',
+  description: 'Apply pending database migrations (PGlite in DATA_DIR, or the PostgreSQL server in DATABASE_URL).',
+  build(program, cli) {
+    program.option('--status', 'list migrations and whether they are applied, without applying anything').action((o: { status?: boolean }) =>
+      cli.run(
+        async ({ database }) => {
+          if (o.status) {
+            let applied = new Set<string>();
+            await database.execInTransaction(async (exec) => {
+              const { rows } = await exec(`select to_regclass('instants_migrations') is not null as present`);
+              if (rows[0]?.present) applied = new Set((await exec('select name from instants_migrations')).rows.map((r) => String(r.name)));
+            });
+            for (const f of readMigrations()) cli.out(`${applied.has(f.name) ? 'applied ' : 'pending '} ${f.name}`);
+            return;
+          }
+          const done = await migrate(database, undefined, (name) => cli.out(`applied ${name}`));
+          cli.out(done.length === 0 ? 'database is up to date' : done.length === 1 ? '1 migration applied' : `${done.length} migrations applied`);
+        },
+        { migrate: false },
+      ),
+    );
   },
-  { migrate: false },
-);
+};
+
+if (require.main === module) void runStandalone(migrateCli);

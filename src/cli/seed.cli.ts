@@ -1,51 +1,51 @@
-import { Command } from 'commander';
 import type { Opened } from '../platform/bootstrap';
+import { productionSince } from '../platform/db/settings.repo';
 import { seedStatements } from '../lrs/seed';
 import { catchUp, seedDemo } from '../dashboard';
-import { progressBar, runCli, UsageError } from './cli-support';
+import { runStandalone } from './cli-local';
+import { UsageError, wholeNumber, type CliDefinition, type CliIo } from './cli-support';
 
 /**
  * `npm run seed -- <options>`: fills the database with generated data. Each option is one generator in
- * GENERATORS; add one with a few lines (an option and a function).
+ * GENERATORS; add one with a few lines (an option and a function). A production database is refused
+ * (NODE_ENV=production, or a production instance ever started on it) unless --force.
  */
 
-const out = (line: string) => process.stdout.write(`${line}\n`);
-
-type Options = Record<string, string | boolean | undefined>;
+interface Options {
+  statements?: number;
+  demo?: boolean;
+  seed?: number;
+  force?: boolean;
+}
 interface Generator {
   flags: string;
   description: string;
-  /** Present when the option was given; runs the generator. */
-  run(opened: Opened, value: string | boolean, options: Options): Promise<void>;
+  parse?: (value: string) => number;
+  /** Runs the generator when its option was given. */
+  run(opened: Opened, io: CliIo, options: Options, out: (line: string) => void): Promise<void>;
 }
 
-const positive = (value: string | boolean, name: string) => {
-  const n = Number(value);
-  if (typeof value !== 'string' || !Number.isInteger(n) || n < 1) throw new UsageError(`${name}: expected a whole number ≥ 1 (e.g. 100000), got "${String(value)}"`);
-  return n;
-};
-
-const GENERATORS: Record<string, Generator> = {
+const GENERATORS: Record<'statements' | 'demo', Generator> = {
   statements: {
     flags: '--statements <n>',
     description: 'store n generated statements in the LRS (through storeStatements, 1,000 per transaction)',
-    async run({ database }, value, options) {
-      const count = positive(value, '--statements');
-      const seed = options.seed === undefined ? 42 : positive(options.seed, '--seed');
-      const bar = progressBar('statements', count);
+    parse: wholeNumber(1, 100_000_000, '100000'),
+    async run({ database }, io, options, out) {
+      const count = options.statements!;
+      const bar = io.progress('statements', count);
       const started = Date.now();
-      await seedStatements(database.db, count, { seed, onProgress: (n) => bar.tick(n) });
+      await seedStatements(database.db, count, { seed: options.seed ?? 42, onProgress: (n) => bar.tick(n) });
       bar.stop();
       const seconds = (Date.now() - started) / 1000;
-      out(`stored ${count} statements in ${seconds.toFixed(1)} s (${Math.round(count / seconds)} statements/s)`);
+      out(`stored ${count} statements in ${seconds.toFixed(1)} s (${Math.round(count / Math.max(seconds, 0.001))} statements/s)`);
     },
   },
   demo: {
     flags: '--demo',
     description: 'a realistic year of Instants for the demo course (/demo): sessions, hundreds of participants, answers, needs; dashboards rolled up',
-    async run({ database, config, secrets }, _value, options) {
+    async run({ database, config, secrets }, io, options, out) {
       const sessions = 36;
-      const bar = progressBar('demo sessions', sessions);
+      const bar = io.progress('demo sessions', sessions);
       const written = await seedDemo(database.db, {
         baseIri: config.xapi.baseIri,
         pseudonymKey: secrets.pseudonymKey,
@@ -54,7 +54,7 @@ const GENERATORS: Record<string, Generator> = {
         contextTitle: 'Instants numériques',
         end: new Date(),
         sessions,
-        seed: options.seed === undefined ? 2026 : positive(options.seed, '--seed'),
+        seed: options.seed ?? 2026,
         onProgress: () => bar.tick(),
       });
       bar.stop();
@@ -64,17 +64,34 @@ const GENERATORS: Record<string, Generator> = {
   },
 };
 
-const program = new Command('npm run seed --').description('Fill the database with generated data (demonstrations, benchmarks).');
-for (const g of Object.values(GENERATORS)) program.option(g.flags, g.description);
-program.option('--seed <n>', 'random seed (same seed, same data)');
-program.action((options: Options) =>
-  runCli(async (opened) => {
-    const chosen = Object.keys(GENERATORS).filter((k) => options[k] !== undefined);
-    if (!chosen.length) throw new UsageError(`nothing to seed: give one of ${Object.values(GENERATORS).map((g) => g.flags.split(' ')[0]).join(', ')}`);
-    for (const k of chosen) await GENERATORS[k]!.run(opened, options[k]!, options);
-  }),
-);
-program.parseAsync().catch((err: unknown) => {
-  process.stderr.write(`error: ${(err as Error).message}\n`);
-  process.exit(64);
-});
+/** Why this database must not receive generated data, or undefined when it may. */
+async function productionReason({ config, database }: Opened): Promise<string | undefined> {
+  if (config.env === 'production') return 'NODE_ENV is production';
+  const since = await productionSince(database.db);
+  return since ? `a production instance has used this database since ${since.toISOString().slice(0, 10)}` : undefined;
+}
+
+export const seedCli: CliDefinition = {
+  name: 'seed',
+  description: 'Fill the database with generated data (demonstrations, benchmarks). Refuses a production database unless --force.',
+  build(program, cli) {
+    for (const g of Object.values(GENERATORS)) {
+      if (g.parse) program.option(g.flags, g.description, g.parse);
+      else program.option(g.flags, g.description);
+    }
+    program
+      .option('--seed <n>', 'random seed (same seed, same data)', wholeNumber(0, 2 ** 31 - 1, '42'))
+      .option('--force', 'write generated data even into a production database (it mixes with real data for good)')
+      .action((options: Options) =>
+        cli.run(async (opened, io) => {
+          const chosen = (Object.keys(GENERATORS) as Array<keyof typeof GENERATORS>).filter((k) => options[k] !== undefined);
+          if (!chosen.length) throw new UsageError(`nothing to seed: give one of ${Object.values(GENERATORS).map((g) => g.flags.split(' ')[0]).join(', ')}`);
+          const reason = await productionReason(opened);
+          if (reason && !options.force) throw new UsageError(`refusing to write generated data into a production database (${reason}): it would mix with real data for good. Add --force if this is really wanted`);
+          for (const k of chosen) await GENERATORS[k].run(opened, io, options, cli.out);
+        }),
+      );
+  },
+};
+
+if (require.main === module) void runStandalone(seedCli);

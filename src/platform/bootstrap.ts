@@ -1,7 +1,8 @@
-import { ConfigError, loadConfig, type Config } from './config';
+import pino from 'pino';
+import { ConfigError, loadConfig, readEnvironment, type Config } from './config';
 import { DatabaseUnavailableError, openDatabase, type Database } from './db/client';
 import { migrate } from './db/migrate';
-import { createLogger, type Logger } from './logger';
+import { createLogger, prettyAvailable, wantsPretty, type Logger } from './logger';
 import { loadSecrets, prepareDataDir, type Secrets } from './secrets';
 
 /** Exit codes scripts can rely on, documented in the README. */
@@ -25,19 +26,28 @@ export interface Opened {
   database: Database;
 }
 
-/**
- * What `main` and every CLI command do first: config, data directory, secrets, database, and (unless told
- * otherwise) migrations. Failures become StartupErrors with a clear sentence and an exit code.
- */
-export async function openFromEnv(options: { migrate?: boolean; logLevel?: string } = {}): Promise<Opened> {
-  let config: Config;
+/** The configuration from the environment and `.env`, or a StartupError listing every problem (exit 2). */
+export function configFromEnv(): Config {
   try {
-    config = loadConfig();
+    return loadConfig(readEnvironment());
   } catch (err) {
     if (err instanceof ConfigError) throw new StartupError(err.message, EXIT.config);
     throw err;
   }
-  const log = createLogger(options.logLevel ?? config.log.level);
+}
+
+/**
+ * What `main` and every CLI command do first: config, data directory, secrets, database, and (unless told
+ * otherwise) migrations. Failures become StartupErrors with a clear sentence and an exit code.
+ */
+export async function openFromEnv(options: { migrate?: boolean; logLevel?: string; logToStderr?: boolean } = {}): Promise<Opened> {
+  const config = configFromEnv();
+  if (config.log.format === 'pretty' && !prettyAvailable()) {
+    throw new StartupError('Invalid configuration:\n  - LOG_FORMAT: pretty needs pino-pretty, a development dependency missing from this install (use json or auto)', EXIT.config);
+  }
+  // CLIs keep standard output for their results: their log lines go to standard error.
+  const destination = options.logToStderr ? pino.destination(2) : undefined;
+  const log = createLogger(options.logLevel ?? config.log.level, destination, { pretty: wantsPretty(config.log.format, config.env, Boolean((options.logToStderr ? process.stderr : process.stdout).isTTY)) });
   try {
     prepareDataDir(config.dataDir);
   } catch (err) {

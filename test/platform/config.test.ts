@@ -16,7 +16,8 @@ describe('platform: configuration', () => {
 
   it('turns demo off by default in production and requires PUBLIC_URL there', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, /PUBLIC_URL: required in production/);
-    const config = loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://instants.ac-dijon.fr/' });
+    const secrets = { LTI_KEY: 'l'.repeat(32), COOKIE_SECRET: 'c'.repeat(32), PSEUDONYM_KEY: 'p'.repeat(32), BADGE_SIGNING_KEYS: 'b'.repeat(43) };
+    const config = loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://instants.ac-dijon.fr/', ...secrets });
     expect(config.demo).to.equal(false);
     expect(config.http.publicUrl).to.equal('https://instants.ac-dijon.fr');
   });

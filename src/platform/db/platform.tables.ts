@@ -11,3 +11,10 @@ export const webSessions = pgTable(
   },
   (t) => [index('web_sessions_expires_at_idx').on(t.expiresAt)],
 );
+
+/** Facts about the database itself (see migrations/0040_platform_settings.sql). */
+export const instantsSettings = pgTable('instants_settings', {
+  name: text('name').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
