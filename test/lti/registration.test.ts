@@ -8,7 +8,7 @@ import { ltiOf } from '../../src/lti';
 import { ROOT_DIR } from '../../src/platform/paths';
 import { ltiRegistrationLinks, ltiRegistrations } from '../../src/lti/lti.tables';
 import { createRegistrationLink, purgeRegistrations } from '../../src/lti/registration/registration.service';
-import { createTestApp, type TestApp } from '../support/app';
+import { createTestApp, testConfig, type TestApp } from '../support/app';
 import { signIn } from '../support/factories';
 import { csrfTokenFrom } from '../support/http';
 import { startMoodleRegistrar, type MoodleRegistrar } from '../support/lti-simulator/registration';
@@ -202,6 +202,10 @@ describe('lti: dynamic registration from an allowed Moodle (LTI_REGISTRATION_HOS
   after(async () => {
     await moodle?.close();
     await t?.close();
+  });
+
+  it('refuses a malformed LTI_REGISTRATION_HOSTS at start-up, naming the variable', () => {
+    expect(() => testConfig({ LTI_REGISTRATION_HOSTS: 'moodle.ac-dijon.fr, ftp://files.example' })).to.throw(/LTI_REGISTRATION_HOSTS: expected Moodle hosts/);
   });
 
   it('registers without a link', async () => {
