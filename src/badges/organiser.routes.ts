@@ -143,7 +143,7 @@ export function mountOrganiserRoutes(app: Express, ctx: AppContext, deps: Manage
       awards: awards.map((a) => ({
         id: a.id,
         who: a.inCourse ? (a.name ?? t('badges.detail.unnamed')) : t('badges.detail.other_course'),
-        date: parisDate(a.issuedOn, locale),
+        issued: parisDate(a.issuedOn, locale),
         how: a.method === 'manual' ? t('badges.detail.by_hand', { reason: a.reason ?? '' }) : t('badges.detail.automatic'),
         revoked: a.revokedAt ? t('badges.detail.revoked', { date: parisDate(a.revokedAt, locale), reason: a.revocationReason ?? '' }) : null,
         canRevoke: !a.revokedAt && a.inCourse,
