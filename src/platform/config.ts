@@ -97,6 +97,19 @@ const EnvSchema = z.object({
   WORKER: bool(true),
   WORKER_INTERVAL_MS: int(1000, 50, 600000, '1000'),
   RETENTION_MONTHS: int(24, 1, 240, '24'),
+  RETENTION_LAUNCHES_MONTHS: int(12, 1, 240, '12'),
+  RETENTION_FREE_TEXT_MONTHS: int(12, 1, 240, '12'),
+  RETENTION_WEB_SESSIONS_HOURS: int(24, 12, 24 * 90, '24'),
+  RETENTION_LOGIN_HOURS: int(24, 1, 24 * 90, '24'),
+  RETENTION_ROSTER_DAYS: int(7, 1, 365, '7'),
+  RETENTION_CHECKIN_FAILURES_HOURS: int(24, 1, 24 * 90, '24'),
+  RETENTION_DEAD_LETTERS_DAYS: int(90, 1, 3650, '90'),
+  RETENTION_AUDIT_MONTHS: int(36, 1, 240, '36'),
+  RETENTION_DIRECTORY_MONTHS: int(24, 1, 240, '24'),
+  RETENTION_IMPORTS_MONTHS: int(12, 1, 240, '12'),
+  PRIVACY_DEPARTURE_DAYS: int(90, 1, 3650, '90'),
+  PRIVACY_DEPARTURE_ERASE: bool(false),
+  PRIVACY_CONTACT: z.string().trim().min(3).max(200).default('dpd@ac-dijon.fr'),
   SHUTDOWN_TIMEOUT_MS: int(10000, 100, 120000, '10000'),
   BADGE_SIGNING_KEYS: z
     .string()
@@ -136,7 +149,26 @@ export interface Config {
   /** Course rosters (LTI NRPS) are reused from the database for this long. */
   grades: { rosterCacheSeconds: number };
   worker: { enabled: boolean; intervalMs: number };
+  /** Statements are kept this many months (the académie's policy); same as `retention.statementsMonths`. */
   retentionMonths: number;
+  /** How long each kind of record is kept (src/privacy: the registry names which setting applies to which table). */
+  retention: {
+    statementsMonths: number;
+    launchesMonths: number;
+    freeTextMonths: number;
+    webSessionsHours: number;
+    loginHours: number;
+    rosterDays: number;
+    checkinFailuresHours: number;
+    deadLettersDays: number;
+    auditMonths: number;
+    directoryMonths: number;
+    importsMonths: number;
+  };
+  /** People absent from every roster of their courses for `days` are flagged, and erased when `erase`. */
+  departures: { days: number; erase: boolean };
+  /** Whom people write to about their data (the académie's data-protection officer). */
+  privacyContact: string;
   shutdownTimeoutMs: number;
   /** Open Badges issuer: signing keys (Ed25519 seeds, newest first; empty: kept in the data directory) and profile. */
   badges: { signingKeys: string[]; issuerName: string; issuerEmail: string; issuerUrl: string };
@@ -237,6 +269,21 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     grades: { rosterCacheSeconds: e.ROSTER_CACHE_SECONDS },
     worker: { enabled: e.WORKER, intervalMs: e.WORKER_INTERVAL_MS },
     retentionMonths: e.RETENTION_MONTHS,
+    retention: {
+      statementsMonths: e.RETENTION_MONTHS,
+      launchesMonths: e.RETENTION_LAUNCHES_MONTHS,
+      freeTextMonths: e.RETENTION_FREE_TEXT_MONTHS,
+      webSessionsHours: e.RETENTION_WEB_SESSIONS_HOURS,
+      loginHours: e.RETENTION_LOGIN_HOURS,
+      rosterDays: e.RETENTION_ROSTER_DAYS,
+      checkinFailuresHours: e.RETENTION_CHECKIN_FAILURES_HOURS,
+      deadLettersDays: e.RETENTION_DEAD_LETTERS_DAYS,
+      auditMonths: e.RETENTION_AUDIT_MONTHS,
+      directoryMonths: e.RETENTION_DIRECTORY_MONTHS,
+      importsMonths: e.RETENTION_IMPORTS_MONTHS,
+    },
+    departures: { days: e.PRIVACY_DEPARTURE_DAYS, erase: e.PRIVACY_DEPARTURE_ERASE },
+    privacyContact: e.PRIVACY_CONTACT,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     badges: {
       signingKeys: (e.BADGE_SIGNING_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
