@@ -6,7 +6,7 @@ import type { Logger } from '../platform/logger';
 import { activityIris, extensions, pseudonymOf } from '../xapi';
 import { findClass, findUser, hasAward, insertAwardOnce, listActiveClassesByKind, type AwardRow, type BadgeClassRow } from './badges.repo';
 import type { IssuerDeps } from './issuer';
-import { findEarners, findPositioningGain, findSessionCompletion, insertEarners, listSessionCompletions, listUnmappedUsers, lockEarner } from './records.repo';
+import { findEarners, findPositioningGain, findSessionCompletion, insertEarners, listProjectsJoined, listSessionCompletions, listUnmappedUsers, lockEarner } from './records.repo';
 import { RuleSchema, type Rule } from './rules';
 import { buildEarnedStatement, recordEarned } from './statement';
 
@@ -21,6 +21,7 @@ export interface AwardDeps {
 
 const COMPLETED = 'http://adlnet.gov/expapi/verbs/completed';
 const RATED = 'http://id.tincanapi.com/verb/rated';
+const JOINED = 'http://activitystrea.ms/schema/1.0/join';
 
 type Json = Record<string, unknown>;
 
@@ -89,13 +90,15 @@ export async function awardFromStatements(tx: Tx, deps: AwardDeps, statements: J
   const base = deps.issuer.baseIri;
   const sessionPrefix = activityIris(base).session('');
   const competencePrefix = `${base}/competences/`;
+  const projectPrefix = `${base}/fabrique/projects/`;
   const relevant = statements.filter((s) => {
     const verb = (s.verb as Json | undefined)?.id;
     const object = String((s.object as Json | undefined)?.id ?? '');
-    return (verb === COMPLETED && object.startsWith(sessionPrefix) && !object.slice(sessionPrefix.length).includes('/')) || (verb === RATED && object.startsWith(competencePrefix));
+    const directly = (prefix: string) => object.startsWith(prefix) && !object.slice(prefix.length).includes('/');
+    return (verb === COMPLETED && directly(sessionPrefix)) || (verb === RATED && object.startsWith(competencePrefix)) || (verb === JOINED && directly(projectPrefix));
   });
   if (!relevant.length) return 0;
-  const classes = (await listActiveClassesByKind(tx, ['session-completed', 'sessions-count', 'positioning-gain']))
+  const classes = (await listActiveClassesByKind(tx, ['session-completed', 'sessions-count', 'positioning-gain', 'fabrique-joined']))
     .map((c) => ({ id: c.id, rule: RuleSchema.safeParse(c.rule) }))
     .filter((c): c is { id: string; rule: { success: true; data: Rule } } => c.rule.success);
   if (!classes.length) return 0;
@@ -140,6 +143,12 @@ async function evaluate(tx: Tx, rule: Rule, q: { ifi: string; objects: Set<strin
     const iri = iris.competence(rule.framework, rule.code);
     if (!q.objects.has(iri)) return undefined;
     return findPositioningGain(tx, { actorIfi: q.ifi, competenceIri: iri, momentIri: extensions(q.base).moment.id, gain: rule.gain });
+  }
+  if (rule.kind === 'fabrique-joined') {
+    const prefix = `${q.base}/fabrique/projects/`;
+    if (![...q.objects].some((o) => o.startsWith(prefix))) return undefined;
+    const ids = await listProjectsJoined(tx, q.ifi, prefix);
+    return ids.length >= rule.count ? ids : undefined;
   }
   return undefined;
 }

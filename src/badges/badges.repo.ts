@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../platform/db/client';
-import { badgeAwards, badgeClasses, badgeConsents } from './badges.tables';
+import { badgeAwards, badgeClasses, badgeConsents, badgeStatusTombstones } from './badges.tables';
 import type { Rule } from './rules';
 
 /** Badge classes, awards and consents: the only SQL of the slice besides the learning-record reads. */
@@ -140,8 +140,15 @@ export async function listRevoked(db: DbOrTx): Promise<Array<{ id: string; statu
 }
 
 export async function maxStatusIndex(db: DbOrTx): Promise<number> {
-  const [row] = await db.select({ max: sql<number | null>`max(${badgeAwards.statusIndex})` }).from(badgeAwards);
-  return Number(row?.max ?? 0);
+  const [awarded] = await db.select({ max: sql<number | null>`max(${badgeAwards.statusIndex})` }).from(badgeAwards);
+  const [erased] = await db.select({ max: sql<number | null>`max(${badgeStatusTombstones.statusIndex})` }).from(badgeStatusTombstones);
+  return Math.max(Number(awarded?.max ?? 0), Number(erased?.max ?? 0));
+}
+
+/** Status-list indexes of awards erased with their earner: revoked for good. */
+export async function listErasedIndexes(db: DbOrTx): Promise<number[]> {
+  const rows = await db.select({ i: badgeStatusTombstones.statusIndex }).from(badgeStatusTombstones).orderBy(asc(badgeStatusTombstones.statusIndex));
+  return rows.map((r) => Number(r.i));
 }
 
 export async function findConsent(db: DbOrTx, userRef: string) {

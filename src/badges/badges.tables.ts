@@ -68,3 +68,9 @@ export const badgeEarners = pgTable('badge_earners', {
   actorIfi: text('actor_ifi').primaryKey(),
   userRef: uuid('user_ref').notNull().references(() => ltiUsers.id, { onDelete: 'cascade' }),
 });
+
+/** Status-list bits of awards erased with their earner: they stay revoked (migrations/1002_badges_status_tombstones.sql). */
+export const badgeStatusTombstones = pgTable('badge_status_tombstones', {
+  statusIndex: bigint('status_index', { mode: 'number' }).primaryKey(),
+  erasedAt: ts('erased_at').notNull().defaultNow(),
+});

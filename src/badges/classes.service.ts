@@ -53,6 +53,8 @@ async function ruleOf(deps: ClassDeps, actor: Actor, form: BadgeForm, today: str
     const [framework, code] = form.competence!.split(':') as [string, string];
     if (!(await findCompetences(deps.db, [{ framework, code }])).length) issues.push({ path: 'competence', message: 'badges.errors.competence_unknown' });
     rule = { kind: 'positioning-gain', framework, code, gain: form.gain! };
+  } else if (form.rule_kind === 'fabrique-joined') {
+    rule = { kind: 'fabrique-joined', count: form.projects! };
   }
   if (form.scope === 'academie' && !actor.isAdmin) issues.push({ path: 'scope', message: 'badges.errors.academie_admin_only' });
   if (form.scope === 'course' && !actor.contextRef) issues.push({ path: 'scope', message: 'badges.errors.no_course' });

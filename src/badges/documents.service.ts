@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { DbOrTx } from '../platform/db/client';
 import type { Clock } from '../platform/clock';
-import { findAward, findClass, listRevoked, maxStatusIndex, type AwardRow, type BadgeClassRow } from './badges.repo';
+import { findAward, findClass, listErasedIndexes, listRevoked, maxStatusIndex, type AwardRow, type BadgeClassRow } from './badges.repo';
 import { ob2Assertion, ob2BadgeClass, ob2Issuer, ob2RevocationList, ob3Credential, signDataIntegrity, signJwt, statusListCredential } from './credentials';
 import type { IssuerDeps } from './issuer';
 import { bakePng, bakeSvg } from './baking';
@@ -21,9 +21,11 @@ export interface DocumentDeps {
 export class StatusListCache {
   private entry: { key: string; doc: Record<string, unknown> } | undefined;
   async get(deps: DocumentDeps): Promise<Record<string, unknown>> {
-    const [revoked, max] = await Promise.all([listRevoked(deps.db), maxStatusIndex(deps.db)]);
-    const key = crypto.createHash('sha256').update(JSON.stringify([deps.issuer.keys.current.id, max, revoked.map((r) => r.statusIndex)])).digest('hex');
-    if (this.entry?.key !== key) this.entry = { key, doc: await statusListCredential(deps.issuer, revoked.map((r) => r.statusIndex), max, deps.clock.now()) };
+    const [revoked, erased, max] = await Promise.all([listRevoked(deps.db), listErasedIndexes(deps.db), maxStatusIndex(deps.db)]);
+    // Awards erased with their earner keep their bit set (src/badges/personal-data.ts).
+    const indexes = [...revoked.map((r) => r.statusIndex), ...erased].sort((a, b) => a - b);
+    const key = crypto.createHash('sha256').update(JSON.stringify([deps.issuer.keys.current.id, max, indexes])).digest('hex');
+    if (this.entry?.key !== key) this.entry = { key, doc: await statusListCredential(deps.issuer, indexes, max, deps.clock.now()) };
     return this.entry.doc;
   }
 }

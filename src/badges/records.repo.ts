@@ -8,6 +8,7 @@ import type { DbOrTx } from '../platform/db/client';
 
 const COMPLETED = 'http://adlnet.gov/expapi/verbs/completed';
 const RATED = 'http://id.tincanapi.com/verb/rated';
+const JOINED = 'http://activitystrea.ms/schema/1.0/join';
 
 function rows<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : ((result as { rows?: T[] }).rows ?? [])) as T[];
@@ -62,6 +63,17 @@ export async function findPositioningGain(db: DbOrTx, q: { actorIfi: string; com
       limit 1`),
   );
   return r[0] ? [r[0].before_id, r[0].after_id] : undefined;
+}
+
+/** Fabrique projects whose team the actor joined (one statement id per project, the first). */
+export async function listProjectsJoined(db: DbOrTx, actorIfi: string, projectPrefix: string): Promise<string[]> {
+  const r = rows<{ id: string }>(
+    await db.execute(sql`select (array_agg(id order by seq))[1] as id from lrs_statements
+      where actor_ifi = ${actorIfi} and verb_id = ${JOINED} and not voided
+        and starts_with(object_activity_id, ${projectPrefix}) and strpos(substr(object_activity_id, ${projectPrefix.length + 1}), '/') = 0
+      group by object_activity_id`),
+  );
+  return r.map((x) => x.id);
 }
 
 /** Known users for pseudonymous actor IFIs (`account:<issuer> <pseudonym>`). */

@@ -3,8 +3,8 @@ import { z } from 'zod';
 /**
  * The rules that award a badge, all computed from the learning records (statements in the LRS, whoever
  * sent them): a session completed, N sessions completed (of a series, in a period, or both), a gain on a
- * competence between the self-positionings before and after a session, or by hand only.
- * Presenting a session and taking part in a Fabrique project have no learning record yet: by hand for now.
+ * competence between the self-positionings before and after a session, joining the team of N Fabrique projects. Presenting a session has no
+ * learning record yet: by hand for now (or `manual`).
  */
 const uuid = z.uuid();
 const day = z.iso.date();
@@ -21,11 +21,12 @@ export const RuleSchema = z.discriminatedUnion('kind', [
     })
     .refine((r) => !(r.from && r.to) || r.from <= r.to, { path: ['to'], message: 'period_reversed' }),
   z.object({ kind: z.literal('positioning-gain'), framework: z.string().min(1).max(64), code: z.string().min(1).max(32), gain: z.number().int().min(1).max(7) }),
+  z.object({ kind: z.literal('fabrique-joined'), count: z.number().int().min(1).max(20) }),
   z.object({ kind: z.literal('manual') }),
 ]);
 export type Rule = z.infer<typeof RuleSchema>;
 export type RuleKind = Rule['kind'];
-export const RULE_KINDS: RuleKind[] = ['session-completed', 'sessions-count', 'positioning-gain', 'manual'];
+export const RULE_KINDS: RuleKind[] = ['session-completed', 'sessions-count', 'positioning-gain', 'fabrique-joined', 'manual'];
 
 /** The session and series a rule names, kept beside it so the pages of a session or a series list its badges. */
 export function ruleTargets(rule: Rule): { sessionId: string | null; seriesId: string | null } {

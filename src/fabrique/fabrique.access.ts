@@ -1,7 +1,7 @@
 import type { Actor } from '../lti';
 import type { Clock } from '../platform/clock';
 import type { Config } from '../platform/config';
-import type { Db } from '../platform/db/client';
+import type { Db, Tx } from '../platform/db/client';
 import { ForbiddenError, NotFoundError } from '../platform/errors';
 import type { Secrets } from '../platform/secrets';
 import { findProject, type ProjectRow } from './projects.repo';
@@ -15,6 +15,8 @@ export interface FabriqueDeps {
   clock: Clock;
   config: Config;
   secrets: Secrets;
+  /** `ctx.afterEventsRecorded` (badges awarded from the new records), called in the same transaction. */
+  afterEventsRecorded?: Array<(tx: Tx, statements: Array<Record<string, unknown>>) => Promise<unknown>>;
 }
 
 /** The access policy's group of the steering committee: LTI administrators, plus people an administrator names. */

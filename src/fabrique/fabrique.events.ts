@@ -25,5 +25,5 @@ export async function recordAction(
   events: FabriqueEvent[] = [],
 ): Promise<void> {
   await insertHistory(tx, { projectId: line.projectId, actorRef: line.actor.userId, action: line.action, reason: line.reason ?? null, detail: line.detail ?? {}, at: line.at });
-  await recordEvents(tx, events, { config: deps.config, secrets: deps.secrets });
+  await recordEvents(tx, events, { config: deps.config, secrets: deps.secrets, afterEventsRecorded: deps.afterEventsRecorded });
 }

@@ -16,7 +16,7 @@ import { mountStatsRoutes } from './stats.routes';
  * resource persons and teams. Defines the access policy's groups `fabrique-committee` and `fabrique-staffing`.
  */
 export function mountFabrique(app: Express, ctx: AppContext): void {
-  const deps: FabriqueDeps = { db: ctx.db, clock: ctx.clock, config: ctx.config, secrets: ctx.secrets };
+  const deps: FabriqueDeps = { db: ctx.db, clock: ctx.clock, config: ctx.config, secrets: ctx.secrets, afterEventsRecorded: ctx.afterEventsRecorded };
   ctx.allow.defineGroup(COMMITTEE_GROUP, { isMember: (actor) => isCommittee(deps, actor), messageKey: 'fabrique.errors.committee_only' });
   ctx.allow.defineGroup(STAFFING_GROUP, { isMember: (actor) => canStaff(deps, actor), messageKey: 'fabrique.errors.staffing_only' });
   mountProposalRoutes(app, ctx, deps);

@@ -93,4 +93,21 @@ describe('badges: awards from other tools’ statements and under concurrency', 
     expect(ids).to.include(small);
     expect(ids).not.to.include(large);
   });
+
+  it('awards a Fabrique badge once the person joined the teams of N projects', async () => {
+    const { organiser } = await courseWithSession(t);
+    const res = await createBadge(organiser, { name: 'Fabricante ou fabricant', rule_kind: 'fabrique-joined', projects: '2' });
+    const who = await signIn(t, { role: 'participant', contextId: 'course-fabrique' });
+    const joined = (projectId: string) => ({
+      id: crypto.randomUUID(),
+      actor: actorOf(who.sub),
+      verb: { id: 'http://activitystrea.ms/schema/1.0/join', display: { 'fr-FR': 'a rejoint' } },
+      object: { objectType: 'Activity', id: `${t.config.xapi.baseIri}/fabrique/projects/${projectId}` },
+    });
+    const project = crypto.randomUUID();
+    expect((await post([joined(project), joined(project)])).status).to.equal(200);
+    expect(await awardsOf(t, who.userId)).to.have.length(0);
+    expect((await post([joined(crypto.randomUUID())])).status).to.equal(200);
+    expect((await awardsOf(t, who.userId)).map((a) => a.badge_class_id)).to.deep.equal([res]);
+  });
 });
