@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { IntlMessageFormat } from 'intl-messageformat';
 import { z } from 'zod';
 import { LOCALES_DIR } from './paths';
 
@@ -34,20 +35,56 @@ export function loadCatalogues(dir = LOCALES_DIR): Catalogues {
       const data = CatalogueFileSchema.parse(JSON.parse(fs.readFileSync(full, 'utf8')));
       flatten(path.basename(file, '.json'), data, map, full);
     }
+    for (const [key, message] of map) {
+      if (!isIcuMessage(message)) continue;
+      try {
+        compile(compiled[locale], locale, message);
+      } catch (err) {
+        throw new Error(`Message ${key} of locales/${locale} is not a valid ICU message: ${(err as Error).message}`, { cause: err });
+      }
+    }
     result[locale] = map;
   }
   return result;
 }
 
-/** A translate function bound to one locale: `t('home.title', { name })`, `{name}` placeholders. */
+/**
+ * A translate function bound to one locale: `t('home.title', { name })`. Plain `{name}` placeholders are
+ * filled as they are; a message with ICU `plural`, `selectordinal` or `select` arguments
+ * (`{count, plural, one {# session} other {# sessions}}`) is formatted by intl-messageformat.
+ */
 export type Translate = (key: string, vars?: Record<string, unknown>) => string;
+
+const ICU_ARGUMENT = /\{\s*\w+\s*,\s*(?:plural|selectordinal|select)\s*,/;
+
+/** Whether a message needs ICU formatting (plain messages keep their apostrophes and braces as written). */
+export const isIcuMessage = (message: string) => ICU_ARGUMENT.test(message);
+
+const fill = (template: string, vars: Record<string, unknown>) =>
+  template.replace(/\{(\w+)\}/g, (m, name: string) => (vars[name] === undefined ? m : String(vars[name])));
+
+/** Compiles an ICU message once; throws on a malformed one (loadCatalogues calls it at start-up). */
+function compile(cache: Map<string, IntlMessageFormat>, locale: Locale, message: string): IntlMessageFormat {
+  let f = cache.get(message);
+  if (!f) cache.set(message, (f = new IntlMessageFormat(message, locale, undefined, { ignoreTag: true })));
+  return f;
+}
+
+const compiled: Record<Locale, Map<string, IntlMessageFormat>> = { fr: new Map(), en: new Map() };
 
 /** Returns the translator for a locale, falling back to French, then to the key itself. */
 export function translator(catalogues: Catalogues, locale: Locale): Translate {
   return (key, vars) => {
-    const template = catalogues[locale].get(key) ?? catalogues.fr.get(key) ?? key;
-    if (!vars) return template;
-    return template.replace(/\{(\w+)\}/g, (m, name: string) => (vars[name] === undefined ? m : String(vars[name])));
+    const own = catalogues[locale].get(key);
+    const template = own ?? catalogues.fr.get(key) ?? key;
+    if (!isIcuMessage(template)) return vars ? fill(template, vars) : template;
+    const values = Object.fromEntries(Object.entries(vars ?? {}).map(([k, v]) => [k, typeof v === 'number' || typeof v === 'string' ? v : String(v)]));
+    try {
+      return String(compile(compiled[own !== undefined ? locale : 'fr'], own !== undefined ? locale : 'fr', template).format(values));
+    } catch {
+      // A value left out: the plain placeholders still show what was given.
+      return fill(template, values);
+    }
   };
 }
 

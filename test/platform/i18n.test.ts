@@ -11,8 +11,9 @@ describe('platform: locale catalogues', () => {
     expect(en.filter((k) => !catalogues.fr.has(k)), 'missing in French').to.deep.equal([]);
   });
 
-  it('keeps the same placeholders in both languages', () => {
-    const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+  it('keeps the same placeholders and ICU arguments in both languages', () => {
+    // `{name}` and ICU arguments (`{count, plural, …}`), each once.
+    const names = (s: string) => [...new Set([...s.matchAll(/\{\s*([A-Za-z_]\w*)\s*(?=[,}])/g)].map((m) => m[1]))].sort();
     for (const [key, fr] of catalogues.fr) {
       const en = catalogues.en.get(key);
       if (en !== undefined) expect(names(en), key).to.deep.equal(names(fr));
