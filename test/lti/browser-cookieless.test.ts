@@ -120,8 +120,9 @@ describe('lti: dynamic registration in Moodle\'s frame (chromium)', function () 
   });
 
   const registerInFrame = async (page: Page, updateOf?: number) => {
-    await page.goto(moodle.adminPageUrl(`${t.url}/lti/register`, { updateOf }));
-    await page.locator('#status', { hasText: "Fenêtre fermée par l'outil" }).waitFor({ timeout: 30_000 });
+    // Not waiting for `load`, which waits for the frame: a new registration makes a 4096-bit key (slow under load).
+    await page.goto(moodle.adminPageUrl(`${t.url}/lti/register`, { updateOf }), { waitUntil: 'domcontentloaded' });
+    await page.locator('#status', { hasText: "Fenêtre fermée par l'outil" }).waitFor({ timeout: 90_000 });
     return page.frameLocator('iframe#registration').locator('body').innerText();
   };
 
@@ -136,8 +137,7 @@ describe('lti: dynamic registration in Moodle\'s frame (chromium)', function () 
 
   it('lets no other site frame the registration page', async () => {
     await withPage(t, async (page) => {
-      await page.goto(`${other.url}/frame?src=${encodeURIComponent(moodle.startUrl(`${t.url}/lti/register`))}`);
-      await page.waitForLoadState('load');
+      await page.goto(`${other.url}/frame?src=${encodeURIComponent(moodle.startUrl(`${t.url}/lti/register`))}`, { timeout: 90_000 });
       const frame = page.frames().find((f) => f !== page.mainFrame());
       const shown = await frame!.evaluate(() => document.body?.innerText ?? '').catch(() => '');
       expect(shown).not.to.contain('Instants est enregistré');
