@@ -82,14 +82,14 @@ describe('activities: in the browser (chromium)', function () {
         await expectAccessible(page, 'quiz page');
         const q1 = page.locator('#question-q1');
         await q1.getByLabel('Tout le monde').check();
-        await q1.getByLabel(/sûr·e de votre réponse/).selectOption('4');
+        await q1.getByLabel(/degré de certitude/).selectOption('4');
         await Promise.all([page.waitForNavigation(), q1.getByRole('button').click()]);
         await page.reload();
         expect(await page.getByText('Oui : une carte collaborative.').count()).to.equal(1);
         const q2 = page.locator('#question-q2');
         await q2.getByLabel('ODbL').check();
         await q2.getByLabel('Données ouvertes').check();
-        await q2.getByLabel(/sûr·e de votre réponse/).selectOption('3');
+        await q2.getByLabel(/degré de certitude/).selectOption('3');
         await Promise.all([page.waitForNavigation(), q2.getByRole('button').click()]);
         expect(await page.getByText('Score : 2 sur 2.').count()).to.equal(1);
         await expectAccessible(page, 'quiz page when done');

@@ -164,7 +164,7 @@ describe('activities: participant pages', () => {
 
     expect((await browser.postForm(`/sessions/${session.id}/quiz`, { _csrf, question: 'q1', choices: 'c1', certainty: '4' })).status).to.equal(303);
     const reloaded = await (await browser.get(`/sessions/${session.id}/quiz`)).text();
-    expect(reloaded).to.contain('Oui : une carte collaborative.').and.contain('Certitude : Certain·e');
+    expect(reloaded).to.contain('Oui : une carte collaborative.').and.contain('Certitude : Sans aucun doute');
     expect((await browser.postForm(`/sessions/${session.id}/quiz`, { _csrf, question: 'q2', choices: ['c1', 'c2'], certainty: '2' })).status).to.equal(303);
     expect((await browser.postForm(`/sessions/${session.id}/quiz`, { _csrf, question: 'q2', choices: ['c1', 'c3'], certainty: '2' })).status).to.equal(303);
 
