@@ -22,6 +22,10 @@ export interface PageOptions {
   /** Signed-in cookies to carry: pass the `browser` returned by `signIn(t, …)`. */
   signedIn?: Browser;
   locale?: string;
+  /** False to try a page as a browser without script (progressive enhancement). */
+  javaScriptEnabled?: boolean;
+  /** The window's size, e.g. `{ width: 390, height: 844 }` for a phone. */
+  viewport?: { width: number; height: number };
 }
 
 /** Puts the cookies of a `signIn` browser (session, CSRF…) into a Playwright context for the app's origin. */
@@ -41,7 +45,12 @@ export async function addSignedInCookies(context: BrowserContext, t: TestApp, si
 export async function withPage<T>(t: TestApp, fn: (page: Page, context: BrowserContext) => Promise<T>, options: PageOptions = {}): Promise<T> {
   const browser = await launchChromium();
   try {
-    const context = await browser.newContext({ locale: options.locale ?? 'fr-FR', baseURL: t.url });
+    const context = await browser.newContext({
+      locale: options.locale ?? 'fr-FR',
+      baseURL: t.url,
+      javaScriptEnabled: options.javaScriptEnabled ?? true,
+      ...(options.viewport ? { viewport: options.viewport } : {}),
+    });
     await context.route(/^(?!https?:\/\/(127\.0\.0\.1|localhost)[:/])/, (route) => route.abort());
     if (options.signedIn) await addSignedInCookies(context, t, options.signedIn);
     const page = await context.newPage();
