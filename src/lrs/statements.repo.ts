@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../platform/db/client';
 import { WRITER_LOCK_CLASS, writersOldestSql } from './consistency';
 import type { ActivityRef, AgentRef, Json, NameRef } from './ifi';
-import { lrsActivities, lrsAgentNames, lrsStatements } from './lrs.tables';
+import { lrsActivities, lrsAgentNames, lrsStatementAgents, lrsStatements } from './lrs.tables';
 import { mergeDefinitions } from './statement.normalise';
 import { VOIDED_VERB } from './statement.schema';
 
@@ -160,4 +160,10 @@ export async function findActivityDefinition(db: DbOrTx, id: string): Promise<Js
 export async function findAgentNames(db: DbOrTx, ifi: string): Promise<string[]> {
   const rows = await db.select({ name: lrsAgentNames.name }).from(lrsAgentNames).where(eq(lrsAgentNames.ifi, ifi)).orderBy(asc(lrsAgentNames.name));
   return rows.map((r) => r.name);
+}
+
+/** Whether any stored statement names this agent IFI (in any role). */
+export async function isAgentSeen(db: DbOrTx, ifi: string): Promise<boolean> {
+  const [row] = await db.select({ ifi: lrsStatementAgents.ifi }).from(lrsStatementAgents).where(eq(lrsStatementAgents.ifi, ifi)).limit(1);
+  return row !== undefined;
 }

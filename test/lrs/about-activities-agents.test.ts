@@ -74,7 +74,7 @@ describe('lrs: about, activities, agents, CORS (Communication 2.5–2.7)', () =>
     expect(got.data).to.deep.equal({ objectType: 'Person', name: ['Jeanne'], mbox: ['mailto:jeanne@ac-dijon.fr'] });
   });
 
-  it('/agents merges into the Person object every name seen with the identifier in statements (actor, instructor, group member)', async () => {
+  it('/agents merges into the Person object every name seen with the identifier (actor, instructor, group member) and the mbox_sha1sum form of an mbox', async () => {
     const mbox = `mailto:claire-${crypto.randomUUID()}@ac-dijon.fr`;
     await client(t).sendStatement({ statement: aStatement({ actor: { mbox, name: 'Claire' } }) as never });
     await client(t).sendStatement({ statement: aStatement({ context: { instructor: { mbox, name: 'Claire Dupont' } } }) as never });
@@ -84,6 +84,12 @@ describe('lrs: about, activities, agents, CORS (Communication 2.5–2.7)', () =>
     expect(person.name[0]).to.equal('Mme Dupont');
     expect(person.name).to.have.members(['Mme Dupont', 'C. Dupont', 'Claire', 'Claire Dupont']);
     expect(person.mbox).to.deep.equal([mbox]);
+    // The same person seen as mbox_sha1sum (the SHA-1 of the mailto IRI): both identifiers, and that form's names too.
+    const sha1 = crypto.createHash('sha1').update(mbox).digest('hex');
+    await client(t).sendStatement({ statement: aStatement({ actor: { mbox_sha1sum: sha1, name: 'Claire D.' } }) as never });
+    const merged = (await (await t.xapi(`/agents?agent=${encodeURIComponent(JSON.stringify({ mbox }))}`)).json()) as { name: string[]; mbox_sha1sum: string[] };
+    expect(merged.mbox_sha1sum).to.deep.equal([sha1]);
+    expect(merged.name).to.include('Claire D.').and.to.include('Claire');
     const unnamed = (await (await t.xapi(`/agents?agent=${encodeURIComponent(JSON.stringify({ mbox: 'mailto:jamais-vu@ac-dijon.fr' }))}`)).json()) as Record<string, unknown>;
     expect(unnamed).to.deep.equal({ objectType: 'Person', mbox: ['mailto:jamais-vu@ac-dijon.fr'] });
   });

@@ -24,18 +24,22 @@ describe('lrs: in chromium, an administrator manages LRS credentials on /admin/l
         expect(await page.getByLabel('Nom').getAttribute('aria-invalid')).to.equal('true');
         violations.errors = await checkA11y(page);
         await page.getByLabel('Nom').fill('Tableau académique');
-        await page.getByLabel(/lire toutes les traces/).focus();
+        await page.getByLabel(/lire toutes les déclarations/).focus();
         await page.keyboard.press('Space');
         await page.getByRole('button', { name: "Créer l'identifiant" }).press('Enter');
         await page.getByText('Copiez le secret maintenant').waitFor();
         violations.created = await checkA11y(page);
         const key = (await page.locator('#created-key').textContent())!;
         await page.getByRole('button', { name: 'Révoquer Tableau académique' }).click();
-        await page.getByText(/Révoqué le/).waitFor();
-        expect(await page.getByRole('row', { name: new RegExp(key) }).textContent()).to.contain('Révoqué le');
+        // Revoking asks first: what it does, then a second button that does it.
+        await page.getByRole('heading', { name: /Révoquer l'identifiant « Tableau académique »/ }).waitFor();
+        violations.confirm = await checkA11y(page);
+        await page.getByRole('button', { name: 'Révoquer définitivement' }).press('Enter');
+        await page.getByText('Identifiant « Tableau académique » révoqué.').waitFor();
+        expect(await page.getByRole('listitem').filter({ hasText: key }).textContent()).to.contain('Révoqué le');
       },
       { signedIn: admin.browser },
     );
-    expect(violations).to.deep.equal({ list: [], errors: [], created: [] });
+    expect(violations).to.deep.equal({ list: [], errors: [], created: [], confirm: [] });
   });
 });
