@@ -56,7 +56,8 @@ export function mountPublicRoutes(app: Express, ctx: AppContext, deps: DocumentD
   app.get('/badges/assertions/:id', allow(), async (req, res) => {
     const found = await awardOf(deps, String(req.params.id));
     if (found?.award.revokedAt) return json(res, assertionDocument(deps, found.award), 410);
-    if (!found || !(await isPublic(deps, found.award)) && (res.locals.actor as Actor | undefined)?.userId !== found.award.userRef) {
+    const earner = (res.locals.actor as Actor | undefined)?.userId === found?.award.userRef;
+    if (!found || (!earner && !(await isPublic(deps, found.award)))) {
       throw new NotFoundError('No such assertion', { messageKey: 'badges.errors.assertion_not_found' });
     }
     json(res, assertionDocument(deps, found.award));
