@@ -5,6 +5,7 @@ import { lookupCli } from './cli/registry';
 import { EXIT, exitWith, openFromEnv, StartupError } from './platform/bootstrap';
 import { systemClock } from './platform/clock';
 import { markProductionDatabase } from './platform/db/settings.repo';
+import { missingRuntimeAssets } from './platform/paths';
 import { installProcessGuards } from './platform/process-guard';
 
 /**
@@ -12,6 +13,10 @@ import { installProcessGuards } from './platform/process-guard';
  * 0) and after an uncaught exception (exit 1, for a supervisor to restart); unhandled rejections are logged.
  */
 async function main(): Promise<void> {
+  const missing = missingRuntimeAssets();
+  if (missing.length) {
+    throw new StartupError(`This installation is incomplete: ${missing.join(', ')} not found in node_modules (install the dependencies with \`npm ci --omit=dev\`)`, EXIT.install);
+  }
   const { config, log, secrets, database } = await openFromEnv();
   // Until the server listens, a crash only has the database to close; then `shutdown` below takes over.
   let stop: (exitCode: number) => Promise<void> = async (exitCode) => {

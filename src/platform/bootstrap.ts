@@ -6,7 +6,7 @@ import { createLogger, prettyAvailable, wantsPretty, type Logger } from './logge
 import { loadSecrets, prepareDataDir, type Secrets } from './secrets';
 
 /** Exit codes scripts can rely on, documented in the README. */
-export const EXIT = { ok: 0, unexpected: 1, config: 2, database: 3, listen: 4, dataDir: 5, usage: 64 } as const;
+export const EXIT = { ok: 0, unexpected: 1, config: 2, database: 3, listen: 4, dataDir: 5, install: 6, usage: 64 } as const;
 
 /** A start-up failure with the sentence to print and the exit code to use. */
 export class StartupError extends Error {
