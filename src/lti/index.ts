@@ -22,3 +22,5 @@ export { openLti, addPlatform, listPlatformRecords, findPlatformRecord, removePl
 export type { PlatformInfo, PlatformInput } from './platform.types';
 export { PlatformCore, ROLE_URI, type LaunchSpec, type Tamper, type FormPost } from './demo/platform-core';
 export { platformRouter, autoSubmitPage } from './demo/platform.routes';
+export { createPlatformServices, MEDIA, SERVICE_SCOPES, type PlatformServicesCore } from './demo/services.router';
+export type { CourseMember, Grade, LineItem, ScorePost, ServiceTool } from './demo/services.types';
