@@ -3,6 +3,7 @@ import type { CliDefinition } from './cli-support';
 
 /** Every command-line tool by its npm script name, loaded only when asked for (the server's endpoint uses this). */
 const TOOLS: Record<string, () => CliDefinition> = {
+  badges: () => (require('./badges.cli') as typeof import('./badges.cli')).badgesCli,
   'db:migrate': () => (require('./migrate.cli') as typeof import('./migrate.cli')).migrateCli,
   dashboard: () => (require('./dashboard.cli') as typeof import('./dashboard.cli')).dashboardCli,
   lrs: () => (require('./lrs.cli') as typeof import('./lrs.cli')).lrsCli,
