@@ -9,6 +9,8 @@ export { onSessionCompleted, maybeCompleteSession } from './completion.service';
 export { SCALE_STEPS } from './activities.schema';
 export { recordLaunchEvent } from './launch.service';
 export { personalHistoryOf } from './history';
+export { mySessions, upcomingSessions } from './participant.service';
+export type { ActivityDeps } from './answers.service';
 
 /** Mounts the participant, check-in and organiser pages of the activities slice. */
 export function mountActivities(app: Express, ctx: AppContext): void {

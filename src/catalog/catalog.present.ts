@@ -53,26 +53,6 @@ const STATUS_BADGE: Record<SessionStatus, string> = {
   archived: 'text-bg-light border',
 };
 
-/** The organisers' navigation bar, with the current page marked. */
-export function organiserNav(t: Translate, active: 'sessions' | 'series' | 'frameworks' | null) {
-  return [
-    { href: '/organiser', label: t('catalog.nav.sessions'), active: active === 'sessions' },
-    { href: '/organiser/series', label: t('catalog.nav.series'), active: active === 'series' },
-    { href: '/organiser/frameworks', label: t('catalog.nav.frameworks'), active: active === 'frameworks' },
-    { href: '/organiser/dashboard', label: t('catalog.nav.dashboard'), active: false },
-    { href: '/organiser/offers', label: t('catalog.nav.offers'), active: false },
-    { href: '/fabrique', label: t('fabrique.nav.home'), active: false },
-  ];
-}
-
-/** The participants' navigation bar. */
-export function participantNav(t: Translate, active: 'catalogue' | null) {
-  return [
-    { href: '/catalogue', label: t('catalog.nav.catalogue'), active: active === 'catalogue' },
-    { href: '/me/sessions', label: t('catalog.nav.my_sessions'), active: false },
-  ];
-}
-
 /** A confirmation message from `?done=`, only for known keys. */
 export function doneMessage(t: Translate, done: unknown): string | null {
   const key = typeof done === 'string' && /^[a-z_]{1,40}$/.test(done) ? `catalog.done.${done}` : null;

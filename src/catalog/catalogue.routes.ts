@@ -4,7 +4,7 @@ import { actorOf } from '../lti';
 import type { AppContext } from '../platform/context';
 import { input, validate } from '../platform/http';
 import { searchSessionRows } from './catalog.repo';
-import { participantNav, presentSessionCard } from './catalog.present';
+import { presentSessionCard } from './catalog.present';
 import { readFile } from './resources.service';
 import { contentDisposition, isInline } from './uploads';
 
@@ -19,7 +19,6 @@ export function mountCatalogueRoutes(app: Express, ctx: AppContext): void {
     const sessions = await searchSessionRows(ctx.db, { q, status: ['published', 'cancelled'], endsAfter: ctx.clock.now(), upcomingFirst: true, limit: 100 });
     res.render('catalog/catalogue', {
       title: t('catalog.catalogue.title'),
-      nav: participantNav(t, 'catalogue'),
       sessions: sessions.map((s) => presentSessionCard(s, t, res.locals.locale as string)),
       q: q ?? '',
     });

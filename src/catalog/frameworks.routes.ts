@@ -5,7 +5,7 @@ import type { AppContext } from '../platform/context';
 import { AppError, ValidationError, type FieldIssue } from '../platform/errors';
 import type { Translate } from '../platform/i18n';
 import { FrameworkFormSchema } from './catalog.schema';
-import { doneMessage, organiserNav } from './catalog.present';
+import { doneMessage } from './catalog.present';
 import { field, fieldErrors, parseForm, raw, resolveClean } from './forms';
 import { importFramework, listFrameworksWithCompetences } from './frameworks.service';
 import type { Upload } from './resources.service';
@@ -37,7 +37,6 @@ export function mountFrameworkRoutes(app: Express, ctx: AppContext): void {
     if (fileErrors.length) errors.file = fileErrors.join(' ');
     res.status(status).render('catalog/frameworks', {
       title: t('catalog.frameworks.title'),
-      nav: organiserNav(t, 'frameworks'),
       frameworks: frameworks.map((f) => ({
         id: f.id,
         title: f.title,

@@ -13,3 +13,6 @@ export { mountCatalog } from './catalog.routes';
 export { sessionsPresentedBy } from './presented';
 export { courseMayLink, launchMayLink, managesSession, relationOf, sessionAccessFor } from './ownership';
 export { listLinkableSessions, sessionToLink, type LinkableSession } from './linking.service';
+export { listOrganiserSessions } from './sessions.service';
+export { formatWhen, statusBadge } from './catalog.present';
+export { instantToParis, parisToInstant } from './paris-time';

@@ -4,7 +4,7 @@ import { actorOf } from '../lti';
 import type { AppContext } from '../platform/context';
 import { AppError, ValidationError } from '../platform/errors';
 import { MoveSchema, ResourceFormSchema } from './catalog.schema';
-import { doneMessage, formatBytes, organiserNav } from './catalog.present';
+import { doneMessage, formatBytes } from './catalog.present';
 import { fieldErrors, parseForm, resolveClean } from './forms';
 import { presentResourceForm, presentResourceRows } from './resources.present';
 import {
@@ -53,7 +53,6 @@ export function mountResourceRoutes(app: Express, ctx: AppContext): void {
     const action = editing ? `${base(session.id)}/${editing.id}` : base(session.id);
     res.status(status).render(editing ? 'catalog/resource-edit' : 'catalog/resources', {
       title: editing ? t('catalog.resources.edit_title') : t('catalog.resources.title', { title: session.title }),
-      nav: organiserNav(t, 'sessions'),
       session: { id: session.id, title: session.title, archived: session.status === 'archived' },
       resources: presentResourceRows(resources, t, locale),
       resource: editing ? { id: editing.id, title: editing.title } : null,

@@ -3,7 +3,7 @@ import { actorOf } from '../lti';
 import type { AppContext } from '../platform/context';
 import { ValidationError } from '../platform/errors';
 import { SeriesFormSchema } from './catalog.schema';
-import { doneMessage, organiserNav } from './catalog.present';
+import { doneMessage } from './catalog.present';
 import { field, fieldErrors, parseForm, raw } from './forms';
 import type { SeriesRow } from './series.repo';
 import { createSeries, editSeries, listVisibleSeries, loadEditableSeries, removeSeries } from './series.service';
@@ -28,7 +28,6 @@ export function mountSeriesRoutes(app: Express, ctx: AppContext): void {
     const series = await listVisibleSeries(deps, actor);
     res.status(status).render('catalog/series', {
       title: t('catalog.series.title'),
-      nav: organiserNav(t, 'series'),
       series: series.map((s) => ({ id: s.id, title: s.title, description: s.description, sessions: t('catalog.series.sessions', { count: s.sessionCount }) })),
       fields: fields(res, undefined, body, errors),
       hasErrors: Object.keys(errors).length > 0,
@@ -43,7 +42,6 @@ export function mountSeriesRoutes(app: Express, ctx: AppContext): void {
     const t = res.locals.t;
     res.status(status).render('catalog/series-edit', {
       title: t('catalog.series.edit_title'),
-      nav: organiserNav(t, 'series'),
       series: { id: series.id, title: series.title },
       fields: fields(res, series, body, errors),
       hasErrors: Object.keys(errors).length > 0,

@@ -8,7 +8,6 @@ import { input, validate } from '../platform/http';
 import { SessionFormSchema, SessionListQuerySchema, StatusActionSchema } from './catalog.schema';
 import {
   doneMessage,
-  organiserNav,
   presentSessionCard,
   presentSessionForm,
   presentSessionList,
@@ -44,7 +43,6 @@ export function mountSessionRoutes(app: Express, ctx: AppContext): void {
     const t = res.locals.t;
     res.render('catalog/organiser-home', {
       title: actor.isAdmin ? t('catalog.home.title_admin') : t('catalog.home.title'),
-      nav: organiserNav(t, 'sessions'),
       sessions: presentSessionList(sessions, counts, t, res.locals.locale as string),
       count: sessions.length,
       filtered: Boolean(filters.q || filters.status),
@@ -60,10 +58,9 @@ export function mountSessionRoutes(app: Express, ctx: AppContext): void {
     const actor = actorOf(res);
     const t = res.locals.t;
     const session = options.sessionId ? await loadEditableSession(deps, actor, options.sessionId) : undefined;
-    const [frameworks, series, counts, coOrganisers, ownerTitle] = await Promise.all([
+    const [frameworks, series, coOrganisers, ownerTitle] = await Promise.all([
       listFrameworksWithCompetences(deps),
       listVisibleSeries(deps, actor),
-      session ? countResources(ctx.db, [session.id]) : Promise.resolve(new Map<string, number>()),
       session ? coOrganisersOf(deps, actor, session.id) : Promise.resolve(undefined),
       session ? findCourseTitle(ctx.db, session.ownerContextRef) : Promise.resolve(null),
     ]);
@@ -71,7 +68,6 @@ export function mountSessionRoutes(app: Express, ctx: AppContext): void {
     res.status(status).render('catalog/session-form', {
       title: session ? `${t('catalog.session.edit_title')} · ${session.title}` : t('catalog.session.new_title'),
       heading: session ? t('catalog.session.edit_title') : t('catalog.session.new_title'),
-      nav: organiserNav(t, 'sessions'),
       scripts: ['/assets/js/catalog-session-form.js'],
       action: session ? `/organiser/sessions/${session.id}` : '/organiser/sessions/new',
       submit: session ? t('catalog.session.save') : t('catalog.session.create'),
@@ -84,7 +80,6 @@ export function mountSessionRoutes(app: Express, ctx: AppContext): void {
       session: session ? presentSessionCard(session, t, res.locals.locale as string, { description: true }) : null,
       statusActions: session ? presentStatusActions(session) : null,
       cancelReason: session?.cancelReason ?? null,
-      resourceCount: session ? (counts.get(session.id) ?? 0) : 0,
       coOrganisers: session && coOrganisers ? presentCoOrganisers(t, { sessionId: session.id, ownerTitle, ...coOrganisers }) : null,
       done: doneMessage(t, res.req.query.done),
     });
@@ -96,7 +91,6 @@ export function mountSessionRoutes(app: Express, ctx: AppContext): void {
     const owner = (await findCourseTitle(ctx.db, session.ownerContextRef)) ?? t('catalog.linked.other_course');
     res.render('catalog/linked-session', {
       title: `${t('catalog.linked.title')} · ${session.title}`,
-      nav: organiserNav(t, 'sessions'),
       intro: t('catalog.linked.intro', { course: owner }),
       session: presentSessionCard(session, t, res.locals.locale as string, { description: true }),
     });

@@ -27,17 +27,6 @@ async function sessionFor(ctx: AppContext, actor: Actor, sessionId: string, mana
 
 const t = (res: Response) => res.locals.t as (key: string, vars?: Record<string, unknown>) => string;
 
-/** The navigation of a session's grade and roster pages (the organiser's other pages of that session are linked by path). */
-function sessionNav(tr: (key: string) => string, sessionId: string, active: 'grades' | 'roster') {
-  return [
-    { href: '/organiser', label: tr('activities.nav.organiser_home'), active: false },
-    { href: `/organiser/sessions/${sessionId}`, label: tr('activities.nav.edit_session'), active: false },
-    { href: `/organiser/sessions/${sessionId}/participants`, label: tr('activities.nav.participants'), active: false },
-    { href: `/organiser/sessions/${sessionId}/grades`, label: tr('grades.nav.grades'), active: active === 'grades' },
-    { href: `/organiser/sessions/${sessionId}/roster`, label: tr('grades.nav.roster'), active: active === 'roster' },
-  ];
-}
-
 /** Organiser pages of the grades slice: grade sync (with retry and score setting) and the course roster. */
 export function mountGradesRoutes(app: Express, ctx: AppContext, deps: GradesDeps, roster: RosterOptions): void {
   // Grades and roster of a linking course are its own people's; the score setting is the session's (managers only).
@@ -49,7 +38,7 @@ export function mountGradesRoutes(app: Express, ctx: AppContext, deps: GradesDep
     const { session, ownCourse } = await sessionFor(ctx, actorOf(res), id);
     const [sync, mode] = await Promise.all([gradeSync(ctx.db, id, ownCourse), findScoreMode(ctx.db, id)]);
     const retried = typeof req.query.retried === 'string' && /^\d+$/.test(req.query.retried) ? Number(req.query.retried) : undefined;
-    res.render('grades/grades', { ...presentGrades({ sessionId: id, title: session.title, ...sync, mode, canSetMode: ownCourse === null, retried, saved: req.query.saved === '1', t: t(res) }), nav: sessionNav(t(res), id, 'grades') });
+    res.render('grades/grades', { ...presentGrades({ sessionId: id, title: session.title, ...sync, mode, canSetMode: ownCourse === null, retried, saved: req.query.saved === '1', t: t(res) }) });
   });
 
   app.post('/organiser/sessions/:id/grades/retry', ...guard, async (_req, res) => {
@@ -73,7 +62,7 @@ export function mountGradesRoutes(app: Express, ctx: AppContext, deps: GradesDep
     if (!actor.contextRef) throw new AppError('conflict', 'Launch from a course to see its members', { messageKey: 'grades.roster_no_course' });
     const r = await rosterWithStatuses(deps, roster, actor.contextRef, id);
     const { filter } = input(res, RosterQuerySchema, 'query');
-    res.render('grades/roster', { ...presentRoster({ sessionId: id, title: session.title, ...r, filter, locale: res.locals.locale as string, t: t(res) }), nav: sessionNav(t(res), id, 'roster') });
+    res.render('grades/roster', { ...presentRoster({ sessionId: id, title: session.title, ...r, filter, locale: res.locals.locale as string, t: t(res) }) });
   });
 
   app.post('/organiser/sessions/:id/roster/refresh', ...guard, async (_req, res) => {

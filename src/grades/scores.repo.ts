@@ -179,6 +179,17 @@ export async function countByStatus(db: DbOrTx, sessionId: string, contextRef?: 
   return counts;
 }
 
+/** How many scores Moodle refused, per session, among `sessionIds` (sessions without any are left out). */
+export async function countRefusedBySession(db: DbOrTx, sessionIds: string[]): Promise<Map<string, number>> {
+  if (sessionIds.length === 0) return new Map();
+  const rows = await db
+    .select({ sessionId: gradesScores.sessionId, n: sql<number>`count(*)::int` })
+    .from(gradesScores)
+    .where(and(inArray(gradesScores.sessionId, sessionIds), eq(gradesScores.status, 'refused')))
+    .groupBy(gradesScores.sessionId);
+  return new Map(rows.map((r) => [String(r.sessionId), Number(r.n)]));
+}
+
 /** Pending scores whose last attempt failed and will be retried, with the latest failure. */
 export async function findRetrying(db: DbOrTx, sessionId: string, contextRef?: string | null): Promise<{ count: number; remoteStatus: number | null; remoteBody: string | null }> {
   const rows = await db

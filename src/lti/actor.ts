@@ -4,7 +4,7 @@ import type { Actor } from '../platform/actor';
 import type { AppContext } from '../platform/context';
 import { UnauthenticatedError } from '../platform/errors';
 import { matchLocale } from '../platform/i18n';
-import { setLocale } from '../platform/http';
+import { hostCookieName, LOCALE_COOKIE, setLocale } from '../platform/http';
 import { sessionCookieName } from '../platform/session';
 import { findLaunchWithIdentity } from './actor.repo';
 
@@ -38,6 +38,7 @@ export async function loadActorForLaunch(ctx: Pick<AppContext, 'db'>, launchId: 
     sessionId: link?.sessionId ?? null,
     locale: launch.locale,
     returnUrl: launch.returnUrl,
+    documentTarget: launch.documentTarget,
   };
 }
 
@@ -52,9 +53,15 @@ export function loadActor(ctx: AppContext): RequestHandler {
         // A window the help page opened from Moodle's frame keeps its `opener` (deep linking hands its answer
         // back to that frame): COOP same-origin would cut it, the frame's top level being Moodle's site.
         if (parsed.data.openedFromFrame) res.setHeader('Cross-Origin-Opener-Policy', 'unsafe-none');
+        // Framed mode (views/layouts/main.hbs): inside Moodle's frame there is no second brand or language
+        // switch, so the page speaks the launch's language, whatever an earlier visit chose; a window opened
+        // from the frame is a page of its own.
+        const framed = (actor.documentTarget === 'iframe' || actor.documentTarget === 'frame') && !parsed.data.openedFromFrame;
+        res.locals.framed = framed;
         const launchLocale = matchLocale(actor.locale);
         const cookies = req.cookies as Record<string, string> | undefined;
-        if (launchLocale && !req.query.lang && !cookies?.instants_lang) setLocale(res, ctx.catalogues, launchLocale);
+        const chosen = cookies?.[hostCookieName(ctx.config, LOCALE_COOKIE)] !== undefined;
+        if (launchLocale && !req.query.lang && (framed || !chosen)) setLocale(res, ctx.catalogues, launchLocale);
       }
     }
     next();

@@ -3,16 +3,21 @@ import { isUuid } from './uuid';
 import type { LaunchContext } from './launch.schema';
 import { saveLaunch } from './launch.repo';
 import type { LtiServices } from './registry';
-import { mapRoles } from './roles';
+import { mapRoles, type MappedRole } from './roles';
 
 /** Custom parameter that binds a Moodle activity to an Instants session (set by deep linking). */
 export const SESSION_PARAM = 'instants_session';
 
-/** Where a launch lands, by message type, role and whether the resource link is bound to a session. */
-export function destinationOf(messageType: LaunchContext['messageType'], role: 'participant' | 'organiser', sessionId: string | null): string {
+/**
+ * Where a launch lands, by message type, role and whether the resource link is bound to a session. An
+ * administrator's launch from an activity with no session lands on their home (what needs attention across
+ * courses, and the way to bind this activity), not on the binding page.
+ */
+export function destinationOf(messageType: LaunchContext['messageType'], role: MappedRole, sessionId: string | null): string {
   if (messageType === 'LtiDeepLinkingRequest') return '/lti/deep-linking';
-  if (sessionId) return role === 'organiser' ? `/organiser/sessions/${sessionId}` : `/sessions/${sessionId}`;
-  return role === 'organiser' ? '/lti/bind' : '/lti/not-ready';
+  if (sessionId) return role.role === 'organiser' ? `/organiser/sessions/${sessionId}` : `/sessions/${sessionId}`;
+  if (role.isAdmin) return '/home';
+  return role.role === 'organiser' ? '/lti/bind' : '/lti/not-ready';
 }
 
 /**
@@ -31,5 +36,5 @@ export async function completeLaunch(
   const course = { issuer: launch.issuer, deploymentId: launch.deploymentId, contextId: launch.context?.id ?? null };
   const bind = wanted && isUuid(wanted) && (await sessions.linkable(wanted, course)) ? wanted : null;
   const { launchId, sessionId } = await saveLaunch(lti.db, launch, mapped, bind, lti.clock.now());
-  return { launchId, destination: destinationOf(launch.messageType, mapped.role, sessionId), role: mapped.role };
+  return { launchId, destination: destinationOf(launch.messageType, mapped, sessionId), role: mapped.role };
 }

@@ -34,12 +34,7 @@ export function peopleRoutes(app: Express, ctx: AppContext): void {
   const profilePage = async (res: Response, status: number, extra: Record<string, unknown> = {}) => {
     const actor = res.locals.actor as Actor;
     const t = res.locals.t as T;
-    const nav = [
-      { href: '/catalogue', label: t('catalog.nav.catalogue'), active: false },
-      { href: '/me/sessions', label: t('activities.nav.my_sessions'), active: false },
-      { href: '/me/profile', label: t('people.nav.profile'), active: true },
-    ];
-    res.status(status).render('people/profile', { title: t('people.profile.title'), nav, ...presentProfile(await profileView(deps(), actor), t), next: localPath(res.req.query.next) ?? localPath((res.req.body as Record<string, unknown> | undefined)?.next), ...extra });
+    res.status(status).render('people/profile', { title: t('people.profile.title'), ...presentProfile(await profileView(deps(), actor), t), next: localPath(res.req.query.next) ?? localPath((res.req.body as Record<string, unknown> | undefined)?.next), ...extra });
   };
   app.get('/me/profile', ctx.allow.launched(), async (req, res) => profilePage(res, 200, { saved: req.query.saved === '1' }));
   app.post('/me/profile', ctx.allow.launched(), async (req, res) => {

@@ -69,6 +69,21 @@ function actorIn(res: Response): Actor {
   return actor;
 }
 
+/**
+ * Whether `actor` passes `p` without looking anything up: true or false for the kinds the launch alone decides
+ * (anonymous, launched, organiser of the course, administrator), undefined for those that need the database (a
+ * session, a group). Menus use it to list only what someone may open; `check` below is the enforcement.
+ */
+export function permits(p: Permission | undefined, actor: Actor | undefined): boolean | undefined {
+  if (!p || p.kind === 'credential') return false;
+  if (p.kind === 'anonymous') return true;
+  if (!actor) return false;
+  if (p.kind === 'launched') return true;
+  if (p.kind === 'admin') return actor.isAdmin;
+  if (p.kind === 'organiser-of-course') return actor.role === 'organiser' || actor.isAdmin;
+  return undefined;
+}
+
 async function check(p: Permission, resolver: () => SessionAccessResolver | undefined, req: Request, res: Response, groups?: Map<string, GroupMembership>): Promise<void> {
   if (p.kind === 'anonymous' || p.kind === 'credential') return;
   const actor = actorIn(res);

@@ -26,4 +26,6 @@ export interface Actor {
   sessionId: string | null;
   locale: string | null;
   returnUrl: string | null;
+  /** Where the platform shows Instants (`launch_presentation.document_target`: `iframe`, `frame`, `window`), when it says. */
+  documentTarget: string | null;
 }

@@ -41,6 +41,7 @@ export const EXPECTED: Record<string, Row> = {
   'GET /healthz': PUBLIC,
   'GET /readyz': PUBLIC,
   'GET /': PUBLIC,
+  'GET /home': LAUNCHED,
 
   // catalog: authoring (sessions of A), the catalogue, files
   'GET /organiser': ORGANISER,

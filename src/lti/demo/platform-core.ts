@@ -36,6 +36,8 @@ export interface LaunchSpec {
   resourceLinkTitle?: string;
   custom?: Record<string, string>;
   locale?: string;
+  /** `launch_presentation.document_target`: Moodle sends `iframe` for an embedded activity (its default), `window` for one opened in a new window. */
+  documentTarget?: 'iframe' | 'frame' | 'window';
   messageType?: 'LtiResourceLinkRequest' | 'LtiDeepLinkingRequest';
   deploymentId?: string;
   /** target_link_uri sent at login (default: the tool's launch URL). */
@@ -257,7 +259,7 @@ export class PlatformCore {
       [CLAIM.toolPlatform]: { guid: new URL(this.issuer).host, product_family_code: 'moodle', version: '2024100700', name: 'Moodle de démonstration', description: 'Moodle de démonstration' },
       'https://purl.imsglobal.org/spec/lti/claim/ext': { user_username: `user${sub}`, lms: 'moodle-2' },
       'https://purl.imsglobal.org/spec/lti/claim/lti11_legacy_user_id': sub,
-      [CLAIM.launchPresentation]: { locale: spec.locale ?? 'fr', document_target: 'iframe', return_url: `${this.issuer}/course/view.php` },
+      [CLAIM.launchPresentation]: { locale: spec.locale ?? 'fr', document_target: spec.documentTarget ?? 'iframe', return_url: `${this.issuer}/course/view.php` },
       [CLAIM.custom]: custom,
       'https://purl.imsglobal.org/spec/lti/claim/lis': { person_sourcedid: '', course_section_sourcedid: '' },
     };
