@@ -16,6 +16,7 @@ import { mountGrades } from './grades';
 import { mountLrs } from './lrs';
 import { loadActor, mountLti } from './lti';
 import { mountPeople } from './people';
+import { mountPrivacy } from './privacy';
 import { checkRouteDeclarations, createAllow } from './platform/access';
 import type { AppContext, AppDeps, MountSlice } from './platform/context';
 import { readinessCheck } from './platform/db/readiness';
@@ -30,7 +31,7 @@ import { loadSession, sessionCookieName, SessionStore } from './platform/session
 import { setupViews } from './platform/views';
 
 /** The slices of Instants, mounted in this order. */
-const SLICES: MountSlice[] = [mountHome, mountCatalog, mountPlacement, mountLti, mountPeople, mountActivities, mountLrs, mountXapi, mountGrades, mountDashboard, mountFabrique, mountBadges];
+const SLICES: MountSlice[] = [mountHome, mountCatalog, mountPlacement, mountLti, mountPeople, mountActivities, mountPrivacy, mountLrs, mountXapi, mountGrades, mountDashboard, mountFabrique, mountBadges];
 
 /** A built application: the express app, its background jobs and a way to release what it holds. */
 export interface Instants {

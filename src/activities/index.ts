@@ -18,3 +18,4 @@ export function mountActivities(app: Express, ctx: AppContext): void {
   mountParticipantRoutes(app, ctx);
   mountOrganiserRoutes(app, ctx);
 }
+export { activitiesPersonalData } from './personal-data';

@@ -37,3 +37,4 @@ export async function mountBadges(app: Express, ctx: AppContext): Promise<void> 
   mountStatsRoutes(app, ctx);
   mountOrganiserRoutes(app, ctx, manage);
 }
+export { badgesPersonalData } from './personal-data';

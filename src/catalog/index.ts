@@ -16,3 +16,4 @@ export { listLinkableSessions, sessionToLink, type LinkableSession } from './lin
 export { listOrganiserSessions } from './sessions.service';
 export { formatWhen, statusBadge } from './catalog.present';
 export { instantToParis, parisToInstant } from './paris-time';
+export { catalogPersonalData } from './personal-data';

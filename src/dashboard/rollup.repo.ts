@@ -187,3 +187,17 @@ export async function maxStatementSeq(db: DbOrTx): Promise<number> {
   const [row] = await queryRows<{ m: string | number }>(db, sql`select coalesce(max(seq), 0) as m from lrs_statements`);
   return Number(row?.m ?? 0);
 }
+
+/** Forgets the session and course rows of these keys (before the statements that remain are read again). */
+export async function clearSessionsAndCourses(db: DbOrTx, sessionKeys: string[], courseKeys: string[]): Promise<void> {
+  if (sessionKeys.length) await db.execute(sql`delete from dash_sessions where session_key in (select jsonb_array_elements_text(${JSON.stringify(sessionKeys)}::jsonb))`);
+  if (courseKeys.length) await db.execute(sql`delete from dash_courses where course_key in (select jsonb_array_elements_text(${JSON.stringify(courseKeys)}::jsonb))`);
+}
+
+/** Every statement that is not voided and refers to one of these activities in any role (object, parent, grouping…). */
+export async function statementsTouching(db: DbOrTx, activityIds: string[]): Promise<StatementRow[]> {
+  if (!activityIds.length) return [];
+  const rows = await queryRows<StatementRow>(db, sql`select s.seq, s.actor_ifi, s.statement from lrs_statements s
+    where not s.voided and s.seq in (select a.statement_seq from lrs_statement_activities a where a.activity_id in (select jsonb_array_elements_text(${JSON.stringify(activityIds)}::jsonb)))`);
+  return rows.map((x) => ({ ...x, seq: Number(x.seq), statement: typeof x.statement === 'string' ? JSON.parse(x.statement) : x.statement }));
+}

@@ -31,3 +31,4 @@ export function mountFabrique(app: Express, ctx: AppContext): void {
     return `/fabrique/reminder?to=${encodeURIComponent(destination)}`;
   });
 }
+export { fabriquePersonalData } from './personal-data';

@@ -6,3 +6,4 @@ export { countRefusedBySession } from './scores.repo';
 export { loadRoster, rosterWithStatuses, DEFAULT_ROSTER_OPTIONS, type Roster, type RosterOptions } from './roster.service';
 export type { NrpsMember } from './nrps.client';
 export { getServiceToken, signClientAssertion, SCOPES, type CredentialsSource, type ServiceCredentials } from './service-token';
+export { gradesPersonalData } from './personal-data';

@@ -24,3 +24,4 @@ export { PlatformCore, ROLE_URI, type LaunchSpec, type Tamper, type FormPost } f
 export { platformRouter, autoSubmitPage } from './demo/platform.routes';
 export { createPlatformServices, MEDIA, SERVICE_SCOPES, type PlatformServicesCore } from './demo/services.router';
 export type { CourseMember, Grade, LineItem, ScorePost, ServiceTool } from './demo/services.types';
+export { ltiPersonalData } from './personal-data';

@@ -19,3 +19,4 @@ export function mountPeople(app: Express, ctx: AppContext): void {
     return afterLaunch(deps, { userId, issuer: launch.issuer, sub: launch.sub, custom: launch.custom, messageType: launch.messageType, destination });
   });
 }
+export { peoplePersonalData } from './personal-data';

@@ -14,8 +14,8 @@ export type DataCategory = 'identity' | 'contact' | 'pseudonym' | 'professional'
 /** Why the data is processed (`privacy.purpose.<p>`). */
 export type Purpose = 'access' | 'sessions' | 'learning-records' | 'gradebook' | 'dashboards' | 'needs' | 'profile' | 'fabrique' | 'badges' | 'forwarding' | 'security' | 'accountability' | 'catalogue';
 
-/** RGPD art. 6: the public task of the académie (e), consent (a), or its legitimate interest in running the service securely. */
-export type LegalBasis = 'public-task' | 'consent' | 'legitimate-interest';
+/** RGPD art. 6.1: the public task of the académie (e), consent (a), or a legal obligation (c: security, art. 32; accountability, art. 5.2). */
+export type LegalBasis = 'public-task' | 'consent' | 'legal-obligation';
 
 /** Who sees the data besides the person and Instants' operators (`privacy.recipient.<r>`). */
 export type Recipient = 'organisers' | 'administrators' | 'committee' | 'colleagues' | 'moodle' | 'forwarding' | 'public';
@@ -74,10 +74,16 @@ export interface PurgePreview {
   newest: Date | null;
 }
 
+/** What the privacy slice hands a purge: the derived-facts hook of every slice, and a progress callback. */
+export interface PurgeHooks {
+  afterStatementsRemoved(tx: DbOrTx, removed: RemovedStatement[]): Promise<void>;
+  onProgress?(removed: number): void;
+}
+
 /** A slice's own purge for rows older than a cutoff (chunked; derived facts recomputed). */
 export interface RetentionPurge {
   preview(db: DbOrTx, cutoff: Date): Promise<PurgePreview>;
-  run(db: Db, cutoff: Date, onProgress?: (removed: number) => void): Promise<number>;
+  run(db: Db, cutoff: Date, hooks: PurgeHooks): Promise<number>;
 }
 
 /** How long rows are kept. */
@@ -122,9 +128,13 @@ export interface PlainTable {
 
 export type TableDeclaration = PersonalTable | PlainTable;
 
-/** What one slice declares: its tables, and what to do after an erasure removed rows (derived facts). */
+/** What one slice declares: its tables, and what to do once statements were removed (derived facts). */
 export interface PersonalDataDeclaration {
   slice: string;
   tables: TableDeclaration[];
-  afterErasure?(tx: Tx, who: DataSubject | null, work: ErasureWork, ifis: string[]): Promise<void>;
+  /**
+   * Runs in the transaction that removed statements (an erasure, a purge): `erased` are the identifiers of
+   * erased people, whose facts go whole; the facts `removed` contributed to are recomputed from what remains.
+   */
+  afterStatementsRemoved?(tx: DbOrTx, removed: RemovedStatement[], erased: string[]): Promise<void>;
 }

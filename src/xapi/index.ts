@@ -11,3 +11,7 @@ export { enqueueOutbox, Outbox, type DeliveryOutcome, type NewOutboxRow, type Ou
 export { outboxOf } from './outbox/registry';
 export { mountXapi, OUTBOX_JOB } from './xapi.routes';
 export { VERBS, activityTypes, extensions, profileIri } from './vocabulary';
+export { xapiPersonalData } from './personal-data';
+export { copiesOf, deleteCopiesOf, deleteOutboxRowsOf, type HeldCopies } from './forwarding/copies.repo';
+export { erasureRequestsOf, queueErasureRequests, INSTANTS_LRS_EXTENSION, ERASURE_OUTBOX_KIND } from './forwarding/erasure.handler';
+export { listDestinations } from './forwarding/destinations';

@@ -4,6 +4,7 @@ import type { AppContext } from '../platform/context';
 import { input, validate } from '../platform/http';
 import { parseCalendarDate, parseTimestamp } from '../platform/input-hygiene';
 import { findDestination, XAPI_OUTBOX_KIND } from './forwarding/destinations';
+import { ERASURE_OUTBOX_KIND, xapiErasureHandler } from './forwarding/erasure.handler';
 import { xapiForwardHandler } from './forwarding/forward.handler';
 import { destinationStatuses, listDeadLetters, replayDeadLetters, resendFrom } from './forwarding/operations';
 import { outboxOf } from './outbox/registry';
@@ -27,7 +28,8 @@ const ResendSchema = z.object({
 /** Mounts the xapi slice: the outbox worker with the xAPI forwarding handler, and the operations page. */
 export function mountXapi(app: Express, ctx: AppContext): void {
   const box = outboxOf(ctx);
-  box.register(XAPI_OUTBOX_KIND, xapiForwardHandler({ db: ctx.db, ltiKey: ctx.secrets.ltiKey }));
+  box.register(XAPI_OUTBOX_KIND, xapiForwardHandler({ db: ctx.db, ltiKey: ctx.secrets.ltiKey, now: () => ctx.clock.now() }));
+  box.register(ERASURE_OUTBOX_KIND, xapiErasureHandler({ db: ctx.db, clock: ctx.clock, ltiKey: ctx.secrets.ltiKey }));
   ctx.jobs.register(OUTBOX_JOB, ctx.config.worker.intervalMs, () => box.runOnce());
   // Statements other tools write into our LRS are forwarded like our own.
   ctx.afterStatementsStored.push((tx, statements) => enqueueForwarding(tx, statements as Parameters<typeof enqueueForwarding>[1]));

@@ -47,3 +47,30 @@ export const outboxProgress = pgTable(
   },
   (t) => [primaryKey({ columns: [t.kind, t.destination] })],
 );
+
+/** Destinations that may hold copies of a person's statements (migrations/1001_xapi_forwarded_copies.sql). */
+export const xapiForwarded = pgTable(
+  'xapi_forwarded',
+  {
+    destinationId: uuid('destination_id').notNull(),
+    ifi: text('ifi').notNull(),
+    statements: bigint('statements', { mode: 'number' }).notNull().default(0),
+    firstAt: timestamp('first_at', { withTimezone: true }).notNull(),
+    lastAt: timestamp('last_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.destinationId, t.ifi] })],
+);
+
+/** Erasure requests sent to destinations that accept them; the person's identifier travels sealed in the outbox. */
+export const xapiErasureRequests = pgTable('xapi_erasure_requests', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  erasureId: uuid('erasure_id').notNull(),
+  destinationId: uuid('destination_id').notNull(),
+  destinationName: text('destination_name').notNull(),
+  statements: bigint('statements', { mode: 'number' }).notNull().default(0),
+  status: text('status', { enum: ['pending', 'done', 'refused', 'unsupported'] }).notNull().default('pending'),
+  remoteStatus: integer('remote_status'),
+  erasedThere: jsonb('erased_there').$type<Record<string, unknown> | null>(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  settledAt: timestamp('settled_at', { withTimezone: true }),
+});

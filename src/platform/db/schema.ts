@@ -10,3 +10,4 @@ export * from '../../grades/grades.tables';
 export * from '../../fabrique/fabrique.tables';
 export * from '../../people/people.tables';
 export * from '../../badges/badges.tables';
+export * from '../../privacy/privacy.tables';

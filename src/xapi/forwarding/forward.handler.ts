@@ -5,6 +5,7 @@ import { parseRetryAfter } from '../../platform/retry-after';
 import type { DeliveryOutcome, OutboxHandler, OutboxItem } from '../outbox/outbox';
 import { xapiDestinations } from '../xapi.tables';
 import { loadAttachmentParts, multipartBatch } from './attachments';
+import { recordCopies } from './copies.repo';
 import { decryptAuth } from './credentials';
 
 /**
@@ -51,7 +52,7 @@ const adapter = (async ({ url, method, data, headers }: { url: string; method: s
 const DESTINATION_FAULTS = new Set([401, 403, 404, 405, 407]);
 
 /** Builds the handler of kind `xapi-statement`; the destination key is `xapi_destinations.id`. */
-export function xapiForwardHandler(deps: { db: Db; ltiKey: string }): OutboxHandler {
+export function xapiForwardHandler(deps: { db: Db; ltiKey: string; now?: () => Date }): OutboxHandler {
   const load = async (id: string) => {
     const [row] = await deps.db.select().from(xapiDestinations).where(eq(xapiDestinations.id, id));
     return row;
@@ -80,6 +81,8 @@ export function xapiForwardHandler(deps: { db: Db; ltiKey: string }): OutboxHand
         const headers = { 'X-Experience-API-Version': d.xapiVersion, Authorization: auth, 'Content-Type': multipart.contentType };
         return adapter({ url: `${d.endpoint}statements`, method: 'POST', data: multipart.body, headers });
       };
+      // Before sending: a batch whose answer is lost may still have been stored there (issue 20, erasure).
+      await recordCopies(deps.db, d.id, items.map((i) => i.payload), deps.now?.() ?? new Date());
       return deliverBisecting(items, send);
     },
   };
