@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { calendarDate } from '../platform/input-hygiene';
 
 /**
  * The rules that award a badge, all computed from the learning records (statements in the LRS, whoever
@@ -7,7 +8,8 @@ import { z } from 'zod';
  * learning record yet: by hand for now (or `manual`).
  */
 const uuid = z.uuid();
-const day = z.iso.date();
+// Real calendar days (no year 0, no 30 February): a stored rule is read back through this schema too.
+const day = calendarDate();
 
 export const RuleSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('session-completed'), sessionId: uuid }),
