@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { ltiContexts, ltiLaunches, ltiUsers } from '../lti/lti.tables';
+import { ltiContexts, ltiLaunches, ltiResourceLinks, ltiUsers } from '../lti/lti.tables';
 
 /** Drizzle tables of the activities slice (migrations 05xx). */
 
@@ -132,3 +132,15 @@ export const activityLaunchEvents = pgTable('activity_launch_events', {
   sessionId: uuid('session_id').notNull(),
   recordedAt: ts('recorded_at').notNull().defaultNow(),
 });
+
+/** Short check-in addresses of the QR code (0530): a key for a session and the activity its screen was shown from. */
+export const activityCheckinLinks = pgTable(
+  'activity_checkin_links',
+  {
+    key: text('key').primaryKey(),
+    sessionId: uuid('session_id').notNull(),
+    resourceLinkRef: uuid('resource_link_ref').references(() => ltiResourceLinks.id, { onDelete: 'set null' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [unique('activity_checkin_links_session_link_key').on(t.sessionId, t.resourceLinkRef).nullsNotDistinct()],
+);

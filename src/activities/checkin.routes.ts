@@ -5,9 +5,10 @@ import { ValidationError } from '../platform/errors';
 import { toFieldIssues } from '../platform/http';
 import { CheckinSchema, MarkPresentSchema } from './activities.schema';
 import type { ActivityDeps } from './answers.service';
-import { checkIn, checkinCount, checkinScreen, markPresent } from './checkin.service';
+import { CHECKIN_MARGIN_MS, checkIn, checkinCount, checkinScreen, markPresent } from './checkin.service';
 import { organiserNav } from './organiser.present';
-import { participantNav } from './participant.present';
+import { ANNOUNCE_SCRIPTS, participantNav } from './participant.present';
+import { clearPendingCheckin } from './pending-checkin';
 import { fieldErrors, who } from './participant.routes';
 import { participantView } from './participant.service';
 
@@ -18,15 +19,18 @@ const param = (req: Request, name: string) => String(req.params[name] ?? '');
 async function renderCheckin(res: Response, deps: ActivityDeps, id: string, extra: { error?: string; code?: string; method?: string }) {
   const t = res.locals.t;
   const v = await participantView(deps, actorOf(res), id);
+  const past = v.now.getTime() > v.session.endsAt.getTime() + CHECKIN_MARGIN_MS;
   res.render('activities/checkin', {
     title: `${t('activities.checkin.title')} · ${v.session.title}`,
     nav: participantNav(t, v.session.id, ''),
     session: { id: v.session.id, title: v.session.title, startsAt: v.session.startsAt, endsAt: v.session.endsAt },
     attendance: v.attendance,
-    canAct: v.session.status === 'published',
+    canAct: v.session.status === 'published' && !past,
+    past: v.session.status === 'published' && past,
     code: extra.code ?? '',
     method: extra.method ?? 'code',
     error: extra.error,
+    scripts: ANNOUNCE_SCRIPTS,
   });
 }
 
@@ -48,12 +52,14 @@ export function mountCheckinRoutes(app: Express, ctx: AppContext): void {
       return;
     }
     const outcome = await checkIn(deps, who(res), id, parsed.data);
+    // A check-in scanned before the launch was pending until now: tried, it is settled either way.
+    clearPendingCheckin(req, res, ctx.config);
     if (!outcome.ok) {
       res.status(400);
       await renderCheckin(res, deps, id, { error: res.locals.t(`activities.checkin.${outcome.reason}`), code: '' });
       return;
     }
-    res.redirect(303, `/sessions/${id}?checkedIn=1`);
+    res.redirect(303, `/sessions/${id}/checkin`);
   });
 
   app.get('/organiser/sessions/:id/checkin', ctx.allow.organiserOfSession('id'), async (req, res) => {

@@ -6,6 +6,7 @@ import { assertOpenForActivities, sessionForOrganiser, sessionForParticipant } f
 import { countAttendances, countCheckinFailures, ensureCheckinCode, findAttendance, findCheckinCode, insertAttendance, insertCheckinFailure, lockPersonForCheckin } from './activities.repo';
 import { hasLaunched, ltiUserById } from './people.repo';
 import type { ActivityDeps, Participant } from './answers.service';
+import { checkinPath } from './checkin-address';
 import { maybeCompleteSession } from './completion.service';
 import { eventBase, record } from './events';
 
@@ -34,7 +35,7 @@ export function inCheckinWindow(session: { startsAt: Date; endsAt: Date }, at: D
 export async function checkinScreen(deps: ActivityDeps, actor: Actor, sessionId: string) {
   const session = await sessionForOrganiser(deps.db, actor, sessionId);
   const code = await ensureCheckinCode(deps.db, session.id, drawCode());
-  const url = `${deps.config.http.publicUrl}/sessions/${session.id}/checkin?code=${code}`;
+  const url = `${deps.config.http.publicUrl}${await checkinPath(deps.db, session, actor, code)}`;
   const qr = await QRCode.toDataURL(url, { errorCorrectionLevel: 'M', margin: 2, width: 320 });
   const opensAt = new Date(session.startsAt.getTime() - CHECKIN_MARGIN_MS);
   const closesAt = new Date(session.endsAt.getTime() + CHECKIN_MARGIN_MS);

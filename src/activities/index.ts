@@ -3,6 +3,7 @@ import type { AppContext } from '../platform/context';
 import { mountCheckinRoutes } from './checkin.routes';
 import { mountOrganiserRoutes } from './organiser.routes';
 import { mountParticipantRoutes } from './participant.routes';
+import { mountScanRoutes } from './scan.routes';
 
 /** The activities slice's public surface. */
 export { onSessionCompleted, maybeCompleteSession } from './completion.service';
@@ -15,6 +16,7 @@ export type { ActivityDeps } from './answers.service';
 /** Mounts the participant, check-in and organiser pages of the activities slice. */
 export function mountActivities(app: Express, ctx: AppContext): void {
   mountCheckinRoutes(app, ctx);
+  mountScanRoutes(app, ctx);
   mountParticipantRoutes(app, ctx);
   mountOrganiserRoutes(app, ctx);
 }

@@ -2,12 +2,16 @@ import type { Translate } from '../platform/i18n';
 import { FREQUENCIES, OBSTACLES, SCALE_STEPS } from './activities.schema';
 import type { ActivityKind } from './activities.tables';
 import { renderDescription } from './catalog.port';
+import { CHECKIN_MARGIN_MS } from './checkin.service';
 import type { ActivityState, ParticipantView } from './participant.service';
 
 /** Turns participant views into what the templates show (no rows reach a template). */
 
-/** The page script that keeps unsent answers across a reload (public/js/activities-drafts.js). */
-export const DRAFT_SCRIPTS = ['/assets/js/activities-drafts.js'];
+/** Moves focus to the message a send produced (`[data-announce]`: saved, refused), so that it is read out. */
+export const ANNOUNCE_SCRIPTS = ['/assets/js/activities-announce.js'];
+
+/** The page scripts of activity forms: unsent answers kept across a reload (public/js/activities-drafts.js), and the message after a send focused. */
+export const DRAFT_SCRIPTS = ['/assets/js/activities-drafts.js', ...ANNOUNCE_SCRIPTS];
 
 /** Field → message, shown next to the field. */
 export type FieldErrors = Record<string, string>;
@@ -81,6 +85,8 @@ export function presentSessionPage(t: Translate, v: ParticipantView) {
     attendance: v.attendance,
     checkinHref: `/sessions/${v.session.id}/checkin`,
     canAct: v.session.status === 'published',
+    // Past its window, a session offers no check-in (the code would be refused anyway).
+    canCheckIn: v.session.status === 'published' && v.now.getTime() <= v.session.endsAt.getTime() + CHECKIN_MARGIN_MS,
     completedAt: v.completedAt,
     followUpOpen: v.states.some((st) => st.kind === 'follow-up' && (st.status === 'todo' || st.status === 'in-progress')),
     followUpHref: `/sessions/${v.session.id}/follow-up`,
@@ -147,8 +153,9 @@ export function presentQuiz(t: Translate, v: ParticipantView, errors: Record<str
     canAct: v.session.status === 'published',
     certaintyLevels: [1, 2, 3, 4].map((n) => ({ value: n, label: t(`activities.quiz.certainty_${n}`) })),
     result: result ? { raw: result.raw, max: result.max, passed: result.passed } : null,
-    questions: quiz.questions.map((q, i) => {
-      const saved = st.answers.get(`q:${q.id}`) as { choices: string[]; success: boolean; certainty: number | null } | undefined;
+    // Once the quiz is finished, questions added afterwards are not shown (they are not asked: see answerQuiz).
+    questions: quiz.questions.filter((q) => !result || st.answers.has(`q:${q.id}`)).map((q, i) => {
+      const saved = st.answers.get(`q:${q.id}`) as { choices: string[]; success: boolean; certainty: number | null; correct?: string[] } | undefined;
       return {
         id: q.id,
         choicesId: `q-${q.id}-choices`,
@@ -161,8 +168,8 @@ export function presentQuiz(t: Translate, v: ParticipantView, errors: Record<str
           id: c.id,
           text: c.text,
           chosen: saved?.choices.includes(c.id) ?? false,
-          correct: c.correct,
-          feedback: saved && (saved.choices.includes(c.id) || c.correct) ? c.feedback : '',
+          correct: saved?.correct ? saved.correct.includes(c.id) : c.correct,
+          feedback: saved && (saved.choices.includes(c.id) || (saved.correct ? saved.correct.includes(c.id) : c.correct)) ? c.feedback : '',
         })),
         saved: saved ? { success: saved.success, certainty: saved.certainty ? t(`activities.quiz.certainty_${saved.certainty}`) : null } : null,
         errors: errors[`q:${q.id}`] ?? {},

@@ -9,6 +9,7 @@ import type { ActivityKind } from './activities.tables';
 import { answerFollowUp, answerNeeds, answerPosition, answerQuiz, answerSatisfaction, type ActivityDeps, type Participant, type SaveResult } from './answers.service';
 import { canManageSession } from './access';
 import { noteLaunch } from './launch.service';
+import { pendingCheckinPath } from './pending-checkin';
 import { organiserNav } from './organiser.present';
 import { needsChoices, openFollowUps, openResource, participantView, type ParticipantView } from './participant.service';
 import {
@@ -98,6 +99,9 @@ export function mountParticipantRoutes(app: Express, ctx: AppContext): void {
   const allow = ctx.allow;
 
   app.get('/sessions/:id', allow.participantOfSession('id'), async (req, res) => {
+    // A QR code scanned before this launch: back to it, and it completes by itself.
+    const pending = await pendingCheckinPath(req, deps.db, ctx.config, param(req, 'id'));
+    if (pending) return res.redirect(303, pending);
     const actor = actorOf(res);
     const view = await participantView(deps, actor, param(req, 'id'));
     const [followUps] = await Promise.all([openFollowUps(deps, actor), noteLaunch(deps, actor, view.session.id, who(res).language, view.session.status === 'published')]);

@@ -1,5 +1,6 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../platform/db/client';
+import { activityUrlOf } from './activity-url';
 import type { LaunchContext } from './launch.schema';
 import { ltiContexts, ltiDeployments, ltiLaunches, ltiLoginRequests, ltiResourceLinks, ltiUsers } from './lti.tables';
 
@@ -102,6 +103,7 @@ export async function saveLaunch(
         agsLineitem: ags?.lineitem ?? null,
         agsLineitems: ags?.lineitems ?? null,
         agsScopes: ags?.scopes ?? [],
+        activityUrl: activityUrlOf(launch),
         updatedAt: now,
         ...(bindSessionId ? { sessionId: bindSessionId } : {}),
       };

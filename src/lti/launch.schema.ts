@@ -54,6 +54,8 @@ export const LaunchClaimsSchema = z
     [CLAIM.ags]: z.object({ lineitem: optionalText, lineitems: optionalText, scope: z.array(z.string()).default([]) }).optional(),
     [CLAIM.nrps]: z.object({ context_memberships_url: z.string() }).optional(),
     [CLAIM.deepLinkingSettings]: DeepLinkingSettingsSchema.optional(),
+    // Informative only: a malformed one is ignored rather than refusing the launch.
+    [CLAIM.toolPlatform]: z.object({ product_family_code: optionalText }).optional().catch(undefined),
   })
   .superRefine((c, ctx) => {
     if (c[CLAIM.messageType] === 'LtiResourceLinkRequest' && !c[CLAIM.resourceLink])
@@ -86,6 +88,8 @@ export interface LaunchContext {
   nrpsUrl: string | null;
   deepLinking: DeepLinkingSettings | null;
   targetLinkUri: string;
+  /** `tool_platform.product_family_code`, lower-cased ("moodle"), or null. */
+  platformFamily: string | null;
 }
 
 /** Builds the LaunchContext from parsed claims and the client id the token was verified for. */
@@ -115,5 +119,6 @@ export function toLaunchContext(c: LaunchClaims, clientId: string): LaunchContex
     nrpsUrl: c[CLAIM.nrps]?.context_memberships_url ?? null,
     deepLinking: c[CLAIM.deepLinkingSettings] ?? null,
     targetLinkUri: c[CLAIM.targetLinkUri],
+    platformFamily: c[CLAIM.toolPlatform]?.product_family_code?.toLowerCase() ?? null,
   };
 }

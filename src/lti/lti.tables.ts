@@ -50,6 +50,8 @@ export const ltiResourceLinks = pgTable(
     agsLineitem: text('ags_lineitem'),
     agsLineitems: text('ags_lineitems'),
     agsScopes: text('ags_scopes').array().notNull().default([]),
+    /** The activity's address on its platform (Moodle: mod/lti/view.php?l=…), migration 0150. */
+    activityUrl: text('activity_url'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -108,6 +108,8 @@ export const EXPECTED: Record<string, Row> = {
   // activities: participants' pages of A's published session, organisers' pages
   'GET /sessions/:id': LAUNCHED,
   'GET /sessions/:id/resources/:resourceId': LAUNCHED,
+  // The QR code's address: anyone (a phone that never launched); a ticket naming nothing is a 404.
+  'GET /c/:ticket': PUBLIC_NONE,
   'GET /sessions/:id/checkin': LAUNCHED,
   'POST /sessions/:id/checkin': LAUNCHED,
   'GET /sessions/:id/positioning': LAUNCHED,
@@ -125,6 +127,7 @@ export const EXPECTED: Record<string, Row> = {
   'POST /organiser/sessions/:id/participants/present': MANAGER,
   'GET /organiser/sessions/:id/activities': MANAGER,
   'POST /organiser/sessions/:id/activities': MANAGER,
+  'GET /organiser/sessions/:id/activities/quiz.txt': MANAGER,
   'GET /organiser/sessions/:id/participants': LINKED,
   'GET /organiser/offers': ORGANISER,
   'GET /organiser/wishes': ORGANISER,
@@ -170,7 +173,8 @@ export const EXPECTED: Record<string, Row> = {
   // dashboards: each organiser's own course
   'GET /organiser/dashboard': ORGANISER,
   'GET /organiser/dashboard/sessions': ORGANISER_NONE,
-  'GET /organiser/dashboard/sessions/:id': MANAGER,
+  // a session's figures: its organisers see everyone, B (which links it) its own participants only
+  'GET /organiser/dashboard/sessions/:id': LINKED,
   'GET /organiser/dashboard/competences': ORGANISER,
   'POST /organiser/dashboard/competences/targets': ADMIN,
   'GET /organiser/dashboard/needs': ORGANISER,

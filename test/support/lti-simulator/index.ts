@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { autoSubmitPage, PlatformCore, platformRouter, type LaunchSpec } from '../../../src/lti';
+import { moodlePages, type MoodlePages } from './moodle-pages';
 
 /** The issuer the simulator plays (registered once in the template database by test/support/lti.ts). */
 export const SIMULATOR_ISSUER = 'https://moodle.test.ac-dijon.fr';
@@ -25,6 +26,8 @@ export interface Simulator {
    * of the tool URL, with no cookies and no body (`lti_is_cartridge()` in `mod/lti/locallib.php`).
    */
   probeToolUrl(): Promise<{ status: number; setCookie: string[]; body: string }>;
+  /** Moodle's login page and activity pages (`/mod/lti/view.php?l=`): add activities and people to them. */
+  moodle: Omit<MoodlePages, 'router'>;
   close(): Promise<void>;
 }
 
@@ -40,13 +43,13 @@ const SESSION = 'MoodleSession';
  * `localhost` makes the simulator another site than a tool on 127.0.0.1, so that a browser treats
  * Instants' cookies in its frame as third-party, as Safari does with a Moodle on another domain.
  */
-export async function startSimulator(options: { toolUrl: string; issuer?: string; clientId?: string; deploymentId?: string; keySetMaxAge?: number; hostname?: string }): Promise<Simulator> {
+export async function startSimulator(options: { toolUrl: string; /** `'self'`: the simulator's own URL, as Moodle's issuer is its wwwroot. */ issuer?: string; clientId?: string; deploymentId?: string; keySetMaxAge?: number; hostname?: string }): Promise<Simulator> {
   const app = express();
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://${options.hostname ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
   const core = await PlatformCore.create({
-    issuer: options.issuer ?? SIMULATOR_ISSUER,
+    issuer: options.issuer === 'self' ? url : (options.issuer ?? SIMULATOR_ISSUER),
     clientId: options.clientId ?? SIMULATOR_CLIENT_ID,
     deploymentId: options.deploymentId ?? SIMULATOR_DEPLOYMENT_ID,
     tool: { loginUrl: `${options.toolUrl}/lti/login`, launchUrl: `${options.toolUrl}/lti`, keySetUrl: `${options.toolUrl}/lti/keys` },
@@ -111,6 +114,19 @@ window.addEventListener('message', function (e) {
 });
 `);
   });
+  const moodle = moodlePages({
+    core,
+    url,
+    sessionOf,
+    newSession: (res) => {
+      const session = crypto.randomBytes(12).toString('hex');
+      res.cookie(SESSION, session, { sameSite: 'lax', httpOnly: true, path: '/' });
+      return session;
+    },
+    bindHint: (hint, session) => hintSessions.set(hint, session),
+    remember,
+  });
+  app.use('/', moodle.router);
   app.use('/', platformRouter(core, url));
   return {
     url,
@@ -118,6 +134,7 @@ window.addEventListener('message', function (e) {
     endpoints: { authEndpoint: `${url}/auth`, tokenEndpoint: `${url}/token`, keySetUrl: `${url}/jwks` },
     startUrl: (spec = {}) => `${url}/start/${remember(spec)}`,
     coursePageUrl: (spec = {}) => `${url}/course/${remember(spec)}`,
+    moodle: { addActivity: moodle.addActivity, addUser: moodle.addUser },
     async probeToolUrl() {
       const res = await fetch(`${options.toolUrl}/lti`, { redirect: 'manual' });
       return { status: res.status, setCookie: res.headers.getSetCookie(), body: await res.text() };
