@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser as PwBrowser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser as PwBrowser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { TestApp } from './app';
 import { SESSION_COOKIE } from '../../src/platform/session';
 import type { Browser } from './http';
@@ -26,7 +26,18 @@ export interface PageOptions {
   javaScriptEnabled?: boolean;
   /** The window's size, e.g. `{ width: 390, height: 844 }` for a phone. */
   viewport?: { width: number; height: number };
+  /** More context settings, e.g. `PHONE` (viewport, touch, a phone's user agent). */
+  context?: BrowserContextOptions;
 }
+
+/** A 390×844 phone with touch, whose user agent Moodle reads as mobile (it then launches tools in the same window). */
+export const PHONE: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 3,
+  isMobile: true,
+  hasTouch: true,
+  userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+};
 
 /** Puts the cookies of a `signIn` browser (session, CSRF…) into a Playwright context for the app's origin. */
 export async function addSignedInCookies(context: BrowserContext, t: TestApp, signedIn: Browser): Promise<void> {
@@ -50,6 +61,7 @@ export async function withPage<T>(t: TestApp, fn: (page: Page, context: BrowserC
       baseURL: t.url,
       javaScriptEnabled: options.javaScriptEnabled ?? true,
       ...(options.viewport ? { viewport: options.viewport } : {}),
+      ...options.context,
     });
     await context.route(/^(?!https?:\/\/(127\.0\.0\.1|localhost)[:/])/, (route) => route.abort());
     if (options.signedIn) await addSignedInCookies(context, t, options.signedIn);
