@@ -32,25 +32,6 @@ export function describeRule(t: Translate, rule: Rule, names: { session?: string
   return parts.join(' ');
 }
 
-/** Organisers' navigation: the catalogue's pages and the badges. */
-export function organiserNav(t: Translate) {
-  return [
-    { href: '/organiser', label: t('badges.nav.sessions'), active: false },
-    { href: '/organiser/series', label: t('badges.nav.series'), active: false },
-    { href: '/organiser/badges', label: t('badges.nav.badges'), active: true },
-    { href: '/organiser/dashboard', label: t('badges.nav.dashboard'), active: false },
-  ];
-}
-
-/** Participants' navigation. */
-export function participantNav(t: Translate) {
-  return [
-    { href: '/catalogue', label: t('badges.nav.catalogue'), active: false },
-    { href: '/me/sessions', label: t('badges.nav.my_sessions'), active: false },
-    { href: '/badges/mine', label: t('badges.nav.my_badges'), active: true },
-  ];
-}
-
 /** Field errors, translated: the first per field (zod's own messages become "invalid value"). */
 export function fieldErrors(issues: FieldIssue[] | undefined, t: Translate): Record<string, string> {
   const out: Record<string, string> = {};

@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import { actorOf } from '../lti';
 import type { AppContext } from '../platform/context';
 import { NotFoundError, ValidationError } from '../platform/errors';
-import { parisDate, participantNav } from './badges.present';
+import { parisDate } from './badges.present';
 import { ConsentSchema, VisibilitySchema } from './badges.schema';
 import type { BadgeUrls } from './issuer';
 import { answerConsent, myBadges, setVisibility, type ManageDeps } from './manage.service';
@@ -16,7 +16,6 @@ export function mountMineRoutes(app: Express, ctx: AppContext, deps: ManageDeps,
     const { awards, consent } = await myBadges(deps, actor);
     res.render('badges/mine', {
       title: t('badges.mine.title'),
-      nav: participantNav(t),
       askConsent: consent === null && awards.length > 0,
       consentAnswered: consent !== null,
       consentAllowed: consent === true,
@@ -58,7 +57,6 @@ export function mountMineRoutes(app: Express, ctx: AppContext, deps: ManageDeps,
     if (!mine) throw new NotFoundError('Not your badge', { messageKey: 'badges.errors.not_found' });
     res.render('badges/add', {
       title: t('badges.add.title', { name: mine.badge.name }),
-      nav: participantNav(t),
       id: mine.award.id,
       name: mine.badge.name,
       isPublic: mine.award.public && consent === true,

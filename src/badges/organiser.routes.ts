@@ -6,7 +6,7 @@ import type { Translate } from '../platform/i18n';
 import type { AppContext } from '../platform/context';
 import { AppError, ValidationError } from '../platform/errors';
 import { assertCleanInput } from '../platform/input-hygiene';
-import { describeRule, fieldErrors, organiserNav, parisDate, plural } from './badges.present';
+import { describeRule, fieldErrors, parisDate, plural } from './badges.present';
 import { listAwardsOfClass, listClasses, listCoursePeople, listSeriesOptions, namesOf, type BadgeClassRow, type Competence } from './badges.repo';
 import { BadgeFormSchema, ManualAwardSchema, RevokeSchema } from './badges.schema';
 import { canManage, createBadgeClass, editBadgeClass, loadManageable, setArchived, type ClassDeps } from './classes.service';
@@ -80,7 +80,6 @@ export function mountOrganiserRoutes(app: Express, ctx: AppContext, deps: Manage
     const t = res.locals.t;
     res.status(status).render('badges/form', {
       title: t(badge ? 'badges.form.edit_title' : 'badges.form.new_title'),
-      nav: organiserNav(t),
       action: `${badge ? `/organiser/badges/${badge.id}/edit` : '/organiser/badges/new'}?_csrf=${csrf(res)}`,
       editing: Boolean(badge),
       form: await formView(res, badge, body, errors),
@@ -106,7 +105,6 @@ export function mountOrganiserRoutes(app: Express, ctx: AppContext, deps: Manage
     const sentence = await ruleNames(rules, String(res.locals.locale), t);
     res.render('badges/list', {
       title: t('badges.list.title'),
-      nav: organiserNav(t),
       filtered: Boolean(q('session') || q('series')),
       badges: rows.map((r, i) => ({ id: r.id, name: r.name, rule: sentence(rules[i]!), awards: plural(t, String(res.locals.locale), 'badges.list.awards', r.awards), scope: t(r.contextRef ? 'badges.list.scope_course' : 'badges.list.scope_academie'), archived: r.archived, manageable: canManage(actor, r) })),
       done: typeof req.query.done === 'string' && /^[a-z_]{1,30}$/.test(req.query.done) ? t(`badges.done.${req.query.done}`) : null,
@@ -139,7 +137,6 @@ export function mountOrganiserRoutes(app: Express, ctx: AppContext, deps: Manage
     ]);
     res.render('badges/detail', {
       title: badge.name,
-      nav: organiserNav(t),
       badge: { id: badge.id, name: badge.name, description: badge.description, criteria: badge.criteria, rule: sentence(rule), archived: badge.archived, image: `/badges/classes/${badge.id}/image` },
       awards: awards.map((a) => ({
         id: a.id,

@@ -1,7 +1,6 @@
 import type { Express } from 'express';
 import { actorOf } from '../lti';
 import type { AppContext } from '../platform/context';
-import { organiserNav } from './badges.present';
 import { awardsOverTime } from './stats.service';
 
 /** The organisers' dashboard of awards over time: a data table of released figures ("masqué" otherwise). */
@@ -14,7 +13,6 @@ export function mountStatsRoutes(app: Express, ctx: AppContext): void {
     const shown = (n: number | null) => (n === null ? t('badges.awards.hidden') : String(n));
     res.render('badges/awards', {
       title: t('badges.awards.title'),
-      nav: organiserNav(t),
       intro: t('badges.awards.intro', { min: ctx.config.privacy.minGroup }),
       months: data.months.map((m) => monthName.format(new Date(`${m}-15T00:00:00Z`))),
       rows: data.rows.map((r) => ({ name: r.name, cells: r.cells.map(shown), total: shown(r.total) })),
