@@ -1,3 +1,4 @@
+import { summariseAnswer } from '../platform/remote-answer';
 import type { NrpsMember } from './nrps.client';
 import type { SyncCounts } from './scores.repo';
 
@@ -27,8 +28,8 @@ export function presentGrades(o: { sessionId: string; title: string; counts: Syn
     sessionTitle: o.title,
     counts: o.counts,
     hasRefused: o.refused.length > 0,
-    refused: o.refused.map((r) => ({ who: r.name ?? o.t('grades.member_id', { id: r.sub }), status: r.remoteStatus || o.t('grades.no_status'), answer: r.remoteBody ?? '' })),
-    retrying: o.retrying.count ? { text: o.t('grades.retrying', { count: o.retrying.count }), answer: `${o.retrying.remoteStatus ?? o.t('grades.no_status')} ${o.retrying.remoteBody ?? ''}`.trim() } : undefined,
+    refused: o.refused.map((r) => ({ who: r.name ?? o.t('grades.member_id', { id: r.sub }), status: r.remoteStatus || o.t('grades.no_status'), answer: summariseAnswer(r.remoteBody) })),
+    retrying: o.retrying.count ? { text: o.t('grades.retrying', { count: o.retrying.count }), answer: `${o.retrying.remoteStatus ?? o.t('grades.no_status')} ${summariseAnswer(o.retrying.remoteBody)}`.trim() } : undefined,
     modeCompletion: o.mode === 'completion',
     modeQuiz: o.mode === 'quiz',
     canSetMode: o.canSetMode ?? true,

@@ -1,6 +1,7 @@
 import type { Clock } from '../platform/clock';
 import type { Db } from '../platform/db/client';
 import type { Logger } from '../platform/logger';
+import { summariseAnswer } from '../platform/remote-answer';
 import { findOrCreateLineItem, postScore, type AgsScore } from './ags.client';
 import { PlatformAnswerError } from './platform-http';
 import { bumpTimestamp, findLineItem, findResourceLink, findScores, markAttempt, markManyDelivered, markRefused, saveLineItem, type ScoreRow } from './scores.repo';
@@ -143,11 +144,13 @@ async function deliverOne(deps: GradesDeps, row: ScoreRow & { sub: string }, tar
 
 async function retry(deps: GradesDeps, row: ScoreRow, err: unknown): Promise<ScoreOutcome> {
   const status = err instanceof PlatformAnswerError ? err.status : undefined;
-  await markAttempt(deps.db, row.id, status ?? null, err instanceof PlatformAnswerError ? err.body : (err as Error).message, deps.clock.now());
+  await markAttempt(deps.db, row.id, status ?? null, summariseAnswer(err instanceof PlatformAnswerError ? err.body : (err as Error).message), deps.clock.now());
   return { status: 'retry', error: (err as Error).message, retryAfterMs: err instanceof PlatformAnswerError ? err.retryAfterMs : undefined, remoteStatus: status };
 }
 
-async function refuse(deps: GradesDeps, row: ScoreRow, status: number, body: string): Promise<ScoreOutcome> {
+async function refuse(deps: GradesDeps, row: ScoreRow, status: number, answer: string): Promise<ScoreOutcome> {
+  // The platform's answer may be a whole HTML page: kept and shown as one short line.
+  const body = summariseAnswer(answer);
   await markRefused(deps.db, row.id, row.version, status, body, deps.clock.now());
   deps.log.warn({ scoreId: row.id, remoteStatus: status }, 'score refused by the platform');
   return { status: 'dead', error: `platform refused the score (${status})`, remoteStatus: status || undefined, remoteBody: body };

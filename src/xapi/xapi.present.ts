@@ -1,5 +1,6 @@
 import { formatParisDateTime } from '../platform/dates';
 import type { Translate } from '../platform/i18n';
+import { summariseAnswer } from '../platform/remote-answer';
 import type { DeadLetter, DestinationStatus } from './forwarding/operations';
 
 /** Formats a lag in seconds for people: "42 s", "3 min 05 s", "2 h 10 min". */
@@ -38,7 +39,7 @@ export function presentAdmin(o: { statuses: DestinationStatus[]; dead: DeadLette
       statementId: d.statementId,
       deadAt: fmt(d.deadAt),
       status: d.remoteStatus ?? '—',
-      answer: (d.remoteBody ?? d.error ?? '').slice(0, 500),
+      answer: summariseAnswer(d.remoteBody ?? d.error, 500),
     })),
   };
 }

@@ -28,8 +28,8 @@ export interface PlatformServices {
   readonly stats: { tokenRequests: number; scoreRequests: number; membershipPages: number; refused: Record<number, number> };
   /** While down, every request gets a 503 (or the connection is cut when `mode` is 'reset'). */
   setDown(down: boolean, mode?: '503' | 'reset'): void;
-  /** The next `count` service requests get this status (e.g. 429 with Retry-After, 500). */
-  failNext(count: number, status: number): void;
+  /** The next `count` service requests get this status (e.g. 429 with Retry-After, 500), with Moodle's JSON or the `answer` given (an HTML page…). */
+  failNext(count: number, status: number, answer?: { type: string; body: string }): void;
   /** Sets a grade as if posted by someone else (to provoke 409s). */
   setGrade(lineItem: string | number, userId: string, grade: Grade): void;
   close(): Promise<void>;
@@ -43,13 +43,14 @@ export async function startPlatformServices(options: { pageSizeMax?: number; tok
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const core = createPlatformServices({ ...options, baseUrl: url });
   let down: false | '503' | 'reset' = false;
-  let failures: { count: number; status: number } = { count: 0, status: 500 };
+  let failures: { count: number; status: number; answer?: { type: string; body: string } } = { count: 0, status: 500 };
   app.use((req, res, next) => {
     if (down === 'reset') return req.socket.destroy();
     if (down) return core.refuse(res, 503, 'Service Unavailable');
     if (failures.count > 0) {
       failures.count -= 1;
       if (failures.status === 429) res.set('Retry-After', '1');
+      if (failures.answer) return void res.status(failures.status).type(failures.answer.type).send(failures.answer.body);
       return core.refuse(res, failures.status, 'injected failure');
     }
     next();
@@ -70,8 +71,8 @@ export async function startPlatformServices(options: { pageSizeMax?: number; tok
     setDown(value, mode = '503') {
       down = value ? mode : false;
     },
-    failNext(count, status) {
-      failures = { count, status };
+    failNext(count, status, answer) {
+      failures = { count, status, answer };
     },
     async close() {
       server.closeAllConnections();
