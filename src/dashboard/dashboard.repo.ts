@@ -230,10 +230,10 @@ export async function sessionHasCourse(db: DbOrTx, sessionKey: string, courses: 
   return rows.length > 0;
 }
 
-/** A session's key from its Instants id or its key. */
-export async function findSessionKey(db: DbOrTx, idOrKey: string): Promise<{ key: string; title: string | null } | undefined> {
-  const [row] = await queryRows<{ key: string; title: string | null }>(db, sql`select session_key as key, title from dash_sessions where session_id = ${idOrKey} or session_key = ${idOrKey} limit 1`);
-  return row;
+/** A session's key from its Instants id or its key, with its Instants (catalogue) id when statements gave one. */
+export async function findSessionKey(db: DbOrTx, idOrKey: string): Promise<{ key: string; title: string | null; sessionId: string | null } | undefined> {
+  const [row] = await queryRows<{ key: string; title: string | null; session_id: string | null }>(db, sql`select session_key as key, title, session_id from dash_sessions where session_id = ${idOrKey} or session_key = ${idOrKey} limit 1`);
+  return row ? { key: row.key, title: row.title, sessionId: row.session_id } : undefined;
 }
 
 /** Sets the target level of a competence for a job family. */

@@ -15,6 +15,7 @@ import { presentFilters, presentOverview, toCsv, type Fmt, type Kpi, type Sectio
 import * as facts from './facts.repo';
 import { periodLabel, periodsOf, schoolYearOf } from './periods';
 import { catchUp } from './rollup.service';
+import { sessionViewScope } from './session.access';
 import { sessionDashboard } from './session.service';
 import { presentSession } from './session.present';
 
@@ -133,13 +134,12 @@ export function mountDashboard(app: Express, ctx: AppContext): void {
       // A session of the catalogue that nobody has attended yet: an empty state, not a 404.
       const planned = await repo.catalogSession(ctx.db, id);
       if (!planned) throw new NotFoundError('Unknown session', { messageKey: 'dashboard.unknown_session' });
-      if (!actor.isAdmin && !canSeeContext(actor, planned.ownerContextRef)) throw new ForbiddenError('This session is not held in your course');
+      await sessionViewScope(ctx.db, actor, { catalogueId: id, key: null });
       await render(req, res, actor, 'session', raw, undefined, { heading: t('dashboard.title_session_named', { title: planned.title }), notice: t('dashboard.session_no_data') });
       return;
     }
-    const courses = await scopeOf(actor);
-    if (courses !== undefined && !(await repo.sessionHasCourse(ctx.db, found.key, courses))) throw new ForbiddenError('This session is not held in your course');
-    const d = await sessionDashboard(await deps(), found.key);
+    const { courses } = await sessionViewScope(ctx.db, actor, { catalogueId: found.sessionId, key: found.key });
+    const d = await sessionDashboard(await deps(), found.key, courses);
     const date = await facts.sessionDate(ctx.db, found.key);
     const heading = t('dashboard.title_session_named', { title: `${found.title ?? found.key}${date ? ` (${new Intl.DateTimeFormat(res.locals.locale === 'en' ? 'en-GB' : 'fr-FR', { dateStyle: 'long', timeZone: 'Europe/Paris' }).format(date)})` : ''}` });
     const model = d.tooFew ? { kpis: [], sections: [], notice: tooFew(res, undefined), heading } : { ...presentSession(fmt(req, res, raw), d), heading };

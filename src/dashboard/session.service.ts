@@ -42,10 +42,13 @@ export function gainCells(rows: repo.PairSummary[], prefix = 'g'): { cells: Cell
 /** Whether a session's pair count itself is released (the competences page pools released counts only). */
 export const pairCountShown = (rel: Released, competence: string, kind: string, prefix = 'g') => rel.isShown(`${prefix}:${competence}:${kind}:n`);
 
-/** One session: attendance, resources, quiz items, self-positioning bands, gains, D+30 follow-up. */
-export async function sessionDashboard(deps: DashboardDeps, sessionKey: string) {
+/**
+ * One session: attendance, resources, quiz items, self-positioning bands, gains, D+30 follow-up. `courses`
+ * limits every figure to those courses' participants (a linking course's view, `session.access.ts`).
+ */
+export async function sessionDashboard(deps: DashboardDeps, sessionKey: string, courses: string[] | undefined = undefined) {
   const min = deps.privacy.minGroup;
-  const f = { ...all, session: sessionKey };
+  const f = { ...all, courses, session: sessionKey };
   const k = await repo.kpis(deps.db, f, undefined);
   if (k.people < min) return { tooFew: true as const, people: k.people };
   const [resources, itemRows, pairs, bands, fu] = await Promise.all([
