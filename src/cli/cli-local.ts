@@ -59,7 +59,7 @@ export function terminalProgress(label: string, total: number): Progress {
       stop() {},
     };
   }
-  const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`, stream: process.stderr, clearOnComplete: false }, Presets.shades_classic);
+  const bar = new SingleBar({ format: `${label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted}`, stream: process.stderr, clearOnComplete: false, noTTYOutput: !process.stderr.isTTY }, Presets.shades_classic);
   bar.start(total, 0);
   let done = 0;
   return {
