@@ -30,9 +30,13 @@ describe('lti: platform CLI (npm run platform)', function () {
   after(async () => drop?.());
 
   it('refuses bad arguments with exit code 64, listing every problem, and registers nothing', async () => {
-    const bad = await cli(['add', '--issuer', 'moodle', '--client-id', 'c', '--login-url', 'x', '--token-url', 'https://m.fr/token.php'], env);
+    const bad = await cli(['add', '--issuer', 'moodle', '--client-id', 'c', '--login-url', 'x', '--token-url', 'y'], env);
     expect(bad.code).to.equal(64);
-    expect(bad.stderr).to.contain('--issuer: expected an absolute URL').and.to.contain('--login-url').and.to.contain('--keyset-url');
+    expect(bad.stderr).to.contain('--keyset-url');
+    // Each URL flag with the example of its own Moodle address.
+    expect(bad.stderr).to.contain('--issuer: expected an absolute URL (e.g. https://moodle.ac-dijon.fr)');
+    expect(bad.stderr).to.contain('--login-url: expected an absolute URL (e.g. https://moodle.ac-dijon.fr/mod/lti/auth.php)');
+    expect(bad.stderr).to.contain('--token-url: expected an absolute URL (e.g. https://moodle.ac-dijon.fr/mod/lti/token.php)');
     const list = await cli(['list', '--json'], env);
     expect(JSON.parse(list.stdout)).to.deep.equal([]);
   });
