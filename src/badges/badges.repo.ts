@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../platform/db/client';
 import { badgeAwards, badgeClasses, badgeConsents, badgeStatusTombstones } from './badges.tables';
 import type { Rule } from './rules';
@@ -30,15 +30,21 @@ export async function findClass(db: DbOrTx, id: string): Promise<BadgeClassRow |
   return row;
 }
 
-/** Classes an organiser sees: their course's, and the académie-wide ones; administrators see all. */
-export async function listClasses(db: DbOrTx, q: { contextRef: string | null; all: boolean; sessionId?: string; seriesId?: string }) {
-  const scope = q.all ? undefined : q.contextRef ? or(eq(badgeClasses.contextRef, q.contextRef), isNull(badgeClasses.contextRef)) : isNull(badgeClasses.contextRef);
+/**
+ * Classes an organiser sees: their course's, the académie-wide ones, and the course badges of the sessions
+ * they manage (`managed`: owner or co-organiser course); administrators see all.
+ */
+export async function listClasses(db: DbOrTx, q: { contextRef: string | null; all: boolean; managed?: string[]; sessionId?: string; seriesId?: string }) {
+  const managed = (q.managed ?? []).filter(isUuid);
+  const ofSessions = managed.length ? and(isNotNull(badgeClasses.contextRef), inArray(badgeClasses.sessionId, managed)) : undefined;
+  const scope = q.all ? undefined : or(q.contextRef ? eq(badgeClasses.contextRef, q.contextRef) : undefined, isNull(badgeClasses.contextRef), ofSessions);
   const filters = [scope, q.sessionId ? eq(badgeClasses.sessionId, q.sessionId) : undefined, q.seriesId ? eq(badgeClasses.seriesId, q.seriesId) : undefined].filter(Boolean);
   return db
     .select({
       id: badgeClasses.id,
       name: badgeClasses.name,
       contextRef: badgeClasses.contextRef,
+      sessionId: badgeClasses.sessionId,
       rule: badgeClasses.rule,
       archived: badgeClasses.archived,
       awards: sql<number>`(select count(*)::int from badge_awards a where a.badge_class_id = ${badgeClasses.id} and a.revoked_at is null)`,
@@ -89,15 +95,15 @@ export async function listAwardsOf(db: DbOrTx, userRef: string) {
 }
 
 /**
- * Awards of a class. Earners' names only for people of the viewer's course (administrators see all): a
- * badge of a session that other courses link can be earned by their learners, whom this course must not see.
+ * Awards of a class. Earners' names only for people of the viewer's course (administrators see all), and
+ * for the participants of `session` when the viewer manages that session (its organisers see every
+ * participant): a badge of a session that other courses link can be earned by their learners, whom a
+ * course with no say over the session must not see.
  */
-export async function listAwardsOfClass(db: DbOrTx, badgeClassId: string, viewer: { contextRef: string | null; all: boolean }) {
-  const seen = viewer.all
-    ? sql`true`
-    : viewer.contextRef
-      ? sql`exists (select 1 from lti_launches l where l.user_ref = ${badgeAwards.userRef} and l.context_ref = ${viewer.contextRef}::uuid)`
-      : sql`false`;
+export async function listAwardsOfClass(db: DbOrTx, badgeClassId: string, viewer: { contextRef: string | null; all: boolean; session?: string | null }) {
+  const ofCourse = viewer.contextRef ? sql`exists (select 1 from lti_launches l where l.user_ref = ${badgeAwards.userRef} and l.context_ref = ${viewer.contextRef}::uuid)` : sql`false`;
+  const ofSession = viewer.session && isUuid(viewer.session) ? sessionPersonSql(viewer.session, sql`${badgeAwards.userRef}`) : sql`false`;
+  const seen = viewer.all ? sql`true` : sql`(${ofCourse} or ${ofSession})`;
   return db
     .select({
       id: badgeAwards.id,
@@ -188,6 +194,24 @@ export async function findUser(db: DbOrTx, userRef: string): Promise<{ id: strin
 export async function listCoursePeople(db: DbOrTx, contextRef: string): Promise<Array<{ id: string; name: string | null }>> {
   const r = await db.execute(sql`select u.id, u.name from lti_users u where exists (select 1 from lti_launches l where l.user_ref = u.id and l.context_ref = ${contextRef}::uuid) order by u.name nulls last, u.id`);
   return (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ id: string; name: string | null }>;
+}
+
+/** Whether `user` launched the session, from any course's activity (its participants). */
+const sessionPersonSql = (sessionId: string, user: SQL) =>
+  sql`exists (select 1 from lti_launches l join lti_resource_links r on r.id = l.resource_link_ref where l.user_ref = ${user} and r.session_id = ${sessionId}::uuid)`;
+
+/** People who launched the session from any course's activity, by name (for a manual award by its organisers). */
+export async function listSessionPeople(db: DbOrTx, sessionId: string): Promise<Array<{ id: string; name: string | null }>> {
+  if (!isUuid(sessionId)) return [];
+  const r = await db.execute(sql`select u.id, u.name from lti_users u where ${sessionPersonSql(sessionId, sql`u.id`)} order by u.name nulls last, u.id`);
+  return (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Array<{ id: string; name: string | null }>;
+}
+
+/** Whether the person launched the session from any course's activity. */
+export async function isSessionPerson(db: DbOrTx, sessionId: string, userRef: string): Promise<boolean> {
+  if (!isUuid(userRef) || !isUuid(sessionId)) return false;
+  const r = await db.execute(sql`select 1 as one where ${sessionPersonSql(sessionId, sql`${userRef}::uuid`)}`);
+  return ((Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as unknown[]).length > 0;
 }
 
 /** Whether the person launched Instants from the course (a manual award goes only to the course's people). */

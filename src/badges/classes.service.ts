@@ -1,4 +1,4 @@
-import { getSession } from '../catalog';
+import { getSession, managesSession } from '../catalog';
 import type { Actor } from '../lti';
 import type { Clock } from '../platform/clock';
 import type { Db } from '../platform/db/client';
@@ -14,18 +14,35 @@ export interface ClassDeps {
   clock: Clock;
 }
 
-/** Whether the actor may change a badge class: administrators always; organisers for their own course's. */
-export function canManage(actor: Actor, badge: Pick<BadgeClassRow, 'contextRef'>): boolean {
+/**
+ * Whether the actor may change a badge class, knowing which sessions they manage (see `managedSessionsOf`):
+ * administrators always; organisers for their own course's; and a course badge of a session for whoever
+ * manages that session (its owner and co-organiser courses), like the session's other content. A course that
+ * only links the session does not (README, "Who authors what").
+ */
+export function canManageWith(actor: Actor, badge: Pick<BadgeClassRow, 'contextRef' | 'sessionId'>, managed: ReadonlySet<string>): boolean {
   if (actor.isAdmin) return true;
-  return actor.role === 'organiser' && badge.contextRef !== null && badge.contextRef === actor.contextRef;
+  if (actor.role !== 'organiser' || badge.contextRef === null) return false;
+  return badge.contextRef === actor.contextRef || (badge.sessionId !== null && managed.has(badge.sessionId));
+}
+
+/** `canManageWith` for one badge, asking the catalogue about its session. */
+export async function canManage(db: Db, actor: Actor, badge: Pick<BadgeClassRow, 'contextRef' | 'sessionId'>): Promise<boolean> {
+  const managed = badge.sessionId !== null && actor.role === 'organiser' && (await managesSession(db, actor, badge.sessionId));
+  return canManageWith(actor, badge, new Set(managed ? [badge.sessionId!] : []));
 }
 
 /** Loads a class the actor may manage: 404 when it does not exist, 403 when it belongs to another course. */
 export async function loadManageable(deps: ClassDeps, actor: Actor, id: string): Promise<BadgeClassRow> {
   const badge = await findClass(deps.db, id);
   if (!badge) throw new NotFoundError(`No badge ${id}`, { messageKey: 'badges.errors.not_found' });
-  if (!canManage(actor, badge)) throw new ForbiddenError('Badge of another course', { messageKey: 'badges.errors.other_course' });
+  if (!(await canManage(deps.db, actor, badge))) throw new ForbiddenError('Badge of another course', { messageKey: 'badges.errors.other_course' });
   return badge;
+}
+
+/** Whether the actor manages the badge through its session (not only through its course): they then see and award the session's participants. */
+export async function managesBadgeSession(db: Db, actor: Actor, badge: Pick<BadgeClassRow, 'sessionId'>): Promise<boolean> {
+  return badge.sessionId !== null && (actor.isAdmin || (actor.role === 'organiser' && (await managesSession(db, actor, badge.sessionId))));
 }
 
 const fail = (issues: FieldIssue[]) => new ValidationError('Invalid badge', issues, { messageKey: 'errors.validation_failed' });
@@ -36,8 +53,9 @@ async function ruleOf(deps: ClassDeps, actor: Actor, form: BadgeForm, today: str
   const own = (contextRef: string | null) => actor.isAdmin || (contextRef !== null && contextRef === actor.contextRef);
   let rule: Rule = { kind: 'manual' };
   if (form.rule_kind === 'session-completed') {
+    // A session the actor manages: their course's, one their course co-organises (never one it only links).
     const session = await getSession(deps.db, form.session_id!);
-    if (!session || !own(session.ownerContextRef)) issues.push({ path: 'session_id', message: 'badges.errors.session_unknown' });
+    if (!session || !(await managesSession(deps.db, actor, session.id))) issues.push({ path: 'session_id', message: 'badges.errors.session_unknown' });
     else if (session.status === 'cancelled' || session.status === 'archived') issues.push({ path: 'session_id', message: 'badges.errors.session_closed' });
     rule = { kind: 'session-completed', sessionId: form.session_id! };
   } else if (form.rule_kind === 'sessions-count') {

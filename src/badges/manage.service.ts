@@ -1,32 +1,47 @@
 import type { Actor } from '../lti';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../platform/errors';
 import { awardBadge, type AwardDeps } from './awards.service';
-import { findAward, findConsent, isCoursePerson, listAwardsOf, revokeAward, saveConsent, setAwardPublic, type AwardRow } from './badges.repo';
-import { canManage, loadManageable } from './classes.service';
+import { findAward, findConsent, isCoursePerson, isSessionPerson, listAwardsOf, revokeAward, saveConsent, setAwardPublic, type AwardRow, type BadgeClassRow } from './badges.repo';
+import { canManage, loadManageable, managesBadgeSession } from './classes.service';
 import type { Db } from '../platform/db/client';
 
 /** Awards by hand, revocations, and the earner's own choices (consent, public or private badges). */
 export type ManageDeps = AwardDeps & { db: Db };
 
 /**
- * Awards a class by hand to one person of the organiser's course, with a reason. A person who already has
- * the badge is a 409 (nothing changes).
+ * Whether the organiser may see (by name), award and revoke for this person on this badge: a person who
+ * launched Instants from the organiser's course, or, when they manage the badge's session, one who took
+ * part in that session from any course (its organisers see every participant).
+ */
+export async function personInScope(db: Db, actor: Actor, badge: Pick<BadgeClassRow, 'sessionId'>, userRef: string): Promise<boolean> {
+  if (actor.isAdmin) return true;
+  if (actor.contextRef && (await isCoursePerson(db, actor.contextRef, userRef))) return true;
+  return (await managesBadgeSession(db, actor, badge)) && isSessionPerson(db, badge.sessionId!, userRef);
+}
+
+/**
+ * Awards a class by hand, with a reason, to a person in the organiser's scope (`personInScope`). A person
+ * who already has the badge is a 409 (nothing changes).
  */
 export async function awardByHand(deps: ManageDeps, actor: Actor, badgeId: string, input: { userId: string; reason: string }, language: string): Promise<AwardRow> {
   const badge = await loadManageable(deps, actor, badgeId);
   if (badge.archived) throw new ConflictError('Archived badge', { messageKey: 'badges.errors.archived' });
-  if (!actor.contextRef || !(await isCoursePerson(deps.db, actor.contextRef, input.userId)))
-    throw new ValidationError('Not a person of this course', [{ path: 'user_id', message: 'badges.errors.person_unknown' }], { messageKey: 'errors.validation_failed' });
+  if (!(await personInScope(deps.db, actor, badge, input.userId)))
+    throw new ValidationError('Not a person of this course or session', [{ path: 'user_id', message: 'badges.errors.person_unknown' }], { messageKey: 'errors.validation_failed' });
   const award = await deps.db.transaction((tx) => awardBadge(tx, deps, { badge, userRef: input.userId, method: 'manual', reason: input.reason, by: actor.userId, evidence: [], language }));
   if (!award) throw new ConflictError('Already awarded', { messageKey: 'badges.errors.already_awarded' });
   return award;
 }
 
-/** Revokes an award with a reason (published in the revocation lists); a revoked award stays revoked. */
-export async function revoke(deps: ManageDeps, actor: Actor, awardId: string, reason: string): Promise<void> {
+/**
+ * Revokes an award of the badge `badgeId` with a reason (published in the revocation lists); a revoked award
+ * stays revoked. Only for an earner in the organiser's scope: the one whose name the badge's page shows.
+ */
+export async function revoke(deps: ManageDeps, actor: Actor, badgeId: string, awardId: string, reason: string): Promise<void> {
   const found = await findAward(deps.db, awardId);
-  if (!found) throw new NotFoundError(`No award ${awardId}`, { messageKey: 'badges.errors.not_found' });
-  if (!canManage(actor, found.badge)) throw new ForbiddenError('Badge of another course', { messageKey: 'badges.errors.other_course' });
+  if (!found || found.badge.id !== badgeId) throw new NotFoundError(`No award ${awardId}`, { messageKey: 'badges.errors.not_found' });
+  if (!(await canManage(deps.db, actor, found.badge))) throw new ForbiddenError('Badge of another course', { messageKey: 'badges.errors.other_course' });
+  if (!(await personInScope(deps.db, actor, found.badge, found.award.userRef))) throw new ForbiddenError('Award of a person of another course', { messageKey: 'badges.errors.award_other_course' });
   if (!(await revokeAward(deps.db, awardId, { at: deps.clock.now(), reason, by: actor.userId }))) throw new ConflictError('Already revoked', { messageKey: 'badges.errors.already_revoked' });
 }
 

@@ -7,9 +7,9 @@ import type { AppContext } from '../platform/context';
 import { AppError, ValidationError } from '../platform/errors';
 import { assertCleanInput } from '../platform/input-hygiene';
 import { describeRule, fieldErrors, parisDate, plural } from './badges.present';
-import { listAwardsOfClass, listClasses, listCoursePeople, listSeriesOptions, namesOf, type BadgeClassRow, type Competence } from './badges.repo';
+import { listAwardsOfClass, listClasses, listCoursePeople, listSeriesOptions, listSessionPeople, namesOf, type BadgeClassRow, type Competence } from './badges.repo';
 import { BadgeFormSchema, ManualAwardSchema, RevokeSchema } from './badges.schema';
-import { canManage, createBadgeClass, editBadgeClass, loadManageable, setArchived, type ClassDeps } from './classes.service';
+import { canManageWith, createBadgeClass, editBadgeClass, loadManageable, managesBadgeSession, setArchived, type ClassDeps } from './classes.service';
 import { COLOURS, MAX_IMAGE_BYTES, TEMPLATES } from './images';
 import { awardByHand, revoke, type ManageDeps } from './manage.service';
 import { RuleSchema, RULE_KINDS, type Rule } from './rules';
@@ -42,7 +42,8 @@ export function mountOrganiserRoutes(app: Express, ctx: AppContext, deps: Manage
     const rule = badge ? (RuleSchema.safeParse(badge.rule).data ?? ({ kind: 'manual' } as Rule)) : undefined;
     const v = (k: string, fallback = '') => (body ? str(body, k) : fallback);
     const [sessions, series, competences] = await Promise.all([
-      actor.isAdmin ? searchSessions(deps.db, { limit: 300 }) : actor.contextRef ? searchSessions(deps.db, { contextRef: actor.contextRef, limit: 300 }) : Promise.resolve([]),
+      // The sessions the actor manages (their course's, those it co-organises), never those it only links.
+      actor.isAdmin ? searchSessions(deps.db, { limit: 300 }) : actor.contextRef ? searchSessions(deps.db, { managedBy: actor.contextRef, limit: 300 }) : Promise.resolve([]),
       listSeriesOptions(deps.db, actor.contextRef, actor.isAdmin),
       listDefaultCompetences(deps.db),
     ]);
@@ -100,13 +101,14 @@ export function mountOrganiserRoutes(app: Express, ctx: AppContext, deps: Manage
     const actor = actorOf(res);
     const t = res.locals.t;
     const q = (k: string) => (typeof req.query[k] === 'string' && /^[0-9a-f-]{36}$/i.test(req.query[k] as string) ? (req.query[k] as string) : undefined);
-    const rows = await listClasses(deps.db, { contextRef: actor.contextRef, all: actor.isAdmin, sessionId: q('session'), seriesId: q('series') });
+    const managed = !actor.isAdmin && actor.contextRef ? (await searchSessions(deps.db, { managedBy: actor.contextRef, limit: 500 })).map((s) => s.id) : [];
+    const rows = await listClasses(deps.db, { contextRef: actor.contextRef, all: actor.isAdmin, managed, sessionId: q('session'), seriesId: q('series') });
     const rules = rows.map((r) => RuleSchema.safeParse(r.rule).data ?? ({ kind: 'manual' } as Rule));
     const sentence = await ruleNames(rules, String(res.locals.locale), t);
     res.render('badges/list', {
       title: t('badges.list.title'),
       filtered: Boolean(q('session') || q('series')),
-      badges: rows.map((r, i) => ({ id: r.id, name: r.name, rule: sentence(rules[i]!), awards: plural(t, String(res.locals.locale), 'badges.list.awards', r.awards), scope: t(r.contextRef ? 'badges.list.scope_course' : 'badges.list.scope_academie'), archived: r.archived, manageable: canManage(actor, r) })),
+      badges: rows.map((r, i) => ({ id: r.id, name: r.name, rule: sentence(rules[i]!), awards: plural(t, String(res.locals.locale), 'badges.list.awards', r.awards), scope: t(r.contextRef ? 'badges.list.scope_course' : 'badges.list.scope_academie'), archived: r.archived, manageable: canManageWith(actor, r, new Set(managed)) })),
       done: typeof req.query.done === 'string' && /^[a-z_]{1,30}$/.test(req.query.done) ? t(`badges.done.${req.query.done}`) : null,
     });
   });
@@ -130,11 +132,15 @@ export function mountOrganiserRoutes(app: Express, ctx: AppContext, deps: Manage
     const locale = String(res.locals.locale);
     const badge = await loadManageable(deps, actor, String(req.params.id));
     const rule = RuleSchema.safeParse(badge.rule).data ?? ({ kind: 'manual' } as Rule);
-    const [awards, people, sentence] = await Promise.all([
-      listAwardsOfClass(deps.db, badge.id, { contextRef: actor.contextRef, all: actor.isAdmin }),
+    // The session's organisers see (and award) its participants of every course; others their course's people.
+    const session = (await managesBadgeSession(deps.db, actor, badge)) ? badge.sessionId : null;
+    const [awards, coursePeople, sessionPeople, sentence] = await Promise.all([
+      listAwardsOfClass(deps.db, badge.id, { contextRef: actor.contextRef, all: actor.isAdmin, session }),
       actor.contextRef ? listCoursePeople(deps.db, actor.contextRef) : Promise.resolve([]),
+      session ? listSessionPeople(deps.db, session) : Promise.resolve([]),
       ruleNames([rule], locale, t),
     ]);
+    const people = [...new Map([...coursePeople, ...sessionPeople].map((p) => [p.id, p])).values()].sort((a, b) => (a.name ?? '\uffff').localeCompare(b.name ?? '\uffff', locale));
     res.render('badges/detail', {
       title: badge.name,
       badge: { id: badge.id, name: badge.name, description: badge.description, criteria: badge.criteria, rule: sentence(rule), archived: badge.archived, image: `/badges/classes/${badge.id}/image` },
@@ -186,7 +192,7 @@ export function mountOrganiserRoutes(app: Express, ctx: AppContext, deps: Manage
     await loadManageable(deps, actorOf(res), id);
     const parsed = RevokeSchema.safeParse(req.body ?? {});
     if (!parsed.success) return res.redirect(303, `/organiser/badges/${id}?error=reason_required`);
-    await revoke(deps, actorOf(res), String(req.params.awardId), parsed.data.reason);
+    await revoke(deps, actorOf(res), id, String(req.params.awardId), parsed.data.reason);
     res.redirect(303, `/organiser/badges/${id}?done=revoked`);
   });
 }

@@ -32,7 +32,7 @@ describe('badges: authoring by organisers, awards by hand, revocation', function
       [{ rule_kind: 'sessions-count', count: '2.5' }, 'Indiquez un nombre entier de sessions, de 1 à 100.'],
       [{ rule_kind: 'sessions-count', count: '2', from: '2026-05-01', to: '2026-04-01' }, 'La fin de la période doit suivre son début.'],
       [{ rule_kind: 'sessions-count', count: '2', from: '2020-01-01', to: '2020-06-30' }, 'Cette période est terminée'],
-      [{ rule_kind: 'session-completed', session_id: other.session.id }, "Cette session n'existe pas ou n'est pas une session de votre cours."],
+      [{ rule_kind: 'session-completed', session_id: other.session.id }, "Cette session n'existe pas, ou vous ne l'organisez pas (ni votre cours ni un cours co-organisateur)"],
       [{ rule_kind: 'session-completed', session_id: '' }, 'Choisissez la session.'],
       [{ rule_kind: 'positioning-gain', competence: 'crcn:9.9', gain: '2' }, "Cette compétence n'existe pas"],
       [{ rule_kind: 'positioning-gain', competence: 'crcn:2.3', gain: '8' }, 'Indiquez un gain entier de 1 à 7 niveaux.'],
