@@ -96,6 +96,14 @@ export const EXPECTED: Record<string, Row> = {
   'POST /demo/platform/deep-linking/return': PUBLIC,
   'GET /demo': PUBLIC,
   'POST /demo/launch': PUBLIC,
+  'GET /demo/frame/:key': PUBLIC_NONE,
+  // the demo Moodle's services: the token endpoint refuses the empty form (400), the others want its bearer token
+  'POST /demo/mod/lti/token.php': PUBLIC,
+  'GET /demo/mod/lti/services.php/:contextId/lineitems': CREDENTIAL,
+  'POST /demo/mod/lti/services.php/:contextId/lineitems': CREDENTIAL,
+  'GET /demo/mod/lti/services.php/:contextId/lineitems/:itemId/lineitem': CREDENTIAL,
+  'POST /demo/mod/lti/services.php/:contextId/lineitems/:itemId/lineitem/scores': CREDENTIAL,
+  'GET /demo/mod/lti/services.php/CourseSection/:contextId/bindings/:typeId/memberships': CREDENTIAL,
 
   // people
   'GET /me/profile': LAUNCHED,

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
 import { catalogSessions } from '../../src/catalog/catalog.tables';
+import { DEMO_ISSUER } from '../../src/lti/demo/demo-platform';
 import { ltiLaunches } from '../../src/lti/lti.tables';
 import { createTestApp, type TestApp } from '../support/app';
 import { Browser, csrfTokenFrom } from '../support/http';
@@ -45,19 +46,19 @@ describe('lti: demo platform (/demo)', () => {
   });
 
   it('launches a participant through the real OIDC flow with signed tokens', async () => {
-    const { location, res } = await demoLaunch(t, { as: 'participant' });
+    const { location, res } = await demoLaunch(t, { persona: 'camille', display: 'window' });
     expect(location).to.equal('/lti/not-ready');
     expect(res.status).to.equal(200);
-    const [launch] = await t.database.db.select().from(ltiLaunches).where(eq(ltiLaunches.issuer, `${t.url}/demo`));
+    const [launch] = await t.database.db.select().from(ltiLaunches).where(eq(ltiLaunches.issuer, DEMO_ISSUER));
     expect(launch).to.include({ role: 'participant', deploymentId: '1', messageType: 'LtiResourceLinkRequest' });
   });
 
   it('launches an organiser, and deep linking returns a response the demo platform verifies', async () => {
     const startsAt = new Date(Date.now() + 86400_000);
     const [s] = await t.database.db.insert(catalogSessions).values({ title: 'Padlet', startsAt, endsAt: new Date(startsAt.getTime() + 3600_000), status: 'published' }).returning();
-    const organiser = await demoLaunch(t, { as: 'organiser', sessionId: s!.id });
+    const organiser = await demoLaunch(t, { persona: 'dominique', sessionId: s!.id, display: 'window' });
     expect(organiser.location).to.equal(`/organiser/sessions/${s!.id}`);
-    const dl = await demoLaunch(t, { as: 'deep-linking' });
+    const dl = await demoLaunch(t, { persona: 'dominique', as: 'deep-linking', display: 'window' });
     expect(dl.location).to.equal('/lti/deep-linking');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(await dl.res.text())![1]!;
     const sent = await dl.browser.postForm('/lti/deep-linking', { _csrf: csrf, sessions: s!.id });
@@ -69,10 +70,10 @@ describe('lti: demo platform (/demo)', () => {
     expect(await back.text()).to.contain('Contenu ajouté au cours').and.to.contain('Padlet');
   });
 
-  it('refuses a demo launch with an unknown role with 400', async () => {
+  it('refuses a demo launch with an unknown persona with 400', async () => {
     const browser = new Browser(t.url);
     const page = await (await browser.get('/demo')).text();
-    const res = await browser.postForm('/demo/launch', { _csrf: csrfTokenFrom(page), as: 'superuser' });
+    const res = await browser.postForm('/demo/launch', { _csrf: csrfTokenFrom(page), persona: 'superuser' });
     expect(res.status).to.equal(400);
   });
 });

@@ -88,6 +88,8 @@ export interface PlatformCoreOptions {
   tokenLifetime?: number;
   /** Seconds the key set may be cached (cache-control max-age). */
   keySetMaxAge?: number;
+  /** The AGS and NRPS endpoints a resource-link launch announces (default: Moodle-shaped URLs under the issuer). */
+  serviceUrls?: (link: { contextId: string; resourceLinkId: string; title: string }) => { lineitems: string; lineitem?: string; memberships: string };
 }
 
 async function newKey(): Promise<SigningKey> {
@@ -267,13 +269,19 @@ export class PlatformCore {
       claims[CLAIM.context] = { id: contextId, label: 'INST', title: contextTitle, type: ['CourseSection'] };
     }
     if (messageType === 'LtiResourceLinkRequest') {
-      claims[CLAIM.resourceLink] = { id: linkId, title: spec.resourceLinkTitle ?? 'Instant numérique', description: '' };
-      claims[CLAIM.ags] = {
-        scope: ['https://purl.imsglobal.org/spec/lti-ags/scope/lineitem', 'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly', 'https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly', 'https://purl.imsglobal.org/spec/lti-ags/scope/score'],
+      const title = spec.resourceLinkTitle ?? 'Instant numérique';
+      claims[CLAIM.resourceLink] = { id: linkId, title, description: '' };
+      const urls = this.options.serviceUrls?.({ contextId, resourceLinkId: linkId, title }) ?? {
         lineitems: `${this.issuer}/mod/lti/services.php/2/lineitems?type_id=1`,
         lineitem: `${this.issuer}/mod/lti/services.php/2/lineitems/${linkId}/lineitem?type_id=1`,
+        memberships: `${this.issuer}/mod/lti/services.php/CourseSection/2/bindings/1/memberships`,
       };
-      claims[CLAIM.nrps] = { context_memberships_url: `${this.issuer}/mod/lti/services.php/CourseSection/2/bindings/1/memberships`, service_versions: ['1.0', '2.0'] };
+      claims[CLAIM.ags] = {
+        scope: ['https://purl.imsglobal.org/spec/lti-ags/scope/lineitem', 'https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly', 'https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly', 'https://purl.imsglobal.org/spec/lti-ags/scope/score'],
+        lineitems: urls.lineitems,
+        ...(urls.lineitem ? { lineitem: urls.lineitem } : {}),
+      };
+      claims[CLAIM.nrps] = { context_memberships_url: urls.memberships, service_versions: ['1.0', '2.0'] };
     } else {
       claims[CLAIM.deepLinkingSettings] = {
         deep_link_return_url: this.options.deepLinkReturnUrl,

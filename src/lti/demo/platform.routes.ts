@@ -1,17 +1,42 @@
-import express, { type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { permit } from '../../platform/access';
-import type { FormPost, PlatformCore } from './platform-core';
+import type { DeepLinkingResult, FormPost, PlatformCore } from './platform-core';
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/** An HTML page with one form that a small script (served beside it, CSP-friendly) submits at once. */
-export function autoSubmitPage(post: FormPost, scriptUrl: string): string {
+/** The words of an auto-submitted page (the demo takes them from Instants' catalogues). */
+export interface AutoSubmitTexts {
+  lang: string;
+  title: string;
+  /** Shown beside the button, for a browser whose script did not run. */
+  hint: string;
+  button: string;
+}
+
+const DEFAULT_TEXTS: AutoSubmitTexts = { lang: 'fr', title: 'Connexion LTI', hint: 'Connexion en cours…', button: 'Continuer' };
+
+/**
+ * An HTML page with one form that a small script (served beside it, same origin: CSP `script-src 'self'`)
+ * submits at once; its button stays visible, so a browser whose script does not run can still go on.
+ */
+export function autoSubmitPage(post: FormPost, scriptUrl: string, texts: AutoSubmitTexts = DEFAULT_TEXTS): string {
   const inputs = Object.entries(post.fields)
     .map(([k, v]) => `<input type="hidden" name="${escape(k)}" value="${escape(v)}">`)
     .join('');
-  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Connexion LTI</title></head><body>
-<form id="lti-autosubmit" method="post" action="${escape(post.action)}">${inputs}<noscript><button type="submit">Continuer</button></noscript></form>
+  return `<!doctype html><html lang="${escape(texts.lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(texts.title)}</title></head><body>
+<form id="lti-autosubmit" method="post" action="${escape(post.action)}">${inputs}<p>${escape(texts.hint)}</p><button type="submit">${escape(texts.button)}</button></form>
 <script src="${escape(scriptUrl)}"></script></body></html>`;
+}
+
+/** The path of `/autosubmit.js` under a base URL: same origin as the page whatever host the browser used. */
+export function autoSubmitScriptPath(publicBase: string): string {
+  return `${new URL(publicBase).pathname.replace(/\/+$/, '')}/autosubmit.js`;
+}
+
+/** What a platform mounting the router may change: the words of its pages, its deep-linking return page. */
+export interface PlatformRouterOptions {
+  texts?: (res: Response) => AutoSubmitTexts;
+  deepLinkingPage?: (result: DeepLinkingResult, req: Request, res: Response) => void;
 }
 
 const AUTOSUBMIT_JS = "document.getElementById('lti-autosubmit').submit();\n";
@@ -20,7 +45,7 @@ const AUTOSUBMIT_JS = "document.getElementById('lti-autosubmit').submit();\n";
  * The platform's HTTP endpoints, mounted under its base path: `/auth` (OIDC authorisation), `/jwks`,
  * `/token`, `/deep-linking/return`, `/autosubmit.js`. `publicBase` is the absolute URL of that base path.
  */
-export function platformRouter(core: PlatformCore, publicBase: string): Router {
+export function platformRouter(core: PlatformCore, publicBase: string, options: PlatformRouterOptions = {}): Router {
   const router = express.Router();
   // A platform's own endpoints: no launch of ours behind them (the access policy's anonymous kind).
   router.use(permit({ kind: 'anonymous' }));
@@ -35,7 +60,7 @@ export function platformRouter(core: PlatformCore, publicBase: string): Router {
     const params = { ...(req.query as Record<string, string>), ...((req.body as Record<string, string> | undefined) ?? {}) };
     try {
       const post = await core.authorize(params);
-      res.type('html').send(autoSubmitPage(post, `${publicBase}/autosubmit.js`));
+      res.type('html').send(autoSubmitPage(post, autoSubmitScriptPath(publicBase), options.texts?.(res)));
     } catch (err) {
       res.status(400).type('text/plain').send(`Authorisation refused: ${(err as Error).message}`);
     }
@@ -52,6 +77,7 @@ export function platformRouter(core: PlatformCore, publicBase: string): Router {
   router.post('/deep-linking/return', async (req, res) => {
     const body = req.body as Record<string, string | undefined>;
     const result = await core.receiveDeepLinkingResponse(body.JWT);
+    if (options.deepLinkingPage) return options.deepLinkingPage(result, req, res);
     const list = result.items.map((i) => `<li>${escape(String(i.title ?? ''))}</li>`).join('');
     res
       .status(result.ok ? 200 : 400)
@@ -59,7 +85,7 @@ export function platformRouter(core: PlatformCore, publicBase: string): Router {
       .send(
         `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Retour du lien profond</title></head><body><main>` +
           (result.ok
-            ? `<h1>Contenu ajouté au cours</h1><p>${result.items.length} élément(s) reçu(s) et vérifié(s) :</p><ul>${list}</ul>`
+            ? `<h1>Contenu ajouté au cours</h1><p>Éléments reçus et vérifiés : ${result.items.length}</p><ul>${list}</ul>`
             : `<h1>Réponse refusée</h1><p>${escape(result.error ?? '')}</p>`) +
           `</main></body></html>`,
       );

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { CourseMember, Grade, LineItem, ScorePost, ServiceTool } from './services.types';
 
@@ -36,6 +36,10 @@ export interface ServicesOptions {
   pageSizeMax?: number;
   tokenLifetimeSeconds?: number;
   now?: () => Date;
+  /** Rebuilds a line item the platform has forgotten (the demo keeps its gradebook in memory), or undefined. */
+  recoverLineItem?: (contextId: string, itemId: string) => Omit<LineItem, 'id' | 'contextId'> | undefined;
+  /** First handler of the router (the app's access declaration: these endpoints check their own credentials). */
+  gate?: RequestHandler;
 }
 
 /** The services' state and its router. */
@@ -78,7 +82,8 @@ export function createPlatformServices(options: ServicesOptions): PlatformServic
     res.status(status).type('application/json').send(JSON.stringify({ status, reason: message, request: { failed: true } }));
   };
   const router = express.Router();
-  router.use(express.text({ type: () => true, limit: '1mb' }));
+  if (options.gate) router.use(options.gate);
+  router.use('/mod/lti', express.text({ type: () => true, limit: '1mb' }));
 
   // Client-credentials grant with a JWT assertion (1EdTech Security Framework §4.1, Moodle's token.php).
   router.post('/mod/lti/token.php', async (req, res) => {
@@ -166,8 +171,13 @@ export function createPlatformServices(options: ServicesOptions): PlatformServic
   });
 
   const findItem = (req: Request) => {
-    const item = items.get(String(req.params.itemId));
-    return item && findCourse(req) && item.contextId === req.params.contextId ? item : undefined;
+    const course = findCourse(req);
+    if (!course) return undefined;
+    const id = String(req.params.itemId);
+    let item = items.get(id);
+    const recovered = item ? undefined : options.recoverLineItem?.(course.contextId, id);
+    if (recovered) items.set(id, (item = { ...recovered, id, contextId: course.contextId, typeId: course.typeId }));
+    return item && item.contextId === course.contextId ? item : undefined;
   };
 
   router.get('/mod/lti/services.php/:contextId/lineitems/:itemId/lineitem', authorise([SERVICE_SCOPES.lineitem, SERVICE_SCOPES.lineitemReadonly]), (req, res) => {
