@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Clock } from '../platform/clock';
+import { changeVersionsSql, type ChangeVersions } from '../platform/db/changes';
 import type { DbOrTx } from '../platform/db/client';
 
 /**
@@ -34,6 +35,26 @@ export async function readConsistentThrough(db: DbOrTx, clock: Clock): Promise<D
   const rows = (await db.execute(sql`select (${writersOldestSql}) as oldest`)) as unknown as { rows: Array<{ oldest: string | number | null }> };
   const oldest = rows.rows[0]?.oldest;
   return consistentThroughOf(now, oldest === null || oldest === undefined ? null : Number(oldest));
+}
+
+/**
+ * What a statement query reads first, in one query: Consistent-Through (as `readConsistentThrough`), the
+ * versions of the cached tables (the credential is confirmed against them) and whether a StatementRef
+ * statement was ever stored (`refsFlag`, a row of instants_settings; until then there is nothing to match).
+ */
+export async function readQueryContext(db: DbOrTx, clock: Clock, refsFlag: string): Promise<{ consistentThrough: Date; versions: ChangeVersions; refs: boolean }> {
+  const now = clock.now();
+  const rows = (
+    (await db.execute(sql`select 'oldest' as kind, null as topic, (${writersOldestSql}) as value
+      union all select 'refs', null, count(*) from instants_settings where name = ${refsFlag}
+      union all select 'version', topic, version from (${changeVersionsSql}) v`)) as unknown as { rows: Array<{ kind: string; topic: string | null; value: string | number | null }> }
+  ).rows;
+  const oldest = rows.find((r) => r.kind === 'oldest')?.value;
+  return {
+    consistentThrough: consistentThroughOf(now, oldest === null || oldest === undefined ? null : Number(oldest)),
+    versions: new Map(rows.filter((r) => r.kind === 'version').map((r) => [r.topic!, Number(r.value)])),
+    refs: Number(rows.find((r) => r.kind === 'refs')?.value ?? 1) > 0,
+  };
 }
 
 /** The value sent when the database cannot say (an outage): the epoch, the only instant always true. */

@@ -1,8 +1,9 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AppContext } from '../platform/context';
-import { AppError, ForbiddenError, UnauthenticatedError, ValidationError } from '../platform/errors';
+import { AppError, ForbiddenError, ValidationError } from '../platform/errors';
 import { describeProblem, scanValue } from '../platform/input-hygiene';
-import { authenticate, type LrsCredential, type Scope } from './credentials.service';
+import { CredentialCache, refusal, type Authenticated } from './credential.cache';
+import type { LrsCredential, Scope } from './credentials.service';
 import type { XapiVersion } from './statement.schema';
 
 /** The xAPI protocol layer: version header, CORS, the alternate request syntax, HTTP Basic, body reading. */
@@ -13,6 +14,8 @@ export const bad = (message: string) => new AppError('bad_request', message);
 export interface LrsRequest {
   version: XapiVersion;
   credential: LrsCredential;
+  /** How the credential was found: from the cache (`version` set), to be confirmed in the request's first query. */
+  authenticated: Authenticated;
   body: Buffer;
 }
 
@@ -130,8 +133,12 @@ export function cors(ctx: AppContext): RequestHandler {
   };
 }
 
-/** HTTP Basic against the LRS credentials: 401 without valid credentials. */
-export function basicAuth(ctx: AppContext): RequestHandler {
+/**
+ * HTTP Basic against the LRS credentials: 401 without valid credentials. With `credentials` (the LRS's own
+ * routes), a request on /statements may take its credential from the instance's cache: its handler confirms
+ * it in its first query (`CredentialCache.confirm`). Every other request reads it from the database.
+ */
+export function basicAuth(ctx: AppContext, credentials = new CredentialCache()): RequestHandler {
   return async (req, res, next) => {
     if (req.path === '/about') return next();
     try {
@@ -139,9 +146,10 @@ export function basicAuth(ctx: AppContext): RequestHandler {
       const m = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header.trim());
       const decoded = m ? Buffer.from(m[1]!, 'base64').toString('utf8') : '';
       const colon = decoded.indexOf(':');
-      const credential = colon > 0 ? await authenticate(ctx.db, decoded.slice(0, colon), decoded.slice(colon + 1)) : null;
-      if (!credential) throw new UnauthenticatedError('Valid LRS credentials (HTTP Basic) are required', { headers: { 'WWW-Authenticate': 'Basic realm="Instants LRS"' } });
-      res.locals.lrs = { version: res.locals.lrsVersion as XapiVersion, credential, body: res.locals.lrsBody as Buffer } satisfies LrsRequest;
+      const [key, secret] = [decoded.slice(0, colon), decoded.slice(colon + 1)];
+      const authenticated = colon <= 0 ? null : ((req.path === '/statements' ? credentials.cached(key, secret) : undefined) ?? (await credentials.authenticate(ctx.db, key, secret)));
+      if (!authenticated) throw refusal();
+      res.locals.lrs = { version: res.locals.lrsVersion as XapiVersion, credential: authenticated.credential, authenticated, body: res.locals.lrsBody as Buffer } satisfies LrsRequest;
       next();
     } catch (error) {
       next(error);

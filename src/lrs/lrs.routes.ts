@@ -2,6 +2,7 @@ import express from 'express';
 import type { MountSlice } from '../platform/context';
 import { refuseUncleanInput } from '../platform/input-hygiene';
 import { adminRoutes } from './admin.routes';
+import { CredentialCache } from './credential.cache';
 import { aboutRoutes } from './about.routes';
 import { documentRoutes } from './documents.routes';
 import { basicAuth, cors, parseVersion, readRequest, versionHeader } from './http';
@@ -20,9 +21,10 @@ export const mountLrs: MountSlice = (app, ctx) => {
   router.use(versionHeader(defaultVersion));
   // Communication §2.8.s5.b3: /about answers without credentials; every other resource needs them.
   router.use(ctx.allow.credential());
-  router.use(basicAuth(ctx));
+  const credentials = new CredentialCache();
+  router.use(basicAuth(ctx, credentials));
   aboutRoutes(router, ctx);
-  statementRoutes(router, ctx);
+  statementRoutes(router, ctx, credentials);
   documentRoutes(router, ctx);
   router.use(consistentThroughOnErrors(ctx));
   app.use('/xapi', router);

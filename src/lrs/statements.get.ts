@@ -1,13 +1,15 @@
 import type { Request, Response } from 'express';
 import type { AppContext } from '../platform/context';
 import { NotFoundError } from '../platform/errors';
-import { readConsistentThrough } from './consistency';
+import { readQueryContext } from './consistency';
+import type { CredentialCache } from './credential.cache';
 import { indexKeyOf, type Json } from './ifi';
 import { bad, checkParams, handle, lrsOf, parseParamJson, requireScope } from './http';
 import { signMore, verifyMore } from './more-token';
 import { buildMultipart } from './multipart';
 import { agentParamSchema, timestampInstant } from './statement.schema';
 import { findAttachments, findStatement, queryStatements, type StatementFilter } from './statements.query';
+import { STATEMENT_REFS_FLAG } from './statements.repo';
 import { acceptedLanguages, present, type Format } from './statements.present';
 
 /** GET /xapi/statements (Communication §2.1.3): one statement, or a filtered, keyset-paged StatementResult. */
@@ -95,9 +97,9 @@ function effectiveParams(ctx: AppContext, req: Request): { p: Record<string, str
 }
 
 /** The GET handler. */
-export const getStatements = (ctx: AppContext) =>
+export const getStatements = (ctx: AppContext, credentials: CredentialCache) =>
   handle(async (req, res) => {
-    const { credential } = lrsOf(res);
+    const { credential, authenticated } = lrsOf(res);
     requireScope(credential, 'statements/read', 'statements/read/mine', 'all/read');
     const mine = credential.scopes.some((s) => ['all', 'all/read', 'statements/read'].includes(s)) ? undefined : credential.id;
     const { p, after } = effectiveParams(ctx, req);
@@ -113,7 +115,9 @@ export const getStatements = (ctx: AppContext) =>
     }
     const filter = single === undefined ? { ...filterOf(p, mine), after } : undefined;
     // Read before the statements, so that every statement stored before it is in what follows.
-    res.setHeader(CONSISTENT_THROUGH, (await readConsistentThrough(ctx.db, ctx.clock)).toISOString());
+    const context = await readQueryContext(ctx.db, ctx.clock, STATEMENT_REFS_FLAG);
+    res.setHeader(CONSISTENT_THROUGH, context.consistentThrough.toISOString());
+    await credentials.confirm(ctx.db, authenticated, context.versions);
     if (!filter) {
       const found = await findStatement(ctx.db, single!.toLowerCase(), p.voidedStatementId !== undefined, mine);
       if (!found) throw new NotFoundError(`No statement ${single}`);
@@ -121,7 +125,7 @@ export const getStatements = (ctx: AppContext) =>
       await sendStatements(ctx, res, present(found.statement, format, languages), [found.statement], attachments);
       return;
     }
-    const page = await queryStatements(ctx.db, filter);
+    const page = await queryStatements(ctx.db, filter, { refs: context.refs });
     const more = page.next ? `${req.baseUrl}/statements?more=${signMore(ctx.secrets.cookieSecret, { p, s: page.next.stored, q: page.next.seq })}` : '';
     if (page.lastStored) res.setHeader('Last-Modified', new Date(page.lastStored).toUTCString());
     // format=exact sends the stored JSON text as is: no parse and re-serialisation of each statement.

@@ -72,20 +72,35 @@ interface Row {
   statement: Json | string;
 }
 
-/** One page of statements matching the filter, newest stored first unless ascending. */
-export async function queryStatements(db: DbOrTx, f: StatementFilter): Promise<StatementPage> {
+/**
+ * The two queries of a page: the statements matching the filter, and (when there are non-time filters) those
+ * targeting a matching statement by StatementRef (xAPI-Communication §2.1.3), each limited to one page and one.
+ */
+export function pageQueries(f: StatementFilter): { direct: SQL; referring: SQL | null } {
   const order = f.ascending ? sql`s.stored asc, s.seq asc` : sql`s.stored desc, s.seq desc`;
   const take = f.limit + 1;
   const own = matchFilters(f, 's');
   const window = windowFilters(f);
-  const direct = db.execute(sql`select s.seq, s.stored, s.statement::text as statement from lrs_statements s
-    where ${window}${own ? sql` and ${own}` : sql``} order by ${order} limit ${take}`);
-  // xAPI-Communication §2.1.3: statements targeting a matching statement by StatementRef match too.
   const target = matchFilters(f, 't');
-  const referring = target
-    ? db.execute(sql`select s.seq, s.stored, s.statement::text as statement from lrs_statements s join lrs_statements t on t.id = s.object_statement_ref
-        where s.object_statement_ref is not null and ${window} and ${target} order by ${order} limit ${take}`)
-    : Promise.resolve({ rows: [] });
+  return {
+    direct: sql`select s.seq, s.stored, s.statement::text as statement from lrs_statements s
+    where ${window}${own ? sql` and ${own}` : sql``} order by ${order} limit ${take}`,
+    referring: target
+      ? sql`select s.seq, s.stored, s.statement::text as statement from lrs_statements s join lrs_statements t on t.id = s.object_statement_ref
+        where s.object_statement_ref is not null and ${window} and ${target} order by ${order} limit ${take}`
+      : null,
+  };
+}
+
+/**
+ * One page of statements matching the filter, newest stored first unless ascending. `refs: false` (no
+ * StatementRef statement was ever stored) skips the StatementRef query: it has nothing to find, and without
+ * planner statistics (after a bulk load) its plan can scan the whole table.
+ */
+export async function queryStatements(db: DbOrTx, f: StatementFilter, options: { refs?: boolean } = {}): Promise<StatementPage> {
+  const queries = pageQueries(f);
+  const direct = db.execute(queries.direct);
+  const referring = queries.referring && options.refs !== false ? db.execute(queries.referring) : Promise.resolve({ rows: [] });
   const [a, b] = await Promise.all([direct, referring]);
   const seen = new Set<number>();
   const merged = [...rowsOf<Row>(a), ...rowsOf<Row>(b)]

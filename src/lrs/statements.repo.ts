@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { changeVersionsSql, type ChangeVersions } from '../platform/db/changes';
 import type { DbOrTx } from '../platform/db/client';
 import { WRITER_LOCK_CLASS, writersOldestSql } from './consistency';
 import type { ActivityRef, AgentRef, Json, NameRef } from './ifi';
@@ -18,6 +19,12 @@ export async function findStatementsByIds(tx: DbOrTx, ids: string[]): Promise<Ar
     .from(lrsStatements)
     .where(inArray(lrsStatements.id, ids));
 }
+
+/** The flag that a StatementRef statement was stored (readers skip their StatementRef query until it is set). */
+export const STATEMENT_REFS_FLAG = 'lrs_statement_refs';
+// A conflict on the existing flag takes no lock: writers of StatementRefs never queue behind each other here.
+const STATEMENT_REFS_SEEN = sql`,
+    refs as (insert into instants_settings (name, value) values (${STATEMENT_REFS_FLAG}, 'true'::jsonb) on conflict do nothing)`;
 
 /**
  * Inserts statements and their index rows; returns what was inserted (an id stored meanwhile is skipped).
@@ -65,7 +72,7 @@ export async function insertStatementRows(
     nm as (
       insert into lrs_agent_names (ifi, name)
       select distinct x->>1, x->>2 from jsonb_array_elements(${JSON.stringify(names)}::jsonb) x join ins on ins.id = (x->>0)::uuid
-      on conflict do nothing)
+      on conflict do nothing)${rows.some((r) => r.objectStatementRef) ? STATEMENT_REFS_SEEN : sql``}
     select seq, id::text as id from ins`);
   const inserted = (result as unknown as { rows: Array<{ seq: string | number; id: string }> }).rows.map((r) => ({ seq: Number(r.seq), id: r.id }));
   return inserted;
@@ -74,14 +81,15 @@ export async function insertStatementRows(
 /**
  * In one query: a shared advisory lock announcing this writer (its key is the second before which it stores
  * nothing, see consistency.ts), the oldest such key of the other writers, the stored statements with these
- * ids, the ids a stored voiding statement already refers to, and the stored definitions of these activities.
+ * ids, the ids a stored voiding statement already refers to, the stored definitions of these activities, and
+ * the versions of the cached tables (credentials, forwarding destinations: src/platform/db/changes.ts).
  */
 export async function findExistingAndVoided(
   tx: DbOrTx,
   ids: string[],
   activityIds: string[] = [],
   writerSecond?: number,
-): Promise<{ existing: Array<{ id: string; statement: unknown }>; voided: Set<string>; definitions: Map<string, Json>; othersOldestSecond: number | null }> {
+): Promise<{ existing: Array<{ id: string; statement: unknown }>; voided: Set<string>; definitions: Map<string, Json>; othersOldestSecond: number | null; versions: ChangeVersions }> {
   const activities = activityIds.length
     ? sql` union all select id, definition, 'activity' from lrs_activities where id in ${activityIds}`
     : sql``;
@@ -94,8 +102,9 @@ export async function findExistingAndVoided(
   const rows = (
     (await tx.execute(sql`select id::text as id, statement, 'statement' as kind from lrs_statements where id in ${ids}
       union all
-      select object_statement_ref::text, null, 'voided' from lrs_statements where object_statement_ref in ${ids} and verb_id = ${VOIDED_VERB}${activities}${writer}`)) as unknown as {
-      rows: Array<{ id: string | null; statement: unknown; kind: 'statement' | 'voided' | 'activity' | 'lock' | 'oldest' }>;
+      select object_statement_ref::text, null, 'voided' from lrs_statements where object_statement_ref in ${ids} and verb_id = ${VOIDED_VERB}${activities}${writer}
+      union all select v.topic, to_jsonb(v.version), 'version' from (${changeVersionsSql}) v`)) as unknown as {
+      rows: Array<{ id: string | null; statement: unknown; kind: 'statement' | 'voided' | 'activity' | 'lock' | 'oldest' | 'version' }>;
     }
   ).rows;
   const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
@@ -105,6 +114,7 @@ export async function findExistingAndVoided(
     voided: new Set(rows.filter((r) => r.kind === 'voided').map((r) => r.id!)),
     definitions: new Map(rows.filter((r) => r.kind === 'activity').map((r) => [r.id!, (parse(r.statement) ?? {}) as Json])),
     othersOldestSecond: oldest === undefined || oldest === null ? null : Number(oldest),
+    versions: new Map(rows.filter((r) => r.kind === 'version').map((r) => [r.id!, Number(parse(r.statement))])),
   };
 }
 

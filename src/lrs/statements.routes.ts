@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Request, Response, Router } from 'express';
 import type { AppContext } from '../platform/context';
 import { CONSISTENT_THROUGH_UNKNOWN, readConsistentThrough } from './consistency';
+import type { CredentialCache } from './credential.cache';
 import type { Json } from './ifi';
 import { bad, checkParams, handle, lrsOf, parseJson, requireScope } from './http';
 import { boundaryOf, parseMultipart, sha256 } from './multipart';
@@ -56,7 +57,7 @@ function authorityOf(ctx: AppContext, res: Response): Json {
   return { objectType: 'Agent', name: credential.name, account: { homePage: `${ctx.config.http.publicUrl}/xapi`, name: credential.key } };
 }
 
-async function write(ctx: AppContext, req: Request, res: Response, statements: unknown[], parts: Array<{ sha2: string; contentType: string; content: Buffer }>) {
+async function write(ctx: AppContext, credentials: CredentialCache, res: Response, statements: unknown[], parts: Array<{ sha2: string; contentType: string; content: Buffer }>) {
   const lrs = lrsOf(res);
   // Grammar and input hygiene first: signatures compare statements recursively, so never on unchecked input.
   const valid = validateStatements(statements, lrs.version);
@@ -67,16 +68,18 @@ async function write(ctx: AppContext, req: Request, res: Response, statements: u
   }
   const written = await ctx.db.transaction(async (tx) => {
     const result = await writeStatements(tx, valid, { authority: authorityOf(ctx, res), version: lrs.version, now: () => ctx.clock.now(), credentialId: lrs.credential.id, validated: true });
+    // A credential from the cache revoked meanwhile: 401, and the transaction (with what it wrote) rolls back.
+    await credentials.confirm(tx, lrs.authenticated, result.versions);
     if (parts.length) await saveAttachments(tx, parts);
     const stored = (statements as Json[]).map((s, i) => ({ ...s, id: result.ids[i] }));
-    for (const hook of ctx.afterStatementsStored) await hook(tx, stored);
+    for (const hook of ctx.afterStatementsStored) await hook(tx, stored, result.versions);
     return result;
   });
   res.setHeader(CONSISTENT_THROUGH, written.consistentThrough.toISOString());
   return written.ids;
 }
 
-const putStatement = (ctx: AppContext) =>
+const putStatement = (ctx: AppContext, credentials: CredentialCache) =>
   handle(async (req, res) => {
     const lrs = lrsOf(res);
     requireScope(lrs.credential, 'statements/write');
@@ -87,11 +90,11 @@ const putStatement = (ctx: AppContext) =>
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw bad('PUT takes one statement object');
     const s = payload as Json;
     if (s.id !== undefined && String(s.id).toLowerCase() !== statementId.toLowerCase()) throw bad('The statement id differs from the statementId parameter');
-    await write(ctx, req, res, [{ ...s, id: statementId }], parts);
+    await write(ctx, credentials, res, [{ ...s, id: statementId }], parts);
     res.status(204).end();
   });
 
-const postStatements = (ctx: AppContext) =>
+const postStatements = (ctx: AppContext, credentials: CredentialCache) =>
   handle(async (req, res) => {
     const lrs = lrsOf(res);
     requireScope(lrs.credential, 'statements/write');
@@ -99,15 +102,15 @@ const postStatements = (ctx: AppContext) =>
     const { payload, parts } = readStatements(req, lrs.body);
     const list = Array.isArray(payload) ? payload : [payload];
     if (!list.length) throw bad('No statement to store');
-    const ids = await write(ctx, req, res, list, parts);
+    const ids = await write(ctx, credentials, res, list, parts);
     res.status(200).json(ids);
   });
 
-/** Adds the statement routes to the /xapi router. */
-export function statementRoutes(router: Router, ctx: AppContext): void {
-  router.put('/statements', putStatement(ctx));
-  router.post('/statements', postStatements(ctx));
-  router.get('/statements', getStatements(ctx));
+/** Adds the statement routes to the /xapi router; they confirm a credential taken from `credentials` in their first query. */
+export function statementRoutes(router: Router, ctx: AppContext, credentials: CredentialCache): void {
+  router.put('/statements', putStatement(ctx, credentials));
+  router.post('/statements', postStatements(ctx, credentials));
+  router.get('/statements', getStatements(ctx, credentials));
 }
 
 /**

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { ChangeVersions } from '../platform/db/changes';
 import type { DbOrTx } from '../platform/db/client';
 import { ConflictError, ValidationError, type FieldIssue } from '../platform/errors';
 import { describeProblem, scanValue } from '../platform/input-hygiene';
@@ -22,6 +23,8 @@ export interface StoreOptions {
   credentialId?: string | null;
   /** The caller already ran `validateStatements` on them with this version. */
   validated?: boolean;
+  /** Given the versions of the cached tables, read in the write's first query (no extra round trip). */
+  onVersions?: (versions: ChangeVersions) => void;
 }
 
 /** The authority of statements Instants writes itself. */
@@ -97,8 +100,11 @@ export async function storeStatements(tx: DbOrTx, statements: unknown[], options
   return (await writeStatements(tx, statements, options)).ids;
 }
 
-/** `storeStatements`, also giving the Consistent-Through instant read on the way (no extra round trip). */
-export async function writeStatements(tx: DbOrTx, statements: unknown[], options: StoreOptions = {}): Promise<{ ids: string[]; consistentThrough: Date }> {
+/**
+ * `storeStatements`, also giving what its first query read on the way (no extra round trip): the
+ * Consistent-Through instant and the versions of the cached tables.
+ */
+export async function writeStatements(tx: DbOrTx, statements: unknown[], options: StoreOptions = {}): Promise<{ ids: string[]; consistentThrough: Date; versions: ChangeVersions }> {
   const version = options.version ?? '2.0.0';
   const now = options.now ?? (() => new Date());
   const valid = (options.validated ? (statements as Json[]) : validateStatements(statements, version)).map((s) => ({ ...s, id: (typeof s.id === 'string' ? s.id : crypto.randomUUID()).toLowerCase() }));
@@ -110,6 +116,7 @@ export async function writeStatements(tx: DbOrTx, statements: unknown[], options
   const readerNow = now();
   const second = writerSecond(options.stored ?? readerNow);
   const found = await findExistingAndVoided(tx, ids, [...new Set(valid.flatMap(definedActivities).map((a) => a.id))], second);
+  options.onVersions?.(found.versions);
   const stored = (options.stored ?? new Date(Math.max(now().getTime(), second * 1000))).toISOString();
   const completed = valid.map((s) => complete(s, stored, options.authority, version));
   const existing = new Map(found.existing.map((r) => [r.id, r.statement as Json]));
@@ -144,5 +151,5 @@ export async function writeStatements(tx: DbOrTx, statements: unknown[], options
     await markVoided(tx, voidTargets);
     await upsertActivityDefinitions(tx, fresh.flatMap(definedActivities), found.definitions);
   }
-  return { ids, consistentThrough: consistentThroughOf(readerNow, found.othersOldestSecond) };
+  return { ids, consistentThrough: consistentThroughOf(readerNow, found.othersOldestSecond), versions: found.versions };
 }

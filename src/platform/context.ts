@@ -2,6 +2,7 @@ import type { CookieOptions, Express } from 'express';
 import type { Allow, SessionAccessResolver } from './access';
 import type { Clock } from './clock';
 import type { Config } from './config';
+import type { ChangeVersions } from './db/changes';
 import type { Database, Db, Tx } from './db/client';
 import type { Catalogues } from './i18n';
 import type { JobRunner } from './jobs';
@@ -35,8 +36,9 @@ export interface AppContext extends AppDeps {
   /**
    * Called in the writing transaction after statements from an LRS client are stored (with their final
    * ids): the xapi slice queues them for forwarding, so every stored statement reaches every destination.
+   * `versions`: the cached tables' versions, read by the write's first query (src/platform/db/changes.ts).
    */
-  afterStatementsStored: Array<(tx: Tx, statements: Array<Record<string, unknown>>) => Promise<unknown>>;
+  afterStatementsStored: Array<(tx: Tx, statements: Array<Record<string, unknown>>, versions?: ChangeVersions) => Promise<unknown>>;
   /**
    * Called in the writing transaction after Instants records its own learning events (`recordEvents`, with
    * the statements as stored): the badges slice awards what the new records meet.

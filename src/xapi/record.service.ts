@@ -1,6 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { storeStatements, SYSTEM_AUTHORITY } from '../lrs';
 import type { Config } from '../platform/config';
+import type { ChangeVersions } from '../platform/db/changes';
 import type { DbOrTx, Tx } from '../platform/db/client';
 import { ValidationError, type FieldIssue } from '../platform/errors';
 import type { Secrets } from '../platform/secrets';
@@ -8,10 +9,10 @@ import type { LearningEvent } from './events';
 import { LearningEventSchema } from './events.schema';
 import { buildFabriqueStatements, FabriqueEventSchema, isFabriqueEvent, type FabriqueEvent } from './fabrique.events';
 import { matchesFilter, XAPI_OUTBOX_KIND } from './forwarding/destinations';
+import { existingForwardingTargets, loadForwardingTargets, type ForwardingTargets } from './forwarding/targets';
 import { enqueueOutbox, type NewOutboxRow } from './outbox/outbox';
 import { buildStatements, type BuildDeps } from './statement.builder';
 import { StatementSchema, type Statement } from './statement.schema';
-import { xapiDestinations } from './xapi.tables';
 
 /** What recording needs: the configuration (base IRI), the secrets (pseudonym key), and the hooks to call. */
 export interface RecordDeps {
@@ -62,8 +63,9 @@ export async function recordEvents(tx: Tx, events: Array<LearningEvent | Fabriqu
   if (!events.length) return [];
   const statements = prepareStatements(events, buildDepsOf(deps));
   await lockActivities(tx, statements);
-  const ids = await storeStatements(tx, statements, { authority: SYSTEM_AUTHORITY, version: '1.0.3' });
-  await enqueueForwarding(tx, statements);
+  let versions: ChangeVersions | undefined;
+  const ids = await storeStatements(tx, statements, { authority: SYSTEM_AUTHORITY, version: '1.0.3', onVersions: (v) => (versions = v) });
+  await enqueueForwarding(tx, statements, { targets: existingForwardingTargets(deps.config), versions });
   for (const hook of deps.afterEventsRecorded ?? []) await hook(tx, statements);
   return ids;
 }
@@ -71,11 +73,16 @@ export async function recordEvents(tx: Tx, events: Array<LearningEvent | Fabriqu
 /**
  * Enqueues statements for every enabled forwarding destination whose filter matches, in the caller's
  * transaction (the LRS API calls it for statements written by other clients). `stored`, `authority` and
- * `version` are dropped: the receiving LRS sets its own.
+ * `version` are dropped: the receiving LRS sets its own. With `targets` and the `versions` read by the
+ * write, the destinations come from the application's cache while unchanged.
  */
-export async function enqueueForwarding(tx: DbOrTx, statements: Array<{ id: string; verb: { id: string }; object: { id?: unknown } }>): Promise<number> {
+export async function enqueueForwarding(
+  tx: DbOrTx,
+  statements: Array<{ id: string; verb: { id: string }; object: { id?: unknown } }>,
+  options: { targets?: ForwardingTargets; versions?: ChangeVersions } = {},
+): Promise<number> {
   if (!statements.length) return 0;
-  const destinations = await tx.select({ id: xapiDestinations.id, verbs: xapiDestinations.verbs, activities: xapiDestinations.activities }).from(xapiDestinations).where(eq(xapiDestinations.enabled, true));
+  const destinations = options.targets ? await options.targets.enabled(tx, options.versions) : await loadForwardingTargets(tx);
   const rows: NewOutboxRow[] = [];
   for (const d of destinations) {
     for (const s of statements) {

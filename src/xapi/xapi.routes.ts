@@ -6,6 +6,7 @@ import { parseCalendarDate, parseTimestamp } from '../platform/input-hygiene';
 import { findDestination, XAPI_OUTBOX_KIND } from './forwarding/destinations';
 import { ERASURE_OUTBOX_KIND, xapiErasureHandler } from './forwarding/erasure.handler';
 import { xapiForwardHandler } from './forwarding/forward.handler';
+import { forwardingTargetsFor } from './forwarding/targets';
 import { destinationStatuses, listDeadLetters, replayDeadLetters, resendFrom } from './forwarding/operations';
 import { outboxOf } from './outbox/registry';
 import { enqueueForwarding } from './record.service';
@@ -31,8 +32,9 @@ export function mountXapi(app: Express, ctx: AppContext): void {
   box.register(XAPI_OUTBOX_KIND, xapiForwardHandler({ db: ctx.db, ltiKey: ctx.secrets.ltiKey, now: () => ctx.clock.now() }));
   box.register(ERASURE_OUTBOX_KIND, xapiErasureHandler({ db: ctx.db, clock: ctx.clock, ltiKey: ctx.secrets.ltiKey }));
   ctx.jobs.register(OUTBOX_JOB, ctx.config.worker.intervalMs, () => box.runOnce());
-  // Statements other tools write into our LRS are forwarded like our own.
-  ctx.afterStatementsStored.push((tx, statements) => enqueueForwarding(tx, statements as Parameters<typeof enqueueForwarding>[1]));
+  // Statements other tools write into our LRS are forwarded like our own; the enabled destinations are cached.
+  const targets = forwardingTargetsFor(ctx.config);
+  ctx.afterStatementsStored.push((tx, statements, versions) => enqueueForwarding(tx, statements as Parameters<typeof enqueueForwarding>[1], { targets, versions }));
 
   app.get('/admin/xapi', ctx.allow.admin(), async (req, res) => {
     const now = ctx.clock.now();
