@@ -131,8 +131,10 @@ export async function markVoided(tx: DbOrTx, targets: string[]): Promise<void> {
  * Keeps the canonical definition of each activity (for GET /activities), merged in SQL in the upsert itself
  * so that concurrent writers never lose each other's keys: language maps (name, description) and
  * extensions key by key, the other properties replaced by the latest. `known` gives the stored definitions
- * when the caller already read them: only definitions that would change are written, in id order, so that
- * concurrent writers of the same activities neither deadlock nor queue behind each other's row locks.
+ * when the caller already read them: only definitions that would change are written, in id order (each
+ * row locked until commit as it is written), so that concurrent writers of the same activities never
+ * deadlock, and writers whose definitions are already stored (nearly all: the same session, series and
+ * course over and over) take no lock at all and never queue behind each other.
  */
 export async function upsertActivityDefinitions(tx: DbOrTx, list: Array<{ id: string; definition: Json }>, known?: Map<string, Json>): Promise<void> {
   if (!list.length) return;
@@ -154,7 +156,7 @@ export async function upsertActivityDefinitions(tx: DbOrTx, list: Array<{ id: st
   const map = (k: string) => sql.raw(`case when jsonb_typeof(a.definition->'${k}') = 'object' and jsonb_typeof(excluded.definition->'${k}') = 'object'
       then jsonb_build_object('${k}', (a.definition->'${k}') || (excluded.definition->'${k}')) else '{}'::jsonb end`);
   await tx.execute(sql`insert into lrs_activities as a (id, definition)
-    select id, definition from jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) as r(id text, definition jsonb)
+    select id, definition from jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) as r(id text, definition jsonb) order by id
     on conflict (id) do update set
       definition = coalesce(a.definition, '{}'::jsonb) || excluded.definition || ${map('name')} || ${map('description')} || ${map('extensions')},
       updated_at = now()`);

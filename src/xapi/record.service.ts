@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import { storeStatements, SYSTEM_AUTHORITY } from '../lrs';
 import type { Config } from '../platform/config';
 import type { ChangeVersions } from '../platform/db/changes';
@@ -58,11 +57,12 @@ export function prepareStatements(events: Array<LearningEvent | FabriqueEvent>, 
  * Records learning events in the caller's transaction: builds and validates their statements (refusing the
  * whole call before writing anything), stores them in the LRS, and enqueues one outbox row per statement
  * for each enabled forwarding destination whose filter matches. Returns the statement ids in order.
+ * Recordings of the same course never wait for each other: the LRS writes (and locks, in id order) only the
+ * activity definitions that really change, and the stored ones are read in its first query.
  */
 export async function recordEvents(tx: Tx, events: Array<LearningEvent | FabriqueEvent>, deps: RecordDeps): Promise<string[]> {
   if (!events.length) return [];
   const statements = prepareStatements(events, buildDepsOf(deps));
-  await lockActivities(tx, statements);
   let versions: ChangeVersions | undefined;
   const ids = await storeStatements(tx, statements, { authority: SYSTEM_AUTHORITY, version: '1.0.3', onVersions: (v) => (versions = v) });
   await enqueueForwarding(tx, statements, { targets: existingForwardingTargets(deps.config), versions });
@@ -93,21 +93,4 @@ export async function enqueueForwarding(
   }
   await enqueueOutbox(tx, rows);
   return rows.length;
-}
-
-/**
- * Storing a statement updates the LRS row of each activity it defines (the session, the series…), so two
- * recordings that define the same activities in a different order could deadlock. Taking one advisory lock
- * per activity, in a single global order, first makes every recording wait its turn instead.
- */
-async function lockActivities(tx: Tx, statements: Statement[]): Promise<void> {
-  const ids = new Set<string>();
-  for (const s of statements) {
-    if (s.object.definition) ids.add(s.object.id);
-    const ca = s.context.contextActivities ?? {};
-    for (const a of [...(ca.parent ?? []), ...(ca.grouping ?? []), ...(ca.category ?? []), ...(ca.other ?? [])]) if (a.definition) ids.add(a.id);
-  }
-  if (!ids.size) return;
-  const list = `{${[...ids].map((id) => `"${id.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
-  await tx.execute(sql`select count(pg_advisory_xact_lock(k)) from (select distinct hashtextextended(x, 0) as k from unnest(${list}::text[]) as x order by k) as ordered`);
 }

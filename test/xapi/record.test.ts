@@ -6,7 +6,7 @@ import { recordEvents, type LearningEvent } from '../../src/xapi';
 import { addDestination, setDestinationEnabled } from '../../src/xapi/forwarding/destinations';
 import { rowsOf } from '../../src/xapi/outbox/outbox';
 import { TEST_SECRETS, testConfig } from '../support/app';
-import { createTestDatabase } from '../support/db';
+import { createTestDatabase, engine } from '../support/db';
 import { ALL_KINDS, buildEvent, buildEventSession } from './fixtures';
 
 const deps = { config: testConfig({ XAPI_BASE_IRI: 'https://instants.test/xapi' }), secrets: TEST_SECRETS };
@@ -119,4 +119,53 @@ describe('xapi: recordEvents in the caller transaction', () => {
     );
     expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).to.deep.equal([]);
   });
+
+  it('records from concurrent transactions that each rename the same session, series and course in different orders without a deadlock, the definitions ending with the names of one of them', async function () {
+    this.timeout(120_000);
+    const session = buildEventSession();
+    const named = (i: number) => ({ ...session, title: `Session ${i}`, seriesTitle: `Série ${i}`, course: { ...session.course, title: `Cours ${i}` } });
+    const results = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, w) =>
+        (async () => {
+          for (let i = 0; i < 10; i++) {
+            const kinds = w % 2 ? (['launched', 'self-positioned'] as const) : (['self-positioned', 'launched'] as const);
+            await database.db.transaction((tx) => recordEvents(tx, kinds.map((k) => buildEvent(k, { sub: `r${w}-${i}`, session: named(w * 10 + i) })), deps));
+          }
+        })(),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).to.deep.equal([]);
+    const [row] = rowsOf<{ name: Record<string, string> }>(await database.db.execute(sql`select definition->'name' as name from lrs_activities where id like ${`%/sessions/${session.id}`}`));
+    const names = Object.values(row!.name);
+    expect(names).to.have.length.above(0);
+    for (const name of names) expect(name).to.match(/^Session \d+$/);
+  });
+
+  if (engine === 'postgres') {
+    it('lets a recording for a session proceed while another recording for the same session, series and course is still open (nothing to lock when the definitions are stored)', async () => {
+      const session = buildEventSession();
+      await database.db.transaction((tx) => recordEvents(tx, [buildEvent('launched', { sub: 'first', session })], deps));
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let recorded!: () => void;
+      const open = new Promise<void>((resolve) => (recorded = resolve));
+      const first = database.db.transaction(async (tx) => {
+        await recordEvents(tx, [buildEvent('attended', { sub: 'one', session })], deps);
+        recorded();
+        await gate;
+      });
+      await open;
+      try {
+        // With a lock held by the open transaction this would fail after 2 s (lock_timeout), not wait for ever.
+        const second = await database.db.transaction(async (tx) => {
+          await tx.execute(sql`set local lock_timeout = '2s'`);
+          return recordEvents(tx, [buildEvent('attended', { sub: 'two', session })], deps);
+        });
+        expect(second).to.have.length(1);
+      } finally {
+        release();
+        await first;
+      }
+    });
+  }
 });
