@@ -44,7 +44,8 @@ async function main(): Promise<void> {
   const cliEndpoint = database.kind === 'pglite' ? await startCliEndpoint({ config, log, secrets, database }, lookupCli) : undefined;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
-  log.info({ host: config.http.host, port, database: database.kind, publicUrl: config.http.publicUrl }, `Instants is listening on http://${config.http.host}:${port}`);
+  const openAt = `${config.http.publicUrl}/${config.demo ? 'demo' : ''}`;
+  log.info({ host: config.http.host, port, database: database.kind, publicUrl: config.http.publicUrl }, `Instants is listening on ${config.http.host}:${port}; open ${openAt}`);
 
   let stopping = false;
   const shutdown = async (exitCode: number, signal: string) => {

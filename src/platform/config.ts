@@ -240,7 +240,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const problems = isProd ? productionProblems(e, path.resolve(cwd, e.DATA_DIR)) : [];
   if (problems.length) throw new ConfigError(problems);
 
-  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  // Without PUBLIC_URL, the address the server listens on (cookies, the demo and the LTI URLs all need one address).
+  const listenHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST;
+  const publicUrl = (e.PUBLIC_URL ?? `http://${listenHost}:${e.PORT}`).replace(/\/+$/, '');
   return {
     env: e.NODE_ENV,
     http: {

@@ -11,7 +11,14 @@ describe('platform: configuration', () => {
     expect(config.i18n.defaultLocale).to.equal('fr');
     expect(config.demo).to.equal(true);
     expect(config.privacy.minGroup).to.equal(5);
-    expect(config.http.publicUrl).to.equal('http://localhost:3000');
+    expect(config.http.publicUrl).to.equal('http://127.0.0.1:3000');
+  });
+
+  it('defaults PUBLIC_URL to the address it listens on (localhost when it listens on every address)', () => {
+    expect(loadConfig({ PORT: '3100' }).http.publicUrl).to.equal('http://127.0.0.1:3100');
+    expect(loadConfig({ HOST: '0.0.0.0' }).http.publicUrl).to.equal('http://localhost:3000');
+    expect(loadConfig({ HOST: '::1' }).http.publicUrl).to.equal('http://[::1]:3000');
+    expect(loadConfig({ PUBLIC_URL: 'http://instants.local:8080/' }).http.publicUrl).to.equal('http://instants.local:8080');
   });
 
   it('turns demo off by default in production and requires PUBLIC_URL there', () => {
