@@ -7,7 +7,10 @@ import type { DataSubject } from '../platform/personal-data';
 const rowsOf = <T>(r: unknown) => (r as { rows: T[] }).rows;
 
 export async function awardsOf(db: DbOrTx, who: DataSubject): Promise<Array<Record<string, unknown>>> {
-  return rowsOf<{ row: Record<string, unknown> }>(await db.execute(sql`select to_jsonb(a) || jsonb_build_object('badge', c.name) as row
+  // Their own awards whole; of the awards they gave or revoked, what they did, never whom to.
+  return rowsOf<{ row: Record<string, unknown> }>(await db.execute(sql`select case when a.user_ref = ${who.userId} then to_jsonb(a) || jsonb_build_object('badge', c.name)
+      else jsonb_build_object('badge', c.name, 'issued_on', a.issued_on, 'awarded_by_you', a.awarded_by is not distinct from ${who.userId}::uuid,
+        'revoked_by_you', a.revoked_by is not distinct from ${who.userId}::uuid, 'revoked_at', a.revoked_at) end as row
     from badge_awards a join badge_classes c on c.id = a.badge_class_id
     where a.user_ref = ${who.userId} or a.awarded_by = ${who.userId} or a.revoked_by = ${who.userId} order by a.issued_on`)).map((r) => r.row);
 }

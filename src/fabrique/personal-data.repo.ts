@@ -7,7 +7,10 @@ import type { DataSubject } from '../platform/personal-data';
 const rowsOf = <T>(r: unknown) => (r as { rows: T[] }).rows;
 
 export async function projectsOf(db: DbOrTx, who: DataSubject): Promise<Array<Record<string, unknown>>> {
-  return rowsOf<{ row: Record<string, unknown> }>(await db.execute(sql`select to_jsonb(p) - 'creation_key' as row from fabrique_projects p
+  // The other person of a project (its proposer, its facilitator) is not theirs to export.
+  return rowsOf<{ row: Record<string, unknown> }>(await db.execute(sql`select to_jsonb(p) - 'creation_key'
+      || jsonb_build_object('proposer_ref', case when p.proposer_ref = ${who.userId} then p.proposer_ref end, 'facilitator_ref', case when p.facilitator_ref = ${who.userId} then p.facilitator_ref end) as row
+    from fabrique_projects p
     where p.proposer_ref = ${who.userId} or p.facilitator_ref = ${who.userId} order by p.created_at`)).map((r) => r.row);
 }
 

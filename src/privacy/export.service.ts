@@ -1,5 +1,5 @@
 import type { DbOrTx } from '../platform/db/client';
-import type { DataSubject, PersonalTable, Purpose, Retention } from '../platform/personal-data';
+import type { DataSubject, PersonLink, PersonalTable, Purpose, Retention } from '../platform/personal-data';
 import { copiesOf } from '../xapi';
 import { personalTables, REGISTRY } from './registry';
 import { insertAudit } from './subject.repo';
@@ -24,11 +24,25 @@ export interface PersonalExport {
   tables: Record<string, ExportedTable>;
 }
 
-/** The person's rows of one declared table (the slice's ops, or the generic links), without withheld columns. */
+const isTheirs = (link: PersonLink, who: DataSubject, value: unknown) =>
+  link.by === 'user' ? value === who.userId : link.by === 'actor' ? value === who.ifi : who.launchIds.includes(String(value));
+
+/**
+ * The person's rows of one declared table (the slice's ops, or the generic links), without withheld
+ * columns. A row found through one link (an attendance they marked) names someone else through another
+ * (the participant): that reference is blanked, an export never carries another person's id.
+ */
 export async function rowsOfTable(db: DbOrTx, t: PersonalTable, who: DataSubject): Promise<Array<Record<string, unknown>>> {
-  const rows = t.ops ? await t.ops.rows(db, who) : await linkedRows(db, t.table, t.links, who, t.withheld);
-  if (!t.ops || !t.withheld?.length) return rows;
-  return rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !t.withheld!.includes(k))));
+  if (t.ops) {
+    const rows = await t.ops.rows(db, who);
+    return t.withheld?.length ? rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !t.withheld!.includes(k)))) : rows;
+  }
+  const rows = await linkedRows(db, t.table, t.links, who, t.withheld);
+  return rows.map((r) => {
+    const out = { ...r };
+    for (const l of t.links) if (out[l.column] !== null && out[l.column] !== undefined && !isTheirs(l, who, out[l.column])) out[l.column] = null;
+    return out;
+  });
 }
 
 /** How many rows of each declared table concern the person (tables the registry can search only). */
