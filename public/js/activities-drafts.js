@@ -1,6 +1,6 @@
 /*
  * Keeps what a participant typed or ticked in an activity form (forms with data-draft) in the tab's
- * sessionStorage until the form is sent, so a reload or a lost connection does not lose an unsent answer.
+ * sessionStorage, so a reload, a lost connection or a refused send does not lose an unsaved answer.
  * Answers already sent are kept by the server; this only covers the ones not sent yet.
  */
 (function () {
@@ -47,8 +47,8 @@
     };
     form.addEventListener('input', save);
     form.addEventListener('change', save);
-    form.addEventListener('submit', function () {
-      store.removeItem(key);
-    });
+    // Kept when the form is sent: a refused answer comes back with it (the server shows it again too), and
+    // a saved one no longer has a form on the page, so its draft is never restored.
+    form.addEventListener('submit', save);
   });
 })();

@@ -97,10 +97,13 @@ function stateOf(v: ParticipantView, kind: ActivityKind): ActivityState {
   return v.states.find((s) => s.kind === kind)!;
 }
 
+/** A posted field as a list (one ticked box arrives as a string, several as an array). */
+const listOf = (value: unknown): string[] => (value === undefined || value === '' ? [] : (Array.isArray(value) ? value : [value]).map(String));
+
 const stepLabel = (t: Translate, step: number) => t(`activities.scale.${SCALE_STEPS[step - 1]!.key}`);
 
 /** The self-positioning page: one small form per competence and moment, answered ones shown as saved. */
-export function presentPositioning(t: Translate, v: ParticipantView, errors: Record<string, FieldErrors> = {}) {
+export function presentPositioning(t: Translate, v: ParticipantView, errors: Record<string, FieldErrors> = {}, values: Record<string, unknown> = {}, sent?: string) {
   const st = stateOf(v, 'self-positioning');
   const started = v.now >= v.session.startsAt;
   const moments = started ? ['after', ...(v.activities.selfPositioning!.retrospective ? ['then'] : [])] : ['before'];
@@ -122,6 +125,8 @@ export function presentPositioning(t: Translate, v: ParticipantView, errors: Rec
       moments.map((m) => {
         const key = `${m}:${c.code}`;
         const saved = st.answers.get(key) as { step: number } | undefined;
+        // The form sent with an error is shown again with the step that was ticked.
+        const ticked = errors[key] ? String(values.step ?? '') : '';
         return {
           id: `sp-${m}-${c.code.replace(/\W/g, '-')}`,
           competence: c.code,
@@ -129,8 +134,9 @@ export function presentPositioning(t: Translate, v: ParticipantView, errors: Rec
           moment: m,
           question: t(`activities.positioning.question_${m}`, { competence: `${c.code} ${c.title}` }),
           saved: saved ? stepLabel(t, saved.step) : null,
-          steps,
-          error: errors[key]?.step,
+          announce: Boolean(saved) && sent === key,
+          steps: steps.map((s) => ({ ...s, checked: String(s.value) === ticked })),
+          error: errors[key] ? (errors[key].step ?? Object.values(errors[key])[0]) : undefined,
         };
       }),
     ),
@@ -138,7 +144,10 @@ export function presentPositioning(t: Translate, v: ParticipantView, errors: Rec
 }
 
 /** The quiz page: answered questions with their feedback, the others as forms. */
-export function presentQuiz(t: Translate, v: ParticipantView, errors: Record<string, FieldErrors> = {}) {
+export function presentQuiz(t: Translate, v: ParticipantView, errors: Record<string, FieldErrors> = {}, values: Record<string, unknown> = {}, sent?: string) {
+  // The question sent with an error comes back with what was ticked and chosen.
+  const ticked = new Set(listOf(values.choices));
+  const refused = (id: string) => errors[`q:${id}`] !== undefined;
   const st = stateOf(v, 'quiz');
   const quiz = v.activities.quiz!;
   const result = st.result as { raw: number; max: number; passed: boolean } | null;
@@ -168,11 +177,15 @@ export function presentQuiz(t: Translate, v: ParticipantView, errors: Record<str
           id: c.id,
           text: c.text,
           chosen: saved?.choices.includes(c.id) ?? false,
+          checked: refused(q.id) && ticked.has(c.id),
           correct: saved?.correct ? saved.correct.includes(c.id) : c.correct,
           feedback: saved && (saved.choices.includes(c.id) || (saved.correct ? saved.correct.includes(c.id) : c.correct)) ? c.feedback : '',
         })),
         saved: saved ? { success: saved.success, certainty: saved.certainty ? t(`activities.quiz.certainty_${saved.certainty}`) : null } : null,
+        announce: Boolean(saved) && sent === `q:${q.id}`,
+        certaintyLevels: [1, 2, 3, 4].map((n) => ({ value: n, label: t(`activities.quiz.certainty_${n}`), selected: refused(q.id) && String(values.certainty ?? '') === String(n) })),
         errors: errors[`q:${q.id}`] ?? {},
+        hasErrors: refused(q.id),
       };
     }),
   };
@@ -185,10 +198,11 @@ export function presentNeeds(
   choices: { topics: Array<{ id: string; kind: string; label: string }>; competences: Array<{ code: string; title: string }> },
   errors: FieldErrors = {},
   values: Record<string, unknown> = {},
+  sent?: string,
 ) {
   const st = stateOf(v, 'needs');
   const saved = st.answers.get('needs') as { topics: string[]; freeText: string | null; competence: string | null } | undefined;
-  const chosen = new Set(saved?.topics ?? (values.topics as string[] | undefined) ?? []);
+  const chosen = new Set(saved?.topics ?? listOf(values.topics));
   const topic = (k: string) => choices.topics.filter((x) => x.kind === k).map((x) => ({ ...x, checked: chosen.has(x.id) }));
   return {
     title: `${t('activities.kind.needs')} · ${v.session.title}`,
@@ -197,6 +211,7 @@ export function presentNeeds(
     session: sessionHeader(t, v),
     canAct: v.session.status === 'published',
     saved: Boolean(saved),
+    announce: Boolean(saved) && sent === 'form',
     tools: topic('tool'),
     themes: topic('theme'),
     askCompetence: v.activities.needs!.askCompetence,
@@ -208,7 +223,7 @@ export function presentNeeds(
 }
 
 /** The satisfaction page. */
-export function presentSatisfaction(t: Translate, v: ParticipantView, errors: FieldErrors = {}, values: Record<string, unknown> = {}) {
+export function presentSatisfaction(t: Translate, v: ParticipantView, errors: FieldErrors = {}, values: Record<string, unknown> = {}, sent?: string) {
   const st = stateOf(v, 'satisfaction');
   const saved = st.answers.get('rating') as { rating: number; comment: string | null } | undefined;
   const max = v.activities.satisfaction!.scaleMax;
@@ -220,6 +235,7 @@ export function presentSatisfaction(t: Translate, v: ParticipantView, errors: Fi
     session: sessionHeader(t, v),
     canAct: v.session.status === 'published',
     saved: Boolean(saved),
+    announce: Boolean(saved) && sent === 'form',
     max,
     ratings: Array.from({ length: max }, (_, i) => ({ value: i + 1, checked: rating === i + 1 })),
     comment: saved?.comment ?? (values.comment as string | undefined) ?? '',
@@ -229,10 +245,10 @@ export function presentSatisfaction(t: Translate, v: ParticipantView, errors: Fi
 }
 
 /** The D+30 follow-up page. */
-export function presentFollowUp(t: Translate, v: ParticipantView, errors: FieldErrors = {}, values: Record<string, unknown> = {}) {
+export function presentFollowUp(t: Translate, v: ParticipantView, errors: FieldErrors = {}, values: Record<string, unknown> = {}, sent?: string) {
   const st = stateOf(v, 'follow-up');
   const saved = st.answers.get('follow-up') as { usedSince: boolean; frequency: string | null; purposes: string[]; obstacles: string[] } | undefined;
-  const obstacles = new Set((values.obstacles as string[] | undefined) ?? []);
+  const obstacles = new Set(listOf(values.obstacles));
   return {
     title: `${t('activities.kind.follow-up')} · ${v.session.title}`,
     scripts: DRAFT_SCRIPTS,
@@ -241,6 +257,7 @@ export function presentFollowUp(t: Translate, v: ParticipantView, errors: FieldE
     canAct: v.session.status === 'published',
     open: st.status !== 'not-open',
     opensAt: st.opensAt,
+    announce: Boolean(saved) && sent === 'form',
     saved: saved
       ? {
           usedSince: saved.usedSince,

@@ -41,7 +41,8 @@ export function fieldErrors(res: Response, issues: Array<{ path: string; message
   return out;
 }
 
-type PageRender = (res: Response, deps: ActivityDeps, v: ParticipantView, errors: Record<string, FieldErrors>, values: Record<string, unknown>) => Promise<void> | void;
+/** `sent`: the answer just saved (its error key), whose message the page focuses and announces. */
+type PageRender = (res: Response, deps: ActivityDeps, v: ParticipantView, errors: Record<string, FieldErrors>, values: Record<string, unknown>, sent?: string) => Promise<void> | void;
 
 interface ActivityPage<S extends z.ZodType> {
   kind: ActivityKind;
@@ -54,9 +55,14 @@ interface ActivityPage<S extends z.ZodType> {
   anchor?: (body: Record<string, unknown>) => string;
 }
 
-const view = (template: string, present: (res: Response, v: ParticipantView, errors: Record<string, FieldErrors>, values: Record<string, unknown>) => object): PageRender => (res, _deps, v, errors, values) => {
-  res.render(`activities/${template}`, present(res, v, errors, values));
-};
+const view =
+  (template: string, present: (res: Response, v: ParticipantView, errors: Record<string, FieldErrors>, values: Record<string, unknown>, sent?: string) => object): PageRender =>
+  (res, _deps, v, errors, values, sent) => {
+    res.render(`activities/${template}`, present(res, v, errors, values, sent));
+  };
+
+/** The `sent` marker of the page that follows a save (short, from our own redirect; anything else is ignored). */
+const sentOf = (req: Request) => (typeof req.query.sent === 'string' && /^[\w:.-]{1,60}$/.test(req.query.sent) ? req.query.sent : undefined);
 
 function mountActivityPage<S extends z.ZodType>(app: Express, allow: Allow, deps: ActivityDeps, page: ActivityPage<S>): void {
   const path = `/sessions/:id/${ACTIVITY_PATHS[page.kind]}`;
@@ -66,7 +72,7 @@ function mountActivityPage<S extends z.ZodType>(app: Express, allow: Allow, deps
     return v;
   };
   app.get(path, allow.participantOfSession('id'), async (req, res) => {
-    await page.render(res, deps, await load(res, param(req, 'id')), {}, {});
+    await page.render(res, deps, await load(res, param(req, 'id')), {}, {}, sentOf(req));
   });
   app.post(path, allow.participantOfSession('id'), async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
@@ -84,7 +90,7 @@ function mountActivityPage<S extends z.ZodType>(app: Express, allow: Allow, deps
       issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
     }
     if (!issues) {
-      res.redirect(303, `${path.replace(':id', id)}${page.anchor ? page.anchor(body) : ''}`);
+      res.redirect(303, `${path.replace(':id', id)}?sent=${encodeURIComponent(page.errorKey(body).slice(0, 60))}${page.anchor ? page.anchor(body) : ''}`);
       return;
     }
     const v = await load(res, id);
@@ -123,7 +129,7 @@ export function mountParticipantRoutes(app: Express, ctx: AppContext): void {
     save: answerPosition,
     errorKey: (b) => `${String(b.moment)}:${String(b.competence)}`,
     anchor: () => '#positioning',
-    render: view('positioning', (res, v, errors) => presentPositioning(res.locals.t, v, errors)),
+    render: view('positioning', (res, v, errors, values, sent) => presentPositioning(res.locals.t, v, errors, values, sent)),
   });
   mountActivityPage(app, ctx.allow, deps, {
     kind: 'quiz',
@@ -131,15 +137,15 @@ export function mountParticipantRoutes(app: Express, ctx: AppContext): void {
     save: answerQuiz,
     errorKey: (b) => `q:${String(b.question)}`,
     anchor: (b) => `#question-${String(b.question).replace(/\W/g, '')}`,
-    render: view('quiz', (res, v, errors) => presentQuiz(res.locals.t, v, errors)),
+    render: view('quiz', (res, v, errors, values, sent) => presentQuiz(res.locals.t, v, errors, values, sent)),
   });
   mountActivityPage(app, ctx.allow, deps, {
     kind: 'needs',
     schema: NeedsAnswerSchema,
     save: answerNeeds,
     errorKey: () => 'form',
-    render: async (res, d, v, errors, values) => {
-      res.render('activities/needs', presentNeeds(res.locals.t, v, await needsChoices(d), errors.form, values));
+    render: async (res, d, v, errors, values, sent) => {
+      res.render('activities/needs', presentNeeds(res.locals.t, v, await needsChoices(d), errors.form, values, sent));
     },
   });
   mountActivityPage(app, ctx.allow, deps, {
@@ -147,13 +153,13 @@ export function mountParticipantRoutes(app: Express, ctx: AppContext): void {
     schema: SatisfactionAnswerSchema,
     save: answerSatisfaction,
     errorKey: () => 'form',
-    render: view('satisfaction', (res, v, errors, values) => presentSatisfaction(res.locals.t, v, errors.form, values)),
+    render: view('satisfaction', (res, v, errors, values, sent) => presentSatisfaction(res.locals.t, v, errors.form, values, sent)),
   });
   mountActivityPage(app, ctx.allow, deps, {
     kind: 'follow-up',
     schema: FollowUpAnswerSchema,
     save: answerFollowUp,
     errorKey: () => 'form',
-    render: view('follow-up', (res, v, errors, values) => presentFollowUp(res.locals.t, v, errors.form, values)),
+    render: view('follow-up', (res, v, errors, values, sent) => presentFollowUp(res.locals.t, v, errors.form, values, sent)),
   });
 }
