@@ -113,6 +113,19 @@ export const EXPECTED: Record<string, Row> = {
   'POST /admin/people/choices/:id/archive': ADMIN_NONE,
   'POST /admin/people/import': ADMIN,
 
+  // privacy: one's own data; finding and erasing a person, the register, retention are académie-wide
+  'GET /me/data': LAUNCHED,
+  'GET /me/data/export.json': LAUNCHED,
+  'GET /me/data/export.html': LAUNCHED,
+  'GET /admin/privacy': ADMIN,
+  'GET /admin/privacy/register': ADMIN,
+  'GET /admin/privacy/retention': ADMIN,
+  'GET /admin/privacy/people/:id': ADMIN_NONE,
+  'POST /admin/privacy/people/:id/erase': ADMIN_NONE,
+  'GET /admin/privacy/erasures/:id': ADMIN_NONE,
+  // another Instants asking this LRS to erase one agent's statements, with its own credentials
+  'POST /xapi/erasure': CREDENTIAL,
+
   // activities: participants' pages of A's published session, organisers' pages
   'GET /sessions/:id': LAUNCHED,
   'GET /sessions/:id/resources/:resourceId': LAUNCHED,
