@@ -6,7 +6,7 @@
   var framed;
   try {
     framed = window.self !== window.top;
-  } catch (e) {
+  } catch {
     framed = true;
   }
   document.documentElement.classList.toggle('in-frame', framed);

@@ -4,9 +4,8 @@ import { ROLE_URI } from '../../src/lti';
 import { catalogSessions } from '../../src/catalog/catalog.tables';
 import { ltiContexts, ltiLaunches, ltiResourceLinks, ltiUsers } from '../../src/lti/lti.tables';
 import { createTestApp, type TestApp } from '../support/app';
-import { Browser } from '../support/http';
-import { launchAs, postLaunch, simulatorFor, type LaunchAsOptions } from '../support/lti';
-import { formFrom, SIMULATOR_ISSUER } from '../support/lti-simulator';
+import { launchAs, type LaunchAsOptions } from '../support/lti';
+import { SIMULATOR_ISSUER } from '../support/lti-simulator';
 
 describe('lti: accepted launches', () => {
   let t: TestApp;

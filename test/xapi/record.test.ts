@@ -123,7 +123,7 @@ describe('xapi: recordEvents in the caller transaction', () => {
   it('records from concurrent transactions that each rename the same session, series and course in different orders without a deadlock, the definitions ending with the names of one of them', async function () {
     this.timeout(120_000);
     const session = buildEventSession();
-    const named = (i: number) => ({ ...session, title: `Session ${i}`, seriesTitle: `Série ${i}`, course: { ...session.course, title: `Cours ${i}` } });
+    const named = (i: number) => ({ ...session, title: `Session ${i}`, seriesTitle: `Série ${i}`, course: { ...session.course!, title: `Cours ${i}` } });
     const results = await Promise.allSettled(
       Array.from({ length: 6 }, (_, w) =>
         (async () => {
