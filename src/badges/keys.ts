@@ -61,6 +61,7 @@ export function loadSeeds(config: Config): string[] {
   if (config.badges.signingKeys.length) return config.badges.signingKeys;
   const file = path.join(config.dataDir, FILE);
   if (!fs.existsSync(file)) {
+    fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     try {
       // `wx`: when two processes start together, one creates the file and the other reads it.
       fs.writeFileSync(file, JSON.stringify({ keys: [newSeed()] }, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
