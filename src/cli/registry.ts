@@ -8,6 +8,7 @@ const TOOLS: Record<string, () => CliDefinition> = {
   dashboard: () => (require('./dashboard.cli') as typeof import('./dashboard.cli')).dashboardCli,
   lrs: () => (require('./lrs.cli') as typeof import('./lrs.cli')).lrsCli,
   platform: () => (require('./platform.cli') as typeof import('./platform.cli')).platformCli,
+  privacy: () => (require('./privacy.cli') as typeof import('./privacy.cli')).privacyCli,
   secrets: () => (require('./secrets.cli') as typeof import('./secrets.cli')).secretsCli,
   seed: () => (require('./seed.cli') as typeof import('./seed.cli')).seedCli,
   xapi: () => (require('./xapi.cli') as typeof import('./xapi.cli')).xapiCli,

@@ -13,7 +13,7 @@ export { REGISTRY, declaredTables, personalTables, isFindable } from './registry
 export { exportPerson, countRows, type PersonalExport } from './export.service';
 export { erasePerson, eraseIdentifier, afterStatementsRemoved, type ErasureReport } from './erasure.service';
 export { planRetention, runRetention, cutoffOf, type RetentionItem } from './retention.service';
-export { checkDepartures, type DeparturesRun } from './departures.service';
+export { checkDepartures, planDepartures, type DeparturesPlan, type DeparturesRun } from './departures.service';
 export { findPeople, loadSubject, type PrivacyDeps } from './subject.service';
 export { catalogTables, catalogColumns, userForeignKeys } from './tables.repo';
 

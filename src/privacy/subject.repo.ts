@@ -108,6 +108,11 @@ export async function departureOf(db: DbOrTx, userId: string) {
   return row;
 }
 
+/** Every recorded absence, flagged or not. */
+export async function listDepartures(db: DbOrTx) {
+  return db.select().from(privacyDepartures);
+}
+
 export async function upsertDeparture(db: DbOrTx, userId: string, absentSince: Date, now: Date): Promise<void> {
   await db.insert(privacyDepartures).values({ userRef: userId, absentSince, checkedAt: now }).onConflictDoUpdate({ target: privacyDepartures.userRef, set: { checkedAt: now } });
 }

@@ -94,7 +94,7 @@ describe('cli: usage errors of every command-line tool (exit 64, nothing run)', 
   it('knows every tool: each src/cli/*.cli.ts file is in the registry', () => {
     const files = fs.readdirSync(path.join(ROOT_DIR, 'src', 'cli')).filter((f) => f.endsWith('.cli.ts'));
     expect(files).to.have.length(CLI_NAMES.length);
-    expect(CLI_NAMES.sort()).to.deep.equal(['badges', 'dashboard', 'db:migrate', 'lrs', 'platform', 'secrets', 'seed', 'xapi']);
+    expect(CLI_NAMES.sort()).to.deep.equal(['badges', 'dashboard', 'db:migrate', 'lrs', 'platform', 'privacy', 'secrets', 'seed', 'xapi']);
   });
 
   for (const name of CLI_NAMES) {
@@ -203,7 +203,7 @@ describe('cli: exit codes reach the shell (real processes)', function () {
   this.timeout(240_000);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'instants-cli-usage-'));
   after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-  const files: Record<string, string> = { badges: 'badges', 'db:migrate': 'migrate', dashboard: 'dashboard', lrs: 'lrs', platform: 'platform', secrets: 'secrets', seed: 'seed', xapi: 'xapi' };
+  const files: Record<string, string> = { badges: 'badges', 'db:migrate': 'migrate', dashboard: 'dashboard', lrs: 'lrs', platform: 'platform', privacy: 'privacy', secrets: 'secrets', seed: 'seed', xapi: 'xapi' };
 
   const exec = (file: string, args: string[]) =>
     new Promise<{ code: number | null; out: string }>((resolve) => {
