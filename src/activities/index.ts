@@ -10,6 +10,7 @@ export { onSessionCompleted, maybeCompleteSession } from './completion.service';
 export { SCALE_STEPS } from './activities.schema';
 export { recordLaunchEvent } from './launch.service';
 export { personalHistoryOf } from './history';
+export { configureDemoActivities, recordDemoAttendance } from './demo-activities';
 export { mySessions, upcomingSessions } from './participant.service';
 export type { ActivityDeps } from './answers.service';
 

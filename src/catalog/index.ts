@@ -14,6 +14,7 @@ export { sessionsPresentedBy } from './presented';
 export { courseMayLink, launchMayLink, managesSession, relationOf, sessionAccessFor } from './ownership';
 export { listLinkableSessions, sessionToLink, type LinkableSession } from './linking.service';
 export { listOrganiserSessions } from './sessions.service';
+export { createDemoCatalog, hasSeries, type DemoCatalogRecord, type DemoCatalogSession } from './demo-catalog';
 export { formatWhen, statusBadge } from './catalog.present';
 export { instantToParis, parisToInstant } from './paris-time';
 export { catalogPersonalData } from './personal-data';

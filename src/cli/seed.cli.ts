@@ -1,7 +1,8 @@
 import type { Opened } from '../platform/bootstrap';
 import { productionSince } from '../platform/db/settings.repo';
 import { seedStatements } from '../lrs/seed';
-import { catchUp, seedDemo } from '../dashboard';
+import { catchUp } from '../dashboard';
+import { seedDemoYear } from '../demo';
 import { runStandalone } from './cli-local';
 import { UsageError, wholeNumber, type CliDefinition, type CliIo } from './cli-support';
 
@@ -42,24 +43,24 @@ const GENERATORS: Record<'statements' | 'demo', Generator> = {
   },
   demo: {
     flags: '--demo',
-    description: 'a realistic year of Instants for the demo course (/demo): sessions, hundreds of participants, answers, needs; dashboards rolled up',
+    description: 'a realistic year of Instants for the demo course (/demo): published sessions with their resources and activities, hundreds of participants, attendances, answers, needs; dashboards rolled up. Once: a second run changes nothing',
     async run({ database, config, secrets }, io, options, out) {
-      const sessions = 36;
-      const bar = io.progress('demo sessions', sessions);
-      const written = await seedDemo(database.db, {
+      const now = new Date();
+      const past = 36;
+      const bar = io.progress('demo sessions', past);
+      const result = await seedDemoYear(database.db, {
         baseIri: config.xapi.baseIri,
         pseudonymKey: secrets.pseudonymKey,
-        issuer: `${config.http.publicUrl}/demo`,
-        contextId: 'demo-course',
-        contextTitle: 'Instants numériques',
-        end: new Date(),
-        sessions,
+        end: now,
+        now,
+        past,
         seed: options.seed ?? 2026,
         onProgress: () => bar.tick(),
       });
       bar.stop();
       await catchUp(database.db);
-      out(`stored ${written} demo statements; dashboards at /organiser/dashboard (launch /demo as an organiser)`);
+      if (!result.seeded) return out('the demo course is already seeded: nothing written (its sessions are in /catalogue; launch /demo as an organiser)');
+      out(`created ${result.sessions} past and ${result.upcoming} upcoming sessions of the demo course, ${result.attendances} attendances and ${result.statements} statements; catalogue at /catalogue, dashboards at /organiser/dashboard (launch /demo as an organiser)`);
     },
   },
 };

@@ -24,4 +24,6 @@ export { PlatformCore, ROLE_URI, type LaunchSpec, type Tamper, type FormPost } f
 export { platformRouter, autoSubmitPage } from './demo/platform.routes';
 export { createPlatformServices, MEDIA, SERVICE_SCOPES, type PlatformServicesCore } from './demo/services.router';
 export type { CourseMember, Grade, LineItem, ScorePost, ServiceTool } from './demo/services.types';
+export { DEMO_CLIENT_ID, DEMO_COURSE, DEMO_DEPLOYMENT_ID, DEMO_ISSUER } from './demo/demo-platform';
+export { ensureDemoContext, ensureDemoUsers } from './demo/demo-course.repo';
 export { ltiPersonalData } from './personal-data';
