@@ -1,5 +1,6 @@
 import type { Opened } from '../platform/bootstrap';
 import { productionSince } from '../platform/db/settings.repo';
+import { refreshStatistics } from '../platform/db/statistics';
 import { seedStatements } from '../lrs/seed';
 import { catchUp } from '../dashboard';
 import { seedDemoYear } from '../demo';
@@ -90,6 +91,8 @@ export const seedCli: CliDefinition = {
           const reason = await productionReason(opened);
           if (reason && !options.force) throw new UsageError(`refusing to write generated data into a production database (${reason}): it would mix with real data for good. Add --force if this is really wanted`);
           for (const k of chosen) await GENERATORS[k].run(opened, io, options, cli.out);
+          // Bulk-loaded tables: the planner must not guess until autovacuum (none on PGlite) gets to them.
+          await refreshStatistics(opened.database.db);
         }),
       );
   },

@@ -1,4 +1,5 @@
 import type { Db } from '../platform/db/client';
+import { refreshStatistics } from '../platform/db/statistics';
 import { emptyFacts, extractFacts } from './extract';
 import { VERB } from './dashboard.vocabulary';
 import { actorsOfStatements, applyFacts, clearActorFacts, clearFacts, lockCursor, maxStatementSeq, readStatements, saveCursor, statementsOfActors } from './rollup.repo';
@@ -71,8 +72,10 @@ export async function catchUp(db: Db, options: RollupOptions & { onProgress?: (s
   }
 }
 
-/** Throws every fact away and reads the whole statement store again. */
+/** Throws every fact away and reads the whole statement store again, then refreshes the planner's statistics. */
 export async function rebuildRollups(db: Db, options: RollupOptions & { onProgress?: (seq: number, max: number) => void } = {}): Promise<number> {
   await db.transaction((tx) => clearFacts(tx, ROLLUP_CURSOR));
-  return catchUp(db, options);
+  const read = await catchUp(db, options);
+  await refreshStatistics(db);
+  return read;
 }

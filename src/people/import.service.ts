@@ -3,6 +3,7 @@ import { stringProblem } from '../platform/input-hygiene';
 import { ValidationError, type FieldIssue } from '../platform/errors';
 import { pseudonymOf } from '../xapi';
 import * as repo from './people.repo';
+import { refreshStatistics } from '../platform/db/statistics';
 import { refreshEffective, type PeopleDeps } from './profile.service';
 
 /**
@@ -92,5 +93,7 @@ export async function importPeople(deps: PeopleDeps, data: Buffer): Promise<Impo
   await repo.upsertImports(deps.db, rows, async (tx) => {
     for (const u of users) await refreshEffective(deps, { userId: u.id, issuer: u.issuer, sub: u.sub }, tx);
   });
+  // Up to MAX_ROWS rows at once: the planner learns of them now, not when autovacuum gets there.
+  await refreshStatistics(deps.db, ['people_imports', 'lti_users']);
   return { rows: rows.length, matched: users.length };
 }

@@ -99,4 +99,16 @@ describe(`cli: seed and a production database (${engine})`, function () {
     expect(forced.out).to.contain('stored 5 statements');
     expect(await statementCount()).to.equal(5);
   });
+
+  it('leaves the seeded tables with planner statistics (no plan guessed until autovacuum, which PGlite lacks)', async () => {
+    const seeded = await cli('seed', ['--statements', '20', '--force'], env);
+    expect(seeded.code, seeded.err).to.equal(0);
+    const database = await openDatabase({ url: pg?.url, dataDir });
+    try {
+      const rows = (await database.db.execute(sql`select count(*)::int as n from pg_stats where tablename = 'lrs_statements'`)) as unknown as { rows: Array<{ n: number }> };
+      expect(rows.rows[0]!.n).to.be.above(0);
+    } finally {
+      await database.close();
+    }
+  });
 });

@@ -26,6 +26,17 @@ describe(`platform: migrations (${engine})`, () => {
     expect(await migrate(database)).to.deep.equal([]);
   });
 
+  it('refreshes the planner statistics after applying migrations (every table analysed)', async () => {
+    await migrate(database);
+    let never: string[] = [];
+    await database.execInTransaction(async (exec) => {
+      // reltuples is -1 until a table is first analysed or vacuumed (PostgreSQL 14 and later, PGlite).
+      const { rows } = await exec(`select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and c.relkind = 'r' and c.reltuples < 0`);
+      never = rows.map((r) => String(r.relname));
+    });
+    expect(never).to.deep.equal([]);
+  });
+
   it('applies each migration once when several instances migrate at the same time', async () => {
     const results = await Promise.all([migrate(database), migrate(database), migrate(database)]);
     const applied = results.flat();

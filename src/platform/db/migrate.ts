@@ -28,7 +28,8 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
 
 /**
  * Applies pending migrations in one transaction under an advisory lock, so that several instances starting
- * at once apply each migration exactly once. Refuses to run when an applied migration was edited since.
+ * at once apply each migration exactly once, then refreshes the planner's statistics. Refuses to run when an
+ * applied migration was edited since.
  */
 export async function migrate(database: Database, migrations = readMigrations(), onApplied?: (name: string) => void): Promise<string[]> {
   const applied: string[] = [];
@@ -49,6 +50,8 @@ export async function migrate(database: Database, migrations = readMigrations(),
       applied.push(m.name);
       onApplied?.(m.name);
     }
+    // A migration may fill or reshape tables: plans must not wait for autovacuum to learn of it.
+    if (applied.length) await exec('analyze');
   });
   return applied;
 }
