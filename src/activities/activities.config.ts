@@ -15,9 +15,9 @@ export interface SessionActivities {
   required: ActivityKind[];
 }
 
-/** Reads and parses the activities of a session. */
+/** Reads and parses the activities a session offers (a quiz kept but not offered is left out). */
 export async function loadActivities(db: DbOrTx, sessionId: string): Promise<SessionActivities> {
-  const rows = await findConfigs(db, sessionId);
+  const rows = (await findConfigs(db, sessionId)).filter((r) => r.offered);
   const get = (kind: ActivityKind) => rows.find((r) => r.kind === kind);
   const parse = <K extends ActivityKind>(kind: K) => {
     const row = get(kind);
@@ -39,4 +39,16 @@ export async function loadActivities(db: DbOrTx, sessionId: string): Promise<Ses
 /** When the D+30 follow-up opens for a session that ends at `endsAt`. */
 export function followUpOpensAt(endsAt: Date, delayDays: number): Date {
   return new Date(endsAt.getTime() + delayDays * 24 * 3600 * 1000);
+}
+
+/**
+ * What the organisers' form edits: every stored row, offered or not, the stored quiz (offered or kept), and
+ * the version the form carries (the last change, so a save over someone else's is detected).
+ */
+export async function loadConfigsForEditing(db: DbOrTx, sessionId: string) {
+  const rows = await findConfigs(db, sessionId);
+  const quizRow = rows.find((r) => r.kind === 'quiz');
+  const quiz = quizRow ? { offered: quizRow.offered, required: quizRow.required, ...SettingsSchemas.quiz.parse(quizRow.settings ?? {}) } : null;
+  const last = rows.reduce<Date | null>((max, r) => (max && max >= r.updatedAt ? max : r.updatedAt), null);
+  return { rows, quiz, version: last ? last.toISOString() : 'none', lastChange: last };
 }

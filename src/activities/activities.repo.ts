@@ -26,9 +26,30 @@ export function findConfigs(db: DbOrTx, sessionId: string): Promise<ConfigRow[]>
 }
 
 /** Replaces a session's activity configuration by the given list (absent kinds are removed). */
-export async function replaceConfigs(tx: DbOrTx, sessionId: string, list: Array<{ kind: ActivityKind; required: boolean; settings: unknown }>, at: Date): Promise<void> {
+export async function replaceConfigs(tx: DbOrTx, sessionId: string, list: Array<{ kind: ActivityKind; required: boolean; offered?: boolean; settings: unknown }>, at: Date): Promise<void> {
   await tx.delete(activityConfigs).where(eq(activityConfigs.sessionId, sessionId));
-  if (list.length) await tx.insert(activityConfigs).values(list.map((c) => ({ sessionId, kind: c.kind, required: c.required, settings: c.settings, updatedAt: at })));
+  if (list.length) await tx.insert(activityConfigs).values(list.map((c) => ({ sessionId, kind: c.kind, required: c.required, offered: c.offered ?? true, settings: c.settings, updatedAt: at })));
+}
+
+/** Serialises the saves of one session's activities until the transaction ends. */
+export async function lockConfigs(tx: DbOrTx, sessionId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`activity_configs:${sessionId}`}, 0))`);
+}
+
+/** What participants answered in a session's quiz: people who answered, who finished, answers per question key. */
+export async function countQuizAnswers(db: DbOrTx, sessionId: string): Promise<{ people: number; completed: number; byQuestion: Map<string, number> }> {
+  const quiz = and(eq(activityAttempts.sessionId, sessionId), eq(activityAttempts.kind, 'quiz'));
+  const [people] = await db
+    .select({ n: sql<number>`count(distinct ${activityAttempts.userRef})::int`, completed: sql<number>`count(${activityAttempts.completedAt})::int` })
+    .from(activityAttempts)
+    .where(and(quiz, sql`exists (select 1 from activity_answers x where x.attempt_id = ${activityAttempts.id})`));
+  const rows = await db
+    .select({ key: activityAnswers.questionKey, n: sql<number>`count(*)::int` })
+    .from(activityAnswers)
+    .innerJoin(activityAttempts, eq(activityAttempts.id, activityAnswers.attemptId))
+    .where(quiz)
+    .groupBy(activityAnswers.questionKey);
+  return { people: people?.n ?? 0, completed: people?.completed ?? 0, byQuestion: new Map(rows.map((r) => [r.key, r.n])) };
 }
 
 /** The attempt of one person at one activity of a session, created on first use. */

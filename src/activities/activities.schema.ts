@@ -43,9 +43,9 @@ export const SettingsSchemas = {
 export type QuizSettings = z.infer<(typeof SettingsSchemas)['quiz']>;
 
 /**
- * The quiz as organisers type it, one block per question:
+ * The quiz as organisers type it (the editor's import and export format), one block per question:
  * `? text [2.3]` (add `(multiple)` for several right answers), then `* right choice | feedback` or
- * `- wrong choice | feedback`.
+ * `- wrong choice | feedback`. Errors are `line:N:what` or `question:N:what` (N counted from 1).
  */
 export function parseQuizText(text: string): { questions: QuizQuestion[]; errors: string[] } {
   const questions: QuizQuestion[] = [];
@@ -63,7 +63,8 @@ export function parseQuizText(text: string): { questions: QuizQuestion[]; errors
       const competence = m ? m[1]!.trim() : null;
       if (m) body = body.slice(0, m.index).trim();
       if (!body) errors.push(`line:${i + 1}:empty_question`);
-      current = { id: `q${questions.length + 1}`, text: body.slice(0, 500), competence, multiple, choices: [] };
+      if (body.length > 500) errors.push(`line:${i + 1}:line_too_long`);
+      current = { id: `q${questions.length + 1}`, text: body, competence, multiple, choices: [] };
       questions.push(current);
     } else if (line.startsWith('*') || line.startsWith('-')) {
       if (!current) {
@@ -72,18 +73,21 @@ export function parseQuizText(text: string): { questions: QuizQuestion[]; errors
       }
       const [choice, ...feedback] = line.slice(1).split('|');
       const choiceText = (choice ?? '').trim();
+      const feedbackText = feedback.join('|').trim();
       if (!choiceText) errors.push(`line:${i + 1}:empty_choice`);
-      current.choices.push({ id: `c${current.choices.length + 1}`, text: choiceText.slice(0, 300), correct: line.startsWith('*'), feedback: feedback.join('|').trim().slice(0, 500) });
+      if (choiceText.length > 300 || feedbackText.length > 500) errors.push(`line:${i + 1}:line_too_long`);
+      current.choices.push({ id: `c${current.choices.length + 1}`, text: choiceText, correct: line.startsWith('*'), feedback: feedbackText });
     } else {
       errors.push(`line:${i + 1}:unknown_line`);
     }
   });
-  for (const q of questions) {
+  questions.forEach((q, i) => {
     const right = q.choices.filter((c) => c.correct).length;
-    if (q.choices.length < 2) errors.push(`question:${q.id}:too_few_choices`);
-    else if (right === 0) errors.push(`question:${q.id}:no_right_choice`);
-    else if (!q.multiple && right > 1) errors.push(`question:${q.id}:several_right_choices`);
-  }
+    if (q.choices.length < 2) errors.push(`question:${i + 1}:too_few_choices`);
+    else if (q.choices.length > 8) errors.push(`question:${i + 1}:too_many_choices`);
+    else if (right === 0) errors.push(`question:${i + 1}:no_right_choice`);
+    else if (!q.multiple && right > 1) errors.push(`question:${i + 1}:several_right_choices`);
+  });
   if (questions.length > 20) errors.push('too_many_questions');
   return { questions, errors };
 }

@@ -15,6 +15,8 @@ export const activityConfigs = pgTable(
     sessionId: uuid('session_id').notNull(),
     kind: text('kind', { enum: ACTIVITY_KINDS }).notNull(),
     required: boolean('required').notNull().default(false),
+    /** False for a quiz kept with its questions but not offered to participants (0540). */
+    offered: boolean('offered').notNull().default(true),
     settings: jsonb('settings').notNull().default({}),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },

@@ -64,6 +64,8 @@ async function saveAnswer(
   return deps.db.transaction(async (tx) => {
     const attempt = await ensureAttempt(tx, { sessionId: session.id, userRef: who.actor.userId, contextRef: who.actor.contextRef, kind, at });
     await lockAttempt(tx, attempt.id);
+    // A finished quiz is final: a question added after it ended is not asked, and its score stays as sent.
+    if (kind === 'quiz' && attempt.completedAt) return { stored: false, activityCompleted: false, sessionCompleted: false };
     const stored = await insertAnswer(tx, attempt.id, prepared.key, prepared.value, at);
     if (!stored) return { stored: false, activityCompleted: false, sessionCompleted: false };
     const base = await eventBase(tx, who, session.id, at);
@@ -128,7 +130,8 @@ export function answerQuiz(deps: ActivityDeps, who: Participant, sessionId: stri
       const ids = quizIds(session.id, question.id);
       return {
         key: `q:${question.id}`,
-        value: { choices: chosen, certainty, success },
+        // The right choices at the time of answering: the answer's correction stays what it was if the quiz is edited.
+        value: { choices: chosen, certainty, success, correct: question.choices.filter((c) => c.correct).map((c) => c.id) },
         events: (base) => [
           {
             ...base,

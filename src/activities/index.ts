@@ -1,5 +1,6 @@
 import type { Express } from 'express';
 import type { AppContext } from '../platform/context';
+import { mountActivitiesFormRoutes } from './activities-form.routes';
 import { mountCheckinRoutes } from './checkin.routes';
 import { mountOrganiserRoutes } from './organiser.routes';
 import { mountParticipantRoutes } from './participant.routes';
@@ -20,5 +21,6 @@ export function mountActivities(app: Express, ctx: AppContext): void {
   mountScanRoutes(app, ctx);
   mountParticipantRoutes(app, ctx);
   mountOrganiserRoutes(app, ctx);
+  mountActivitiesFormRoutes(app, ctx);
 }
 export { activitiesPersonalData } from './personal-data';

@@ -3,32 +3,18 @@ import { actorOf } from '../lti';
 import type { AppContext } from '../platform/context';
 import { ValidationError } from '../platform/errors';
 import { toFieldIssues } from '../platform/http';
-import { ActivitiesFormSchema, OfferSchema, SCALE_STEPS, TopicSchema } from './activities.schema';
+import { OfferSchema, TopicSchema } from './activities.schema';
 import type { ActivityDeps } from './answers.service';
 import { competenceTitles } from './catalog.port';
-import { activitiesFormFor, addTopic, offersFor, saveActivities, sessionParticipants, toggleTopic, wishesFor } from './organiser.service';
+import { addTopic, offersFor, sessionParticipants, toggleTopic, wishesFor } from './organiser.service';
 import { organiserNav } from './organiser.present';
 import { DRAFT_SCRIPTS, participantNav, type FieldErrors } from './participant.present';
 import { fieldErrors } from './participant.routes';
 import { makeOffer, myOffers, mySessions, upcomingSessions } from './participant.service';
 
-/** Organiser pages of the activities slice, and the participant's "my sessions" and "I can present a tool". */
+/** Organiser pages of the activities slice (the activities form: activities-form.routes.ts), and the participant's "my sessions" and "I can present a tool". */
 
 const param = (req: Request, name: string) => String(req.params[name] ?? '');
-
-async function renderActivitiesForm(res: Response, deps: ActivityDeps, id: string, errors: FieldErrors, values?: Record<string, unknown>, saved = false) {
-  const t = res.locals.t;
-  const form = await activitiesFormFor(deps, actorOf(res), id);
-  res.render('activities/organiser-activities', {
-    title: `${t('activities.config.title')} · ${form.session.title}`,
-    nav: organiserNav(t, form.session.id, 'activities'),
-    session: { id: form.session.id, title: form.session.title, competences: form.session.competences },
-    v: values ?? form.values,
-    errors,
-    saved,
-    scale: SCALE_STEPS.map((s) => ({ label: t(`activities.scale.${s.key}`), band: t(`activities.band.${s.band}`) })),
-  });
-}
 
 async function renderOffers(res: Response, deps: ActivityDeps, errors: FieldErrors = {}, values: Record<string, unknown> = {}, saved = false) {
   const t = res.locals.t;
@@ -48,35 +34,6 @@ async function renderOffers(res: Response, deps: ActivityDeps, errors: FieldErro
 
 export function mountOrganiserRoutes(app: Express, ctx: AppContext): void {
   const deps: ActivityDeps = { db: ctx.db, clock: ctx.clock, config: ctx.config, secrets: ctx.secrets, afterEventsRecorded: ctx.afterEventsRecorded };
-
-  app.get('/organiser/sessions/:id/activities', ctx.allow.organiserOfSession('id'), async (req, res) => {
-    await renderActivitiesForm(res, deps, param(req, 'id'), {}, undefined, req.query.saved === '1');
-  });
-
-  app.post('/organiser/sessions/:id/activities', ctx.allow.organiserOfSession('id'), async (req, res) => {
-    const id = param(req, 'id');
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const parsed = ActivitiesFormSchema.safeParse(body);
-    const issues = parsed.success
-      ? (await saveActivities(deps, actorOf(res), id, parsed.data)).map((i) => ({ path: i.field, message: i.key, vars: i.vars }))
-      : toFieldIssues(parsed.error);
-    if (!issues.length) {
-      res.redirect(303, `/organiser/sessions/${id}/activities?saved=1`);
-      return;
-    }
-    const errors: FieldErrors = {};
-    for (const i of issues) {
-      const key = `activities.errors.${i.message}`;
-      const translated = res.locals.t(key, 'vars' in i ? (i.vars as Record<string, unknown>) : undefined);
-      const message = translated === key ? res.locals.t('activities.errors.invalid') : translated;
-      errors[i.path] = errors[i.path] ? `${errors[i.path]} ${message}` : message;
-    }
-    res.status(400);
-    const checkboxes = Object.keys(ActivitiesFormSchema.shape).filter((k) => k.endsWith('_enabled') || k.endsWith('_required') || ['sp_retrospective', 'quiz_certainty', 'needs_competence'].includes(k));
-    const values: Record<string, unknown> = { ...body };
-    for (const k of checkboxes) values[k] = body[k] === 'on' || body[k] === '1';
-    await renderActivitiesForm(res, deps, id, errors, values);
-  });
 
   // Organisers of a course that only links the session see their own course's people, and mark nobody present.
   app.get('/organiser/sessions/:id/participants', ctx.allow.organiserOfSession('id', { linked: true }), async (req, res) => {

@@ -1,5 +1,6 @@
 import type { Express, Request, Response } from 'express';
 import type { z } from 'zod';
+import { countSessionBadges } from '../badges';
 import { actorOf } from '../lti';
 import type { Allow } from '../platform/access';
 import type { AppContext } from '../platform/context';
@@ -110,12 +111,13 @@ export function mountParticipantRoutes(app: Express, ctx: AppContext): void {
     if (pending) return res.redirect(303, pending);
     const actor = actorOf(res);
     const view = await participantView(deps, actor, param(req, 'id'));
-    const [followUps] = await Promise.all([openFollowUps(deps, actor), noteLaunch(deps, actor, view.session.id, who(res).language, view.session.status === 'published')]);
+    const [followUps, , badges] = await Promise.all([openFollowUps(deps, actor), noteLaunch(deps, actor, view.session.id, who(res).language, view.session.status === 'published'), countSessionBadges(deps.db, view.session)]);
     const manage = actor.role === 'organiser' && (await canManageSession(deps.db, actor, view.session));
     res.render('activities/session', {
       ...presentSessionPage(res.locals.t, view),
       ...(manage ? { nav: organiserNav(res.locals.t, view.session.id, '') } : {}),
       otherFollowUps: followUps.filter((f) => f.sessionId !== view.session.id),
+      badgesLink: badges ? { href: `/sessions/${view.session.id}/badges`, label: res.locals.t('badges.earn.session_link', { count: badges }) } : null,
     });
   });
 

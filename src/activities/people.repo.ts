@@ -132,7 +132,7 @@ export async function findPendingFollowUps(db: DbOrTx, userRef: string): Promise
       union select session_id from activity_attempts where user_ref = ${userRef}
     )
     select c.session_id, c.settings from activity_configs c join mine m on m.session_id = c.session_id
-     where c.kind = 'follow-up'
+     where c.kind = 'follow-up' and c.offered
        and not exists (select 1 from activity_attempts t where t.session_id = c.session_id and t.user_ref = ${userRef} and t.kind = 'follow-up' and t.completed_at is not null)`);
   return rowsOf<{ session_id: string; settings: unknown }>(result).map((r) => ({ sessionId: r.session_id, settings: typeof r.settings === 'string' ? JSON.parse(r.settings) : r.settings }));
 }

@@ -40,6 +40,7 @@ export const activitiesPersonalData: PersonalDataDeclaration = {
     record('activity_attempts', 'started_at', { purpose: 'learning-records' }),
     record('activity_attendances', 'attended_at', { links: [{ by: 'user', column: 'user_ref', erasure: 'delete' }, { by: 'user', column: 'marked_by', erasure: 'detach' }], erasure: ['delete', 'detach'] }),
     { table: 'activity_checkin_codes', personal: false, why: "each session's check-in code" },
+    { table: 'activity_checkin_links', personal: false, why: 'short QR check-in addresses: a session and the Moodle activity that showed the screen' },
     record('activity_checkin_failures', 'attempted_at', { purpose: 'security', basis: 'legal-obligation', recipients: [], retention: [{ kind: 'period', setting: 'checkinFailuresHours', column: 'attempted_at' }] }),
     record('activity_resource_opens', 'last_opened_at'),
     record('activity_session_completions', 'completed_at', { recipients: ['organisers', 'moodle'] }),

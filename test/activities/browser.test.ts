@@ -61,6 +61,8 @@ describe('activities: in the browser (chromium)', function () {
           throw new Error(`not checked in: ${page.url()} ${(await page.locator('main').innerText()).slice(0, 500)}`);
         });
 
+        // The check-in's confirmation leads back to the session and its activities.
+        await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Voir la session et ses activités' }).click()]);
         await page.getByRole('link', { name: 'Auto-positionnement' }).click();
         await expectAccessible(page, 'self-positioning page');
         const forms = page.locator('form[action$="/positioning"]');
@@ -73,7 +75,7 @@ describe('activities: in the browser (chromium)', function () {
         expect(await page.locator('form[action$="/positioning"]').count()).to.equal(3);
         for (let i = 0; i < 3; i++) {
           const form = page.locator('form[action$="/positioning"]').first();
-          await form.getByLabel(/Je sais faire seul/).check();
+          await form.getByLabel(/Je sais faire en autonomie/).check();
           await Promise.all([page.waitForNavigation(), form.getByRole('button').click()]);
         }
         expect(await page.getByText('votre auto-positionnement est complet').count()).to.equal(1);
@@ -134,14 +136,17 @@ describe('activities: in the browser (chromium)', function () {
           await page.goto(path);
           await expectAccessible(page, path);
         }
+        // The quiz's text format, imported into the editor, then saved.
         await page.goto(`/organiser/sessions/${session.id}/activities`);
-        await page.getByLabel('Questions').fill('? Sans réponse juste\n- a\n- b');
-        await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Enregistrer' }).click()]);
-        expect(await page.getByText('indiquez au moins une bonne réponse').count()).to.equal(1);
+        await page.getByText('Format texte : importer ou exporter').click();
+        await page.getByLabel('Texte à importer').fill('? Sans réponse juste\n- a\n- b');
+        await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Remplacer les questions par ce texte' }).click()]);
+        expect(await page.getByText('indiquez au moins une bonne réponse').count()).to.be.greaterThan(0);
         await expectAccessible(page, 'activities form with errors');
-        await page.getByLabel('Questions').fill('? Qui peut modifier OpenStreetMap ? [2.3]\n* Tout le monde | Oui.\n- Personne | Non.');
+        await page.getByLabel('Texte à importer').fill('? Qui peut modifier OpenStreetMap ? [2.3]\n* Tout le monde | Oui.\n- Personne | Non.');
+        await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Remplacer les questions par ce texte' }).click()]);
         await page.getByLabel('Seuil de réussite (%)').fill('80');
-        await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Enregistrer' }).click()]);
+        await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Enregistrer', exact: true }).click()]);
         expect(await page.getByText('Activités enregistrées.').count()).to.equal(1);
         expect(await page.getByLabel('Seuil de réussite (%)').inputValue()).to.equal('80');
       },

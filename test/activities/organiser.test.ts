@@ -3,15 +3,7 @@ import { createTestApp, type TestApp } from '../support/app';
 import { signIn } from '../support/factories';
 import { csrfTokenFrom } from '../support/http';
 import { addTopics, buildSession, configure, countRows } from './helpers';
-
-const QUIZ_TEXT = `? Qui peut modifier OpenStreetMap ? [2.3]
-* Tout le monde | Oui : une carte collaborative.
-- Seulement l'IGN | Non.
-
-? Quelles licences ? (multiple) [3.2]
-* ODbL
-* Données ouvertes
-- Copyright`;
+import { quizFields, TWO_QUESTIONS } from './quiz-form';
 
 describe('activities: organiser pages', () => {
   let t: TestApp;
@@ -40,14 +32,14 @@ describe('activities: organiser pages', () => {
       quiz_title: 'Quiz OSM',
       quiz_mastery: '60',
       quiz_certainty: 'on',
-      quiz_text: QUIZ_TEXT,
+      ...quizFields(TWO_QUESTIONS),
       satisfaction_enabled: 'on',
       followup_enabled: 'on',
       followup_delay: '30',
     });
     expect(res.status).to.equal(303);
     const back = await (await organiser.browser.get(`/organiser/sessions/${session.id}/activities?saved=1`)).text();
-    expect(back).to.contain('Activités enregistrées.').and.contain('? Quelles licences ? (multiple) [3.2]').and.contain('value="Quiz OSM"');
+    expect(back).to.contain('Activités enregistrées.').and.contain('>Quelles licences ?</textarea>').and.contain('value="Quiz OSM"');
     expect(await countRows(t.database.db, 'activity_configs')).to.be.greaterThanOrEqual(4);
 
     const preview = await (await organiser.browser.get(`/sessions/${session.id}`)).text();
@@ -58,28 +50,15 @@ describe('activities: organiser pages', () => {
     expect(quiz).to.contain('Qui peut modifier OpenStreetMap ?').and.contain('type="checkbox" name="choices"').and.contain('Seuil de réussite : 60 %');
   });
 
-  it('re-shows the form with French messages next to the fields for a bad quiz or numbers, changing nothing', async () => {
+  it('re-shows the form with French messages next to the fields for bad numbers, changing nothing', async () => {
     const { organiser, session, csrf } = await organiserWithSession();
     await configure(t.database.db, session.id, [{ kind: 'satisfaction' }]);
     const before = await countRows(t.database.db, 'activity_configs');
-    const badQuiz = await organiser.browser.postForm(`/organiser/sessions/${session.id}/activities`, {
-      _csrf: csrf,
-      quiz_enabled: 'on',
-      quiz_mastery: '70',
-      quiz_text: '? Sans bonne réponse [2.3]\n- a\n- b\n? Une seule réponse\n* a\nphrase libre\n? Compétence inconnue [9.9]\n* a\n- b',
-      followup_delay: '30',
-    });
-    expect(badQuiz.status).to.equal(400);
-    const html = await badQuiz.text();
-    expect(html).to.contain('Question q1 : indiquez au moins une bonne réponse');
-    expect(html).to.contain('Question q2 : il faut au moins deux réponses.');
-    expect(html).to.contain('Ligne 6 : commencez la ligne par');
-    expect(html).to.contain('La compétence « 9.9 » n&#x27;existe pas');
-    expect(html).to.contain('id="quiz_text-error"').and.contain('Sans bonne réponse');
     const badNumbers = await organiser.browser.postForm(`/organiser/sessions/${session.id}/activities`, { _csrf: csrf, quiz_mastery: '150', followup_delay: 'abc' });
     expect(badNumbers.status).to.equal(400);
     const text = await badNumbers.text();
     expect(text).to.contain('Indiquez un seuil entre 0 et 100.').and.contain('Indiquez un nombre de jours entre 1 et 365.');
+    expect(text).to.contain('<a class="alert-link" href="#quiz_mastery">Indiquez un seuil entre 0 et 100.</a>');
     expect(await countRows(t.database.db, 'activity_configs')).to.equal(before);
     const satisfaction = await (await organiser.browser.get(`/organiser/sessions/${session.id}/activities`)).text();
     expect(satisfaction).to.match(/id="satisfaction_enabled" name="satisfaction_enabled" checked/);

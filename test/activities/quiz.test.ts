@@ -28,9 +28,9 @@ describe('activities: quiz rules', () => {
       'line:1:choice_without_question',
       'line:2:empty_question',
       'line:8:unknown_line',
-      'question:q1:no_right_choice',
-      'question:q2:several_right_choices',
-      'question:q3:too_few_choices',
+      'question:1:no_right_choice',
+      'question:2:several_right_choices',
+      'question:3:too_few_choices',
     ]);
   });
 

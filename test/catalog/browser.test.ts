@@ -58,8 +58,12 @@ describe('catalog: in chromium, an organiser creates and publishes a session wit
         await page.getByRole('link', { name: 'Activités', exact: true }).click();
         await page.waitForURL('**/activities');
         await page.locator('#quiz_enabled').check();
-        await page.locator('#quiz_text').fill('? Qui peut modifier OpenStreetMap ? [2.3]\n* Tout le monde | Oui.\n- Personne | Non.');
-        await page.getByRole('button', { name: 'Enregistrer' }).click();
+        await page.getByRole('button', { name: 'Ajouter une question' }).click();
+        await page.locator('#q0-text').fill('Qui peut modifier OpenStreetMap ?');
+        await page.locator('#q0-c0-text').fill('Tout le monde');
+        await page.locator('#q0-c0-correct').check();
+        await page.locator('#q0-c1-text').fill('Personne');
+        await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
         await page.getByText('Activités enregistrées.').waitFor();
         await page.goto(editUrl);
 
