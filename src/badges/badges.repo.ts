@@ -54,6 +54,14 @@ export async function listClasses(db: DbOrTx, q: { contextRef: string | null; al
     .orderBy(desc(badgeClasses.createdAt));
 }
 
+/** The classes (not archived) one can earn through these sessions or this series: what their pages list. */
+export async function listEarnable(db: DbOrTx, q: { sessionIds: string[]; seriesId: string | null }): Promise<BadgeClassRow[]> {
+  const sessions = q.sessionIds.filter(isUuid);
+  const through = or(sessions.length ? inArray(badgeClasses.sessionId, sessions) : undefined, q.seriesId && isUuid(q.seriesId) ? eq(badgeClasses.seriesId, q.seriesId) : undefined);
+  if (!through) return [];
+  return db.select().from(badgeClasses).where(and(eq(badgeClasses.archived, false), through)).orderBy(asc(badgeClasses.name), asc(badgeClasses.id));
+}
+
 /** Active classes whose rule is of one of the kinds (what the awarding hook evaluates). */
 export async function listActiveClassesByKind(db: DbOrTx, kinds: Array<Rule['kind']>): Promise<Array<{ id: string; rule: unknown }>> {
   return db

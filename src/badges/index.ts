@@ -4,6 +4,7 @@ import { awardFromStatements, type AwardDeps } from './awards.service';
 import { StatusListCache, type DocumentDeps } from './documents.service';
 import { badgeUrls, type IssuerDeps } from './issuer';
 import { issuerKeys, loadSeeds } from './keys';
+import { mountEarnRoutes } from './earn.routes';
 import { mountMineRoutes } from './mine.routes';
 import { mountOrganiserRoutes } from './organiser.routes';
 import { mountPublicRoutes } from './public.routes';
@@ -13,6 +14,7 @@ import { mountStatsRoutes } from './stats.routes';
 export { awardFromStatements } from './awards.service';
 export { issuerDid, newSeed } from './keys';
 export { awardsOverTime, type AwardsOverTime } from './stats.service';
+export { countSessionBadges } from './earn.service';
 
 /**
  * Mounts the badges slice: loads (or creates) the issuer's keys, hooks awarding into every transaction that
@@ -33,6 +35,7 @@ export async function mountBadges(app: Express, ctx: AppContext): Promise<void> 
   const manage = { ...awardDeps, db: ctx.db };
   mountPublicRoutes(app, ctx, docs, new StatusListCache());
   mountMineRoutes(app, ctx, manage, issuer.urls);
+  mountEarnRoutes(app, ctx, manage);
   // Before the organiser routes, whose /organiser/badges/:id would take `awards` for an id.
   mountStatsRoutes(app, ctx);
   mountOrganiserRoutes(app, ctx, manage);

@@ -36,11 +36,11 @@ export function mountOrganiserRoutes(app: Express, ctx: AppContext, deps: Manage
       });
     });
 
-  const formView = async (res: Response, badge: BadgeClassRow | undefined, body: Body | undefined, errors: Record<string, string>) => {
+  const formView = async (res: Response, badge: BadgeClassRow | undefined, body: Body | undefined, errors: Record<string, string>, prefill: Record<string, string> = {}) => {
     const actor = actorOf(res);
     const t = res.locals.t;
     const rule = badge ? (RuleSchema.safeParse(badge.rule).data ?? ({ kind: 'manual' } as Rule)) : undefined;
-    const v = (k: string, fallback = '') => (body ? str(body, k) : fallback);
+    const v = (k: string, fallback = '') => (body ? str(body, k) : (prefill[k] ?? fallback));
     const [sessions, series, competences] = await Promise.all([
       // The sessions the actor manages (their course's, those it co-organises), never those it only links.
       actor.isAdmin ? searchSessions(deps.db, { limit: 300 }) : actor.contextRef ? searchSessions(deps.db, { managedBy: actor.contextRef, limit: 300 }) : Promise.resolve([]),
@@ -77,13 +77,13 @@ export function mountOrganiserRoutes(app: Express, ctx: AppContext, deps: Manage
   };
 
   const csrf = (res: Response) => encodeURIComponent(String(res.locals.csrfToken ?? ''));
-  const renderForm = async (res: Response, status: number, badge: BadgeClassRow | undefined, body?: Body, errors: Record<string, string> = {}) => {
+  const renderForm = async (res: Response, status: number, badge: BadgeClassRow | undefined, body?: Body, errors: Record<string, string> = {}, prefill?: Record<string, string>) => {
     const t = res.locals.t;
     res.status(status).render('badges/form', {
       title: t(badge ? 'badges.form.edit_title' : 'badges.form.new_title'),
       action: `${badge ? `/organiser/badges/${badge.id}/edit` : '/organiser/badges/new'}?_csrf=${csrf(res)}`,
       editing: Boolean(badge),
-      form: await formView(res, badge, body, errors),
+      form: await formView(res, badge, body, errors, prefill),
     });
   };
 
@@ -108,12 +108,21 @@ export function mountOrganiserRoutes(app: Express, ctx: AppContext, deps: Manage
     res.render('badges/list', {
       title: t('badges.list.title'),
       filtered: Boolean(q('session') || q('series')),
+      // From a session's or a series' page: "create a badge" starts with that session or series chosen.
+      newFor: q('session') ? { kind: 'session', id: q('session') } : q('series') ? { kind: 'series', id: q('series') } : null,
       badges: rows.map((r, i) => ({ id: r.id, name: r.name, rule: sentence(rules[i]!), awards: plural(t, String(res.locals.locale), 'badges.list.awards', r.awards), scope: t(r.contextRef ? 'badges.list.scope_course' : 'badges.list.scope_academie'), archived: r.archived, manageable: canManageWith(actor, r, new Set(managed)) })),
       done: typeof req.query.done === 'string' && /^[a-z_]{1,30}$/.test(req.query.done) ? t(`badges.done.${req.query.done}`) : null,
     });
   });
 
-  app.get('/organiser/badges/new', ctx.allow.organiserOfCourse(), (_req, res) => renderForm(res, 200, undefined));
+  app.get('/organiser/badges/new', ctx.allow.organiserOfCourse(), (req, res) => {
+    // A suggestion only: the form offers the actor's own sessions and series, and the post checks the choice.
+    const id = (k: string) => (typeof req.query[k] === 'string' && /^[0-9a-f-]{36}$/i.test(req.query[k] as string) ? (req.query[k] as string) : undefined);
+    const session = id('session');
+    const series = id('series');
+    const prefill: Record<string, string> = session ? { rule_kind: 'session-completed', session_id: session } : series ? { rule_kind: 'sessions-count', series_id: series } : {};
+    return renderForm(res, 200, undefined, undefined, {}, prefill);
+  });
   app.post('/organiser/badges/new', ctx.allow.organiserOfCourse(), async (req, res) => {
     try {
       const file = await readForm(req, res);

@@ -238,6 +238,9 @@ export const EXPECTED: Record<string, Row> = {
 
   // badges: public Open Badges documents, the learner's badges, organisers' badge classes
   'GET /badges/issuer': PUBLIC,
+  // what a session or a series awards, read-only, for anyone launched (a published session of A is open to all)
+  'GET /sessions/:id/badges': LAUNCHED,
+  'GET /series/:id/badges': LAUNCHED,
   'GET /badges/did.json': PUBLIC,
   'GET /badges/jwks.json': PUBLIC,
   'GET /badges/revocations': PUBLIC,

@@ -50,7 +50,7 @@ export async function restoreMatrixData(t: TestApp, d: MatrixData): Promise<void
 
 /** A route path with its parameters filled from the matrix data (the session of course A unless the route names something else). */
 export function paramsOf(path: string, d: MatrixData): string {
-  const id = path.startsWith('/organiser/series/') ? d.series.id : path.startsWith('/files/') ? d.fileId : /^\/(organiser\/|organiser\/dashboard\/)?sessions\//.test(path) ? d.sessionId : NOTHING;
+  const id = /^\/(organiser\/)?series\//.test(path) ? d.series.id : path.startsWith('/files/') ? d.fileId : /^\/(organiser\/|organiser\/dashboard\/)?sessions\//.test(path) ? d.sessionId : NOTHING;
   const values: Record<string, string> = { id, rid: d.resource.id, resourceId: d.resource.id, topicId: d.topicId, key: d.credentialKey, course: d.courseC };
   return path.replace(/:(\w+)/g, (_m, name: string) => values[name] ?? NOTHING);
 }
