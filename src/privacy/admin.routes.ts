@@ -33,7 +33,7 @@ export function mountAdminRoutes(app: Express, ctx: AppContext, deps: () => Priv
       tooShort: q !== '' && q.length < 2,
       found: found.map((p) => presentPersonRow(p, t, locale(res))),
       flagged: flagged.map((p) => ({ ...presentPersonRow(p, t, locale(res)), since: formatParisDay(new Date(p.absent_since), locale(res)) })),
-      departureDays: ctx.config.departures.days,
+      departureDuration: t('privacy.unit.days', { count: ctx.config.departures.days }),
       autoErase: ctx.config.departures.erase,
     });
   });

@@ -22,6 +22,7 @@ export const privacyPersonalData: PersonalDataDeclaration = {
     },
     { table: 'instants_settings', personal: false, why: 'facts about the database itself' },
     { table: 'instants_migrations', personal: false, why: 'migrations applied, with their checksums' },
+    { table: 'instants_change_versions', personal: false, why: 'a version number per cached table, so that every instance sees a change' },
     {
       table: 'privacy_audit_log',
       personal: true,

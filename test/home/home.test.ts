@@ -77,7 +77,7 @@ describe('home: the page a launched person lands on', function () {
     const res = await learner.get('/home');
     expect(res.status).to.equal(200);
     const html = await res.text();
-    expect(html).to.contain('Bonjour Lucie Participante.');
+    expect(html).to.contain('Bonjour Lucie Participante');
     expect(section(html, 'home-current')).to.contain('Atelier Framapad de la semaine').and.to.contain(`href="/sessions/${ids.week}"`);
     expect(section(html, 'home-upcoming')).to.contain('Atelier Framapad de la semaine').and.to.contain('href="/catalogue"');
     expect(section(html, 'home-past')).to.contain('Session passée sur OpenStreetMap');

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { loadCatalogues, localeFromAcceptLanguage, translator } from '../../src/platform/i18n';
+import { argumentsOf } from '../support/messages';
 
 describe('platform: locale catalogues', () => {
   const catalogues = loadCatalogues();
@@ -12,8 +13,8 @@ describe('platform: locale catalogues', () => {
   });
 
   it('keeps the same placeholders and ICU arguments in both languages', () => {
-    // `{name}` and ICU arguments (`{count, plural, …}`), each once.
-    const names = (s: string) => [...new Set([...s.matchAll(/\{\s*([A-Za-z_]\w*)\s*(?=[,}])/g)].map((m) => m[1]))].sort();
+    // `{name}` and ICU arguments (`{count, plural, …}`), read as the translator reads them (branch text is not an argument).
+    const names = argumentsOf;
     for (const [key, fr] of catalogues.fr) {
       const en = catalogues.en.get(key);
       if (en !== undefined) expect(names(en), key).to.deep.equal(names(fr));

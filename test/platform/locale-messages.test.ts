@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
-import { IntlMessageFormat } from 'intl-messageformat';
-import { isIcuMessage, LOCALES, loadCatalogues, translator } from '../../src/platform/i18n';
+import { LOCALES, loadCatalogues, translator } from '../../src/platform/i18n';
+import { argumentsOf } from '../support/messages';
 import { ROOT_DIR } from '../../src/platform/paths';
 
 /**
@@ -15,30 +15,6 @@ const catalogues = loadCatalogues();
 
 /** Messages whose braces are text (an example of JSON), not placeholders. */
 const LITERAL_BRACES = new Set(['catalog.frameworks.import_help']);
-
-interface AstNode {
-  type: number;
-  value?: string;
-  options?: Record<string, { value: AstNode[] }>;
-  children?: AstNode[];
-}
-
-function namesInAst(nodes: AstNode[], out: Set<string>): void {
-  for (const n of nodes) {
-    // Literals (0) and `#` (7) name nothing; every other element is an argument, plural and select ones with branches.
-    if (n.type !== 0 && n.type !== 7 && n.value) out.add(n.value);
-    for (const branch of Object.values(n.options ?? {})) namesInAst(branch.value, out);
-    if (n.children) namesInAst(n.children, out);
-  }
-}
-
-/** Argument names of a message, read as the translator reads it: `{name}`, or ICU arguments, branches included. */
-function argumentsOf(message: string): string[] {
-  if (!isIcuMessage(message)) return [...new Set([...message.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!))].sort();
-  const names = new Set<string>();
-  namesInAst(new IntlMessageFormat(message, 'fr', undefined, { ignoreTag: true }).getAst() as unknown as AstNode[], names);
-  return [...names].sort();
-}
 
 /** A value for each argument that shows where it lands, a number so that plural arguments accept it. */
 function valuesFor(names: string[], n: number): Record<string, unknown> {

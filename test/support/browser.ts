@@ -90,6 +90,9 @@ export async function checkA11y(page: Page, options: { minImpact?: 'serious' | '
   // Injected through evaluate (not a <script> tag) so the page's CSP does not block it.
   const hasAxe = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
   if (!hasAxe) await page.evaluate(AXE_SOURCE);
+  // The page at rest: a button's colours mid-transition (focus, hover) are neither its start nor its end.
+  // (An endless animation, a spinner, is not waited for beyond 2 s.)
+  await page.evaluate(() => Promise.race([Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))), new Promise((resolve) => setTimeout(resolve, 2000))]));
   const result = (await page.evaluate(() =>
     (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<unknown> } }).axe.run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
