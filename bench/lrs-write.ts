@@ -1,14 +1,18 @@
 /**
- * LRS write benchmark on PostgreSQL, over real HTTP: statements/s for POSTs of 100-statement batches with 4
- * concurrent clients and for single-statement POSTs with 20 concurrent clients; the same rows inserted
- * directly with `pg` as the ceiling; the process's peak RSS (server and load generator share the process).
+ * LRS write benchmark on PostgreSQL, over real HTTP, each figure beside what this machine allows in the
+ * same run: single-statement POSTs (20 clients) against the HTTP floor (GET /xapi/about, same stack, same
+ * clients) and against a plain `pg` client inserting the same rows into the same tables and indexes (one
+ * autocommitted statement per write, as a plain client would); 100-statement POSTs (4 clients) against the
+ * same `pg` ceiling for 100-row writes. Prints ratios, statements per POST, and os.loadavg() beside each
+ * figure (server, load generator and ceiling share this process: take figures on an idle machine).
  * Usage: npx tsx bench/lrs-write.ts [--pg postgres://postgres@127.0.0.1:5432/postgres] [--batches 100] [--singles 2000]
  */
 import pg from 'pg';
 import { referencesOf } from '../src/lrs/ifi';
 import { prng, seededStatement } from '../src/lrs/seed';
 import { complete, rowOf } from '../src/lrs/store.service';
-import { arg, startBenchLrs } from './lrs-common';
+import { startBenchLrs } from './lrs-common';
+import { arg, load, runBench } from './support';
 
 const adminUrl = arg('--pg', 'postgres://postgres@127.0.0.1:5432/postgres');
 const batches = Number(arg('--batches', '100'));
@@ -21,96 +25,110 @@ const statement = () => {
   return s;
 };
 
+/** Runs `requests` calls of `send` from `clients` concurrent loops; returns the rate of units per second. */
+async function drive(clients: number, requests: number, perRequest: number, send: (i: number) => Promise<void>) {
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      for (let i = next++; i < requests; i = next++) await send(i);
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { seconds, rate: (requests * perRequest) / seconds, load: load() };
+}
+
+/** The same rows our store writes (statement, agent and activity index rows, agent names), in one statement. */
+function ceilingInsert(rows: Array<{ row: ReturnType<typeof rowOf>; refs: ReturnType<typeof referencesOf> }>): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const p = (v: unknown) => `$${values.push(v)}`;
+  const statements = rows.map(({ row }) =>
+    `(${[row.id, JSON.stringify(row.statement), row.stored, row.timestamp, row.version, row.verbId, row.actorIfi, row.objectType, row.objectActivityId, row.registration].map(p).join(',')})`,
+  );
+  const agents: string[] = [];
+  const activities: string[] = [];
+  const names: string[] = [];
+  rows.forEach(({ row, refs }) => {
+    for (const a of refs.agents) agents.push(`(${p(row.id)}::uuid,${p(a.ifi)},${p(a.role)},${p(row.stored)}::timestamptz)`);
+    for (const a of refs.activities) activities.push(`(${p(row.id)}::uuid,${p(a.id)},${p(a.role)},${p(row.stored)}::timestamptz)`);
+    for (const n of refs.names) names.push(`(${p(n.ifi)},${p(n.name)})`);
+  });
+  const text = `with s as (insert into lrs_statements (id, statement, stored, "timestamp", version, verb_id, actor_ifi, object_type, object_activity_id, registration)
+      values ${statements.join(',')} returning seq, id),
+    ag as (insert into lrs_statement_agents (statement_seq, ifi, role, stored) select s.seq, v.ifi, v.role, v.stored from (values ${agents.join(',')}) v(id, ifi, role, stored) join s on s.id = v.id on conflict do nothing)
+    ${activities.length ? `, ac as (insert into lrs_statement_activities (statement_seq, activity_id, role, stored) select s.seq, v.a, v.role, v.stored from (values ${activities.join(',')}) v(id, a, role, stored) join s on s.id = v.id on conflict do nothing)` : ''}
+    ${names.length ? `, nm as (insert into lrs_agent_names (ifi, name) values ${names.join(',')} on conflict do nothing)` : ''}
+    select count(*) from s`;
+  return { text, values };
+}
+
 async function main() {
-  const lrs = await startBenchLrs({ adminUrl, name: `instants_bench_lrsw_${process.pid}`, create: true });
+  const lrs = await startBenchLrs({ adminUrl, name: `instants_bench_lrsw_${process.pid}`, create: true, countQueries: true });
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  const headers = { authorization: lrs.auth, 'x-experience-api-version': '1.0.3', 'content-type': 'application/json' };
   const post = async (body: unknown) => {
-    const res = await fetch(`${lrs.url}/xapi/statements`, {
-      method: 'POST',
-      headers: { authorization: lrs.auth, 'x-experience-api-version': '1.0.3', 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+    const res = await fetch(`${lrs.url}/xapi/statements`, { method: 'POST', headers, body: JSON.stringify(body) });
     if (res.status !== 200) throw new Error(`POST answered ${res.status}: ${await res.text()}`);
     await res.arrayBuffer();
   };
-  const runClients = async (clients: number, requests: number, perRequest: number) => {
-    let next = 0;
-    const started = process.hrtime.bigint();
-    await Promise.all(
-      Array.from({ length: clients }, async () => {
-        while (next++ < requests) await post(perRequest === 1 ? statement() : Array.from({ length: perRequest }, statement));
-      }),
-    );
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    return { seconds, rate: (requests * perRequest) / seconds };
+  const about = async () => {
+    const res = await fetch(`${lrs.url}/xapi/about`);
+    if (res.status !== 200) throw new Error(`GET /xapi/about answered ${res.status}`);
+    await res.arrayBuffer();
   };
-  try {
-    await runClients(4, 5, 100); // warm-up
-    const batch = await runClients(4, batches, 100);
-    console.log(`POST 100-statement batches, 4 clients: ${batches * 100} statements in ${batch.seconds.toFixed(1)} s = ${Math.round(batch.rate)} statements/s`);
-    const single = await runClients(20, singles, 1);
-    console.log(`POST single statements, 20 clients: ${singles} statements in ${single.seconds.toFixed(1)} s = ${Math.round(single.rate)} statements/s`);
-    clearInterval(sampler);
-    console.log(`peak RSS of the process (server + load generator): ${Math.round(peakRss / 1024 / 1024)} MB`);
-
-    // Ceiling: the same rows (statement + agent and activity index rows) inserted directly with pg.
-    const pool = new pg.Pool({ connectionString: lrs.databaseUrl, max: 20 });
-    const ceiling = async (connections: number, perTx: number, transactions: number) => {
-      const stored = new Date().toISOString();
-      const prepared = Array.from({ length: transactions }, () =>
-        Array.from({ length: perTx }, () => {
+  const pool = new pg.Pool({ connectionString: lrs.databaseUrl, max: 20 });
+  const ceiling = async (connections: number, perWrite: number, writes: number) => {
+    const stored = new Date().toISOString();
+    const prepared = Array.from({ length: writes }, () =>
+      ceilingInsert(
+        Array.from({ length: perWrite }, () => {
           const s = complete(statement(), stored, { objectType: 'Agent', account: { homePage: 'urn:bench', name: 'bench' } }, '1.0.3');
           return { row: rowOf(s, null), refs: referencesOf(s) };
         }),
-      );
-      let next = 0;
-      const started = process.hrtime.bigint();
-      await Promise.all(
-        Array.from({ length: connections }, async () => {
-          const client = await pool.connect();
-          try {
-            while (next < prepared.length) {
-              const rows = prepared[next++]!;
-              await client.query('begin');
-              const values: unknown[] = [];
-              const tuples = rows.map(({ row }, i) => {
-                values.push(row.id, JSON.stringify(row.statement), row.stored, row.timestamp, row.version, row.verbId, row.actorIfi, row.objectType, row.objectActivityId, row.registration);
-                const b = i * 10;
-                return `($${b + 1},$${b + 2},$${b + 3},$${b + 4},$${b + 5},$${b + 6},$${b + 7},$${b + 8},$${b + 9},$${b + 10})`;
-              });
-              const r = await client.query(
-                `insert into lrs_statements (id, statement, stored, "timestamp", version, verb_id, actor_ifi, object_type, object_activity_id, registration) values ${tuples.join(',')} returning seq`,
-                values,
-              );
-              const agentRows: unknown[] = [];
-              const activityRows: unknown[] = [];
-              rows.forEach(({ refs }, i) => {
-                const seq = r.rows[i].seq;
-                for (const a of refs.agents) agentRows.push(seq, a.ifi, a.role, stored);
-                for (const a of refs.activities) activityRows.push(seq, a.id, a.role, stored);
-              });
-              const tuples4 = (n: number) => Array.from({ length: n / 4 }, (_, i) => `($${i * 4 + 1},$${i * 4 + 2},$${i * 4 + 3},$${i * 4 + 4})`).join(',');
-              await client.query(`insert into lrs_statement_agents (statement_seq, ifi, role, stored) values ${tuples4(agentRows.length)} on conflict do nothing`, agentRows);
-              await client.query(`insert into lrs_statement_activities (statement_seq, activity_id, role, stored) values ${tuples4(activityRows.length)} on conflict do nothing`, activityRows);
-              await client.query('commit');
-            }
-          } finally {
-            client.release();
-          }
-        }),
-      );
-      return (transactions * perTx) / (Number(process.hrtime.bigint() - started) / 1e9);
-    };
-    const batchCeiling = await ceiling(4, 100, batches);
-    console.log(`ceiling, same rows inserted directly with pg, 100 per transaction, 4 connections: ${Math.round(batchCeiling)} statements/s`);
-    console.log(`ratio HTTP batches / ceiling: ${((batch.rate / batchCeiling) * 100).toFixed(0)} %`);
+      ),
+    );
+    return drive(connections, writes, perWrite, async (i) => {
+      const q = prepared[i]!;
+      await pool.query(q.text, q.values);
+    });
+  };
+  const queries = lrs.database.queries!;
+  const perPost = async (n: number, body: () => unknown) => {
+    const before = queries();
+    for (let i = 0; i < n; i++) await post(body());
+    return (queries() - before) / n;
+  };
+  const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(0)} %`;
+  try {
+    // Warm-up of every path (JIT, caches, connections), not counted.
+    await drive(20, 200, 1, about);
+    await drive(4, 5, 100, () => post(Array.from({ length: 100 }, statement)));
+    await drive(20, 100, 1, () => post(statement()));
+    await ceiling(20, 1, 200);
+    await ceiling(4, 100, 5);
+
+    const floor = await drive(20, singles, 1, about);
+    const single = await drive(20, singles, 1, () => post(statement()));
     const singleCeiling = await ceiling(20, 1, singles);
-    console.log(`ceiling, same rows inserted directly with pg, 1 per transaction, 20 connections: ${Math.round(singleCeiling)} statements/s`);
-    console.log(`ratio HTTP singles / ceiling: ${((single.rate / singleCeiling) * 100).toFixed(0)} %`);
-    await pool.end();
+    const batch = await drive(4, batches, 100, () => post(Array.from({ length: 100 }, statement)));
+    const batchCeiling = await ceiling(4, 100, batches);
+    clearInterval(sampler);
+    const singleQueries = await perPost(50, statement);
+    const batchQueries = await perPost(5, () => Array.from({ length: 100 }, statement));
+
+    console.log('LRS writes, PostgreSQL, HTTP on loopback (figures: statements/s or requests/s; load average 1/5/15 min at the end of each run)');
+    console.log(`  HTTP floor, GET /xapi/about, 20 clients:                       ${Math.round(floor.rate)} requests/s   load ${floor.load}`);
+    console.log(`  POST single statements, 20 clients:                            ${Math.round(single.rate)} statements/s   load ${single.load}`);
+    console.log(`  raw pg ceiling, same rows and indexes, 1 per write, 20 clients: ${Math.round(singleCeiling.rate)} statements/s   load ${singleCeiling.load}`);
+    console.log(`  POST 100-statement batches, 4 clients:                         ${Math.round(batch.rate)} statements/s   load ${batch.load}`);
+    console.log(`  raw pg ceiling, same rows and indexes, 100 per write, 4 clients: ${Math.round(batchCeiling.rate)} statements/s   load ${batchCeiling.load}`);
+    console.log(`  ratios: singles / HTTP floor ${pct(single.rate, floor.rate)} (target ≥ 50 %, and ≥ 2,000/s); singles / pg ceiling ${pct(single.rate, singleCeiling.rate)}; batches / pg ceiling ${pct(batch.rate, batchCeiling.rate)} (target ≥ 50 %)`);
+    console.log(`  statements sent to PostgreSQL per POST (counted through the pool): single ${singleQueries.toFixed(1)}, batch of 100 ${batchQueries.toFixed(1)}; the ceiling sends 1`);
+    console.log(`  peak RSS of the process (server + load generator + ceiling client): ${Math.round(peakRss / 1024 / 1024)} MB`);
   } finally {
     clearInterval(sampler);
+    await pool.end();
     await lrs.close();
   }
 }
@@ -122,7 +140,4 @@ process.on('uncaughtException', (err: Error & { code?: string }) => {
   process.exit(1);
 });
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

@@ -1,4 +1,5 @@
 /** Helpers shared by the benchmark scripts: command-line options, percentiles, throw-away databases. */
+import os from 'node:os';
 import pg from 'pg';
 import { openPostgres, type Database } from '../src/platform/db/client';
 import { migrate } from '../src/platform/db/migrate';
@@ -8,6 +9,11 @@ export function arg(name: string): string | undefined;
 export function arg(name: string, fallback: string): string;
 export function arg(name: string, fallback?: string): string | undefined {
   return process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1]! : fallback;
+}
+
+/** The machine's load average now (1, 5 and 15 minutes), to print beside a figure. */
+export function load(): string {
+  return os.loadavg().map((l) => l.toFixed(2)).join(' / ');
 }
 
 /** The p-th percentile (nearest rank) of durations in ms. */
@@ -20,14 +26,14 @@ export function percentile(values: number[], p: number): number {
  * Creates a throw-away PostgreSQL database from an admin connection, migrates it, runs `fn` with it and
  * drops it whatever happens.
  */
-export async function withBenchDatabase<T>(adminUrl: string, label: string, poolSize: number, fn: (database: Database, url: string) => Promise<T>): Promise<T> {
+export async function withBenchDatabase<T>(adminUrl: string, label: string, poolSize: number, fn: (database: Database, url: string) => Promise<T>, options: { countQueries?: boolean } = {}): Promise<T> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   const name = `instants_bench_${label}_${process.pid}`;
   await admin.query(`create database ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const database = await openPostgres(url.toString(), poolSize);
+  const database = await openPostgres(url.toString(), poolSize, { countQueries: options.countQueries });
   try {
     await migrate(database);
     return await fn(database, url.toString());
@@ -38,10 +44,16 @@ export async function withBenchDatabase<T>(adminUrl: string, label: string, pool
   }
 }
 
-/** Runs a bench's main function; a failure prints its error and exits 1. */
+/**
+ * Runs a bench's main function; a failure prints its error and exits 1, success exits 0 (whatever handle a
+ * library left open: `npm run bench` runs the benches one after the other and must never hang on one).
+ */
 export function runBench(main: () => Promise<void>): void {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

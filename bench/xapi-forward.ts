@@ -19,7 +19,7 @@ import { xapiForwardHandler } from '../src/xapi/forwarding/forward.handler';
 import { Outbox, rowsOf } from '../src/xapi/outbox/outbox';
 import { createTestApp, TEST_SECRETS, testConfig } from '../test/support/app';
 import { ALL_KINDS, buildEvent, buildEventSession } from '../test/xapi/fixtures';
-import { arg } from './support';
+import { arg, load, runBench } from './support';
 
 const pgAdmin = arg('--pg', 'postgres://postgres@127.0.0.1:5432/postgres');
 const total = Number(arg('--statements', '4000'));
@@ -62,6 +62,11 @@ async function proxyTo(port: number) {
       server = make();
       await new Promise<void>((r) => server.listen(proxyPort, '127.0.0.1', r));
     },
+    /** Closes whichever server is up (the first, or the one `up` made): a listening server keeps the process alive. */
+    async close() {
+      for (const s of sockets) s.destroy();
+      if (server.listening) await new Promise((r) => server.close(r));
+    },
   };
 }
 
@@ -102,7 +107,7 @@ async function main() {
       const started = process.hrtime.bigint();
       await drain(workers);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      console.log(`forwarding, ${workers} worker(s), batches of ${batch}: ${queued} statements delivered in ${seconds.toFixed(2)} s = ${Math.round(queued / seconds)} statements/s`);
+      console.log(`forwarding, ${workers} worker(s), batches of ${batch}: ${queued} statements delivered in ${seconds.toFixed(2)} s = ${Math.round(queued / seconds)} statements/s (target ≥ 5,000/s); load ${load()}`);
     }
 
     // Outage: the destination is down for `outageSeconds` while `rate` events/s are recorded; workers keep running.
@@ -135,6 +140,7 @@ async function main() {
       `outage of ${outageSeconds} s at ${rate} events/s recorded: backlog ${backlog} statements; caught up ${catchUp.toFixed(1)} s after the destination came back (includes waiting for the next retry of the backoff); oldest statement waited ${maxLag.toFixed(1)} s`,
     );
   } finally {
+    await proxy.close();
     await target.close();
     await source.close();
     await targetDb.close();
@@ -143,7 +149,4 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runBench(main);

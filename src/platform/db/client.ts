@@ -26,6 +26,8 @@ export interface Database {
   /** Checks the database answers; used by /readyz. */
   ping(): Promise<void>;
   execInTransaction: ExecInTransaction;
+  /** Statements sent so far, when opened with `countQueries` (benchmarks: queries per operation). */
+  queries?(): number;
   close(): Promise<void>;
 }
 
@@ -43,8 +45,9 @@ export class DatabaseUnavailableError extends Error {
  * failover, `pg_terminate_backend`) fails that request with a 503 instead of crashing the process, and
  * the pool replaces the client (it drops clients that are no longer queryable when they are released).
  */
-export async function openPostgres(url: string, poolSize = 10, options: { onConnectionLost?: (err: Error) => void } = {}): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, Client: MarkedClient, application_name: 'instants' });
+export async function openPostgres(url: string, poolSize = 10, options: { onConnectionLost?: (err: Error) => void; countQueries?: boolean } = {}): Promise<Database> {
+  const counter = { n: 0 };
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, Client: options.countQueries ? countingClient(counter) : MarkedClient, application_name: 'instants' });
   pool.on('error', () => undefined); // an idle client's error: the pool removes it, the connect listener reports it
   pool.on('connect', (client) => {
     let reported = false;
@@ -68,6 +71,7 @@ export async function openPostgres(url: string, poolSize = 10, options: { onConn
     async ping() {
       await pool.query('select 1');
     },
+    ...(options.countQueries ? { queries: () => counter.n } : {}),
     async execInTransaction(fn) {
       const client = await pool.connect();
       try {
@@ -89,6 +93,17 @@ export async function openPostgres(url: string, poolSize = 10, options: { onConn
       await pool.end();
     },
   };
+}
+
+/** A pool client class that counts the statements it sends (benchmarks count queries per operation). */
+function countingClient(counter: { n: number }): typeof pg.Client {
+  class CountingClient extends MarkedClient {}
+  const send = MarkedClient.prototype.query;
+  (CountingClient.prototype as { query: unknown }).query = function (this: pg.Client, ...args: unknown[]) {
+    counter.n++;
+    return (send as (...a: unknown[]) => unknown).apply(this, args);
+  };
+  return CountingClient;
 }
 
 /** Wraps an already created PGlite instance (used by tests that load a template dump). */
