@@ -21,6 +21,16 @@ export function roleLabel(role: string, t: T): string {
   return key ? t(key) : short;
 }
 
+/**
+ * A member's roles as the course lists them, and, for someone Moodle lists only as a learner who opens
+ * Instants as an organiser (Moodle's non-editing teacher: Instructor at launch, Learner in NRPS), that too.
+ */
+function rolesOf(x: { roles: string[]; organiser?: boolean }, t: T): string {
+  const listed = x.roles.map((r) => roleLabel(r, t)).join(', ');
+  const instructor = x.roles.some((r) => /(^|[#/])(Instructor|Administrator|ContentDeveloper)$/.test(r));
+  return x.organiser && !instructor ? t('grades.role_organiser_in_instants', { roles: listed }) : listed;
+}
+
 export function presentGrades(o: { sessionId: string; title: string; counts: SyncCounts; refused: Array<{ sub: string; name: string | null; remoteStatus: number | null; remoteBody: string | null }>; retrying: { count: number; remoteStatus: number | null; remoteBody: string | null }; mode: 'completion' | 'quiz'; canSetMode?: boolean; retried?: number; saved?: boolean; t: T }) {
   return {
     title: o.t('grades.grades_title'),
@@ -41,7 +51,7 @@ export function presentRoster(o: {
   sessionId: string;
   title: string;
   contextTitle: string | null;
-  members: Array<NrpsMember & { launched: boolean; attended: boolean; completed: boolean }>;
+  members: Array<NrpsMember & { launched: boolean; organiser?: boolean; attended: boolean; completed: boolean }>;
   fetchedAt: Date;
   fromCache: boolean;
   filter: 'all' | 'not_launched' | 'not_attended' | 'not_completed';
@@ -71,7 +81,7 @@ export function presentRoster(o: {
     members: shown
       .map((x) => ({
         name: x.name ?? o.t('grades.member_id', { id: x.userId }),
-        roles: x.roles.map((r) => roleLabel(r, o.t)).join(', '),
+        roles: rolesOf(x, o.t),
         launched: x.launched ? yes : no,
         attended: x.attended ? yes : no,
         completed: x.completed ? yes : no,

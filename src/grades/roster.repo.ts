@@ -33,7 +33,7 @@ export async function saveRoster(db: DbOrTx, contextRef: string, members: NrpsMe
 /** Platform user ids (sub) of people who launched from a course, attended a session, completed it. */
 export async function findStatuses(db: DbOrTx, issuer: string, contextRef: string, sessionId: string) {
   const launched = await db
-    .selectDistinct({ sub: ltiUsers.sub })
+    .selectDistinct({ sub: ltiUsers.sub, role: ltiLaunches.role })
     .from(ltiLaunches)
     .innerJoin(ltiUsers, eq(ltiUsers.id, ltiLaunches.userRef))
     .where(and(eq(ltiLaunches.contextRef, contextRef), eq(ltiUsers.issuer, issuer)));
@@ -47,5 +47,9 @@ export async function findStatuses(db: DbOrTx, issuer: string, contextRef: strin
     .from(activitySessionCompletions)
     .innerJoin(ltiUsers, eq(ltiUsers.id, activitySessionCompletions.userRef))
     .where(and(eq(activitySessionCompletions.sessionId, sessionId), eq(ltiUsers.issuer, issuer)));
-  return { launched: new Set(launched.map((r) => r.sub)), attended: new Set(attended.map((r) => r.sub)), completed: new Set(completed.map((r) => r.sub)) };
+  return {
+    launched: new Set(launched.map((r) => r.sub)),
+    // Who launched Instants from this course as an organiser (Moodle's non-editing teachers among them, whom its NRPS lists as Learner).
+    organisers: new Set(launched.filter((r) => r.role === 'organiser').map((r) => r.sub)),
+    attended: new Set(attended.map((r) => r.sub)), completed: new Set(completed.map((r) => r.sub)) };
 }

@@ -60,12 +60,12 @@ export async function loadRoster(deps: GradesDeps, options: RosterOptions, conte
   }
 }
 
-/** Each member with what they did for one session: launched Instants from the course, attended, completed. */
+/** Each member with what they did for one session: launched Instants from the course (as an organiser, or not), attended, completed. */
 export async function rosterWithStatuses(deps: GradesDeps, options: RosterOptions, contextRef: string, sessionId: string, refresh = false) {
   const roster = await loadRoster(deps, options, contextRef, refresh);
   const context = (await findContext(deps.db, contextRef))!;
   const s = await findStatuses(deps.db, context.issuer, contextRef, sessionId);
-  const members = roster.members.map((m) => ({ ...m, launched: s.launched.has(m.userId), attended: s.attended.has(m.userId), completed: s.completed.has(m.userId) }));
+  const members = roster.members.map((m) => ({ ...m, launched: s.launched.has(m.userId), organiser: s.organisers.has(m.userId), attended: s.attended.has(m.userId), completed: s.completed.has(m.userId) }));
   return { ...roster, members, contextTitle: context.title };
 }
 

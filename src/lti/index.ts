@@ -20,7 +20,7 @@ export type { LaunchContext } from './launch.schema';
 export { LtiLaunchError, type LtiRefusal } from './lti.errors';
 export { openLti, addPlatform, listPlatformRecords, findPlatformRecord, removePlatform, type LtiServices, type PlatformRecord } from './registry';
 export type { PlatformInfo, PlatformInput } from './platform.types';
-export { PlatformCore, ROLE_URI, type LaunchSpec, type Tamper, type FormPost } from './demo/platform-core';
+export { nrpsRolesOf, PlatformCore, ROLE_URI, type LaunchSpec, type Tamper, type FormPost } from './demo/platform-core';
 export { platformRouter, autoSubmitPage } from './demo/platform.routes';
 export { createPlatformServices, MEDIA, SERVICE_SCOPES, type PlatformServicesCore } from './demo/services.router';
 export type { CourseMember, Grade, LineItem, ScorePost, ServiceTool } from './demo/services.types';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { addPlatform, ltiOf } from '../../src/lti';
+import { addPlatform, ltiOf, nrpsRolesOf } from '../../src/lti';
 import { activityCheckinCodes, catalogSessions } from '../../src/platform/db/schema';
 import { createTestApp, type TestApp } from '../support/app';
 import { csrfTokenFrom } from '../support/http';
@@ -37,7 +37,9 @@ describe('grades: end to end from a launch to the Moodle gradebook', function ()
     const course = services.addCourse('2', [
       { userId: '31', roles: ['Learner'], name: 'Camille Agent' },
       { userId: '32', roles: ['Learner'], name: 'Dominique Absent' },
-      { userId: '40', roles: ['Instructor'], name: 'Organisatrice' },
+      { userId: '40', roles: nrpsRolesOf('organiser'), name: 'Organisatrice' },
+      // A non-editing teacher: Instructor at launch, Learner in Moodle's NRPS.
+      { userId: '41', roles: nrpsRolesOf('non-editing-teacher'), name: 'Enseignant Non Éditeur' },
     ], SIMULATOR_DEPLOYMENT_ID);
     const coupled = services.addLineItem('2', { label: 'Instant OpenStreetMap', scoreMaximum: 20, resourceLinkId: 'rl-e2e' }, SIMULATOR_DEPLOYMENT_ID);
     const [session] = await t.database.db
@@ -74,6 +76,13 @@ describe('grades: end to end from a launch to the Moodle gradebook', function ()
     const html = await roster.text();
     expect(/<th scope="row">Camille Agent<\/th>([\s\S]*?)<\/tr>/.exec(html)![1]).to.match(/Oui[\s\S]*Oui[\s\S]*Oui/);
     expect(/<th scope="row">Dominique Absent<\/th>([\s\S]*?)<\/tr>/.exec(html)![1]).to.not.contain('Oui');
+    // Moodle lists the non-editing teacher as a learner; once they open Instants (as an organiser), the roster says both.
+    expect(/<th scope="row">Enseignant Non Éditeur<\/th>([\s\S]*?)<\/tr>/.exec(html)![1]).to.contain('Apprenant').and.not.contain('organise dans Instants');
+    await launchAs(t, { role: 'non-editing-teacher', sub: '41', contextId: '2', resourceLinkId: 'rl-e2e', sessionId: session!.id, tamper: (x) => (claims(x.payload), x.sign()) });
+    const refreshed = await (await organiser.browser.get(`/organiser/sessions/${session!.id}/roster`)).text();
+    expect(/<th scope="row">Enseignant Non Éditeur<\/th>([\s\S]*?)<\/tr>/.exec(refreshed)![1]).to.contain('Apprenant, organise dans Instants');
+    expect(/<th scope="row">Camille Agent<\/th>([\s\S]*?)<\/tr>/.exec(refreshed)![1]).to.not.contain('organise dans Instants');
+    expect(services.scorePosts.filter((p) => p.userId === '41'), 'no score for an organiser').to.have.length(0);
     const grades = await (await organiser.browser.get(`/organiser/sessions/${session!.id}/grades`)).text();
     expect(grades).to.match(/data-count="delivered">1</).and.match(/data-count="refused">0</);
   });

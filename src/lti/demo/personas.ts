@@ -1,3 +1,4 @@
+import { nrpsRolesOf } from './platform-core';
 import type { CourseMember } from './services.types';
 
 /**
@@ -48,7 +49,7 @@ export function emailOf(p: DemoPersona): string {
 export function courseMembers(): CourseMember[] {
   return DEMO_PERSONAS.filter((p) => p.role !== 'admin').map((p) => ({
     userId: p.sub,
-    roles: [p.role === 'organiser' ? 'Instructor' : 'Learner'],
+    roles: nrpsRolesOf(p.role),
     name: fullName(p),
     given_name: p.givenName,
     family_name: p.familyName,

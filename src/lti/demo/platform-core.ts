@@ -16,6 +16,16 @@ export const ROLE_URI = {
   SystemAdmin: 'http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator',
 } as const;
 
+/**
+ * The roles Moodle's NRPS lists for someone who launches with `role`: short names, and Learner for a
+ * non-editing teacher although its launch says Instructor (NRPS reads the enrolment's archetype, the launch
+ * the capability mod/lti:manage). The site administrator, not enrolled, is not listed at all.
+ */
+export function nrpsRolesOf(role: LaunchSpec['role'] = 'participant'): string[] {
+  if (role === 'admin') return [];
+  return role === 'organiser' ? ['Instructor'] : ['Learner'];
+}
+
 /** One launch the platform is asked to perform. Every field has a Moodle-like default. */
 export interface LaunchSpec {
   /**
