@@ -47,6 +47,7 @@ const PARTICIPANT_MENU: Item[] = [
   { key: 'offer', href: '/me/offers' },
   { key: 'fabrique', href: '/fabrique' },
   { key: 'profile', href: '/me/profile' },
+  { key: 'my_data', href: '/me/data' },
 ];
 
 const ORGANISER_MENU: Item[] = [
@@ -77,6 +78,7 @@ const ORGANISER_MENU: Item[] = [
       { key: 'admin_lrs', href: '/admin/lrs' },
       { key: 'admin_xapi', href: '/admin/xapi' },
       { key: 'admin_people', href: '/admin/people' },
+      { key: 'admin_privacy', href: '/admin/privacy' },
     ],
   },
   {
@@ -85,6 +87,7 @@ const ORGANISER_MENU: Item[] = [
       { key: 'profile', href: '/me/profile' },
       { key: 'my_badges', href: '/badges/mine' },
       { key: 'offer', href: '/me/offers' },
+      { key: 'my_data', href: '/me/data' },
     ],
   },
 ];

@@ -35,10 +35,10 @@ describe('home: the navigation each person gets', function () {
     return out;
   }
 
-  it('gives a participant their pages only (home, catalogue, badges, offers, la Fabrique, profile), each answering 200', async () => {
+  it('gives a participant their pages only (home, catalogue, badges, offers, la Fabrique, profile, their data), each answering 200', async () => {
     const html = await (await f.as.learnerA.get('/home')).text();
     const links = menuOf(html);
-    expect(links).to.deep.equal(['/home', '/catalogue', '/badges/mine', '/me/offers', '/fabrique', '/me/profile']);
+    expect(links).to.deep.equal(['/home', '/catalogue', '/badges/mine', '/me/offers', '/fabrique', '/me/profile', '/me/data']);
     expect(await refused(f.as.learnerA, links)).to.deep.equal([]);
   });
 
@@ -61,13 +61,14 @@ describe('home: the navigation each person gets', function () {
       '/me/profile',
       '/badges/mine',
       '/me/offers',
+      '/me/data',
     ]);
     expect(await refused(f.as.organiserA, links)).to.deep.equal([]);
   });
 
-  it('adds the administration pages (/admin/lti, /admin/lrs, /admin/xapi, /admin/people) for an administrator, each answering 200', async () => {
+  it('adds the administration pages (/admin/lti, /admin/lrs, /admin/xapi, /admin/people, /admin/privacy) for an administrator, each answering 200', async () => {
     const links = menuOf(await (await f.as.admin.get('/home')).text());
-    expect(links).to.include.members(['/admin/lti', '/admin/lrs', '/admin/xapi', '/admin/people', '/organiser/dashboard', '/organiser/badges']);
+    expect(links).to.include.members(['/admin/lti', '/admin/lrs', '/admin/xapi', '/admin/people', '/admin/privacy', '/organiser/dashboard', '/organiser/badges']);
     expect(await refused(f.as.admin, links)).to.deep.equal([]);
   });
 
