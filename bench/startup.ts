@@ -11,17 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { arg, load, runBench } from './support';
+import { PRODUCTION_ENV } from '../test/support/process';
 
 const root = path.resolve(__dirname, '..');
 const pgAdmin = arg('--pg', 'postgres://postgres@127.0.0.1:5432/postgres');
 const COPIED = ['package.json', 'scripts', 'views', 'locales', 'public', 'migrations', 'xapi', 'lti-config'];
 const PRODUCTION = {
-  NODE_ENV: 'production',
-  PUBLIC_URL: 'https://instants.ac-dijon.fr',
-  LTI_KEY: 'l'.repeat(40),
-  COOKIE_SECRET: 'c'.repeat(40),
-  PSEUDONYM_KEY: 'p'.repeat(40),
-  BADGE_SIGNING_KEYS: 'b'.repeat(43),
+  ...PRODUCTION_ENV,
   LOG_LEVEL: 'warn',
 };
 

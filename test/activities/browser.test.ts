@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import type { Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../support/app';
-import { checkA11y, withPage } from '../support/browser';
+import { expectAccessible, withPage } from '../support/browser';
 import { signIn } from '../support/factories';
 import { launchAs } from '../support/lti';
 import { addTopics, buildSession, configure, countRows, countStatements } from './helpers';
@@ -15,10 +14,6 @@ describe('activities: in the browser (chromium)', function () {
   });
   after(async () => t.close());
 
-  async function expectAccessible(page: Page, what: string) {
-    const violations = await checkA11y(page);
-    expect(violations, `${what}: ${JSON.stringify(violations, null, 1)}`).to.deep.equal([]);
-  }
 
   it('launches from Moodle, opens a resource, checks in, self-positions, answers the quiz across a reload and completes the session', async () => {
     const organiser = await signIn(t, { role: 'organiser', contextId: 'course-browser' });

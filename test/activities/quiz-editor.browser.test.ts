@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../support/app';
-import { checkA11y, withPage } from '../support/browser';
+import { expectAccessible, withPage } from '../support/browser';
 import { signIn } from '../support/factories';
 import { buildSession } from './helpers';
 import { storedQuiz } from './quiz-form';
@@ -15,10 +15,6 @@ describe('activities: quiz editor in the browser (chromium)', function () {
   });
   after(async () => t.close());
 
-  async function expectAccessible(page: Page, what: string) {
-    const violations = await checkA11y(page);
-    expect(violations, `${what}: ${JSON.stringify(violations, null, 1)}`).to.deep.equal([]);
-  }
   const focused = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
   const noSidewaysScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
   const previewLegends = (page: Page) => page.locator('#quiz-preview legend').allInnerTexts();

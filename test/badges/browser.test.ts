@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../support/app';
-import { checkA11y, withPage } from '../support/browser';
+import { expectAccessible, withPage } from '../support/browser';
 import { signIn } from '../support/factories';
 import { buildSession } from '../activities/helpers';
 import { checkinCode } from './helpers';
@@ -22,10 +22,6 @@ describe('badges: in the browser (chromium)', function () {
     fs.rmSync(downloads, { recursive: true, force: true });
   });
 
-  async function expectAccessible(page: Page, what: string) {
-    const violations = await checkA11y(page);
-    expect(violations, `${what}: ${JSON.stringify(violations, null, 1)}`).to.deep.equal([]);
-  }
   async function expectNoSideScroll(page: Page, what: string) {
     await page.setViewportSize({ width: 360, height: 740 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

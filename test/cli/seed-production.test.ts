@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { openDatabase } from '../../src/platform/db/client';
 import { ROOT_DIR } from '../../src/platform/paths';
 import { createEmptyPostgresDatabase, engine } from '../support/db';
-import { freePort, waitForOk, type RunningProcess } from '../support/process';
+import { freePort, PRODUCTION_ENV, waitForOk, type RunningProcess } from '../support/process';
 
 /** `seed` writes generated data for good: never into a production database, unless forced. */
 
@@ -35,14 +35,6 @@ function startProcess(args: string[], env: Record<string, string>): RunningProce
   return { child, output: () => out, exited };
 }
 
-const PRODUCTION = {
-  NODE_ENV: 'production',
-  PUBLIC_URL: 'https://instants.ac-dijon.fr',
-  LTI_KEY: 'l'.repeat(40),
-  COOKIE_SECRET: 'c'.repeat(40),
-  PSEUDONYM_KEY: 'p'.repeat(40),
-  BADGE_SIGNING_KEYS: 'b'.repeat(43),
-};
 
 describe(`cli: seed and a production database (${engine})`, function () {
   this.timeout(300_000);
@@ -72,7 +64,7 @@ describe(`cli: seed and a production database (${engine})`, function () {
   };
 
   it('refuses with NODE_ENV=production (64), writing nothing', async () => {
-    const r = await cli('seed', ['--statements', '5'], { ...env, ...PRODUCTION });
+    const r = await cli('seed', ['--statements', '5'], { ...env, ...PRODUCTION_ENV });
     expect(r.code, r.err).to.equal(64);
     expect(r.err).to.contain('refusing to write generated data into a production database (NODE_ENV is production)').and.to.contain('--force');
     expect(r.out).not.to.contain('stored');
@@ -82,7 +74,7 @@ describe(`cli: seed and a production database (${engine})`, function () {
   it('refuses a database a production instance has started on, even from a shell without NODE_ENV, unless --force', async () => {
     const port = await freePort();
     // The TypeScript entry point itself (npm start in production wants a build, which this test does not make).
-    const proc = startProcess(['--import', 'tsx', path.join(ROOT_DIR, 'src', 'main.ts')], { PORT: String(port), WORKER: 'false', ...env, ...PRODUCTION });
+    const proc = startProcess(['--import', 'tsx', path.join(ROOT_DIR, 'src', 'main.ts')], { PORT: String(port), WORKER: 'false', ...env, ...PRODUCTION_ENV });
     try {
       await waitForOk(`http://127.0.0.1:${port}/readyz`, proc, 120_000);
       proc.child.kill('SIGTERM');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ROOT_DIR } from '../../src/platform/paths';
 import { launchChromium } from '../support/browser';
 import { createEmptyPostgresDatabase, engine } from '../support/db';
-import { freePort, waitForOk, type RunningProcess } from '../support/process';
+import { freePort, PRODUCTION_ENV, waitForOk, type RunningProcess } from '../support/process';
 
 /**
  * The production install of the README, in a copy of the project: built where the development dependencies
@@ -16,12 +16,7 @@ import { freePort, waitForOk, type RunningProcess } from '../support/process';
 
 const COPIED = ['package.json', 'package-lock.json', 'patches', 'scripts', 'views', 'locales', 'public', 'migrations', 'xapi', 'lti-config', '.env.example'];
 const PRODUCTION = {
-  NODE_ENV: 'production',
-  PUBLIC_URL: 'https://instants.ac-dijon.fr',
-  LTI_KEY: 'l'.repeat(40),
-  COOKIE_SECRET: 'c'.repeat(40),
-  PSEUDONYM_KEY: 'p'.repeat(40),
-  BADGE_SIGNING_KEYS: 'b'.repeat(43),
+  ...PRODUCTION_ENV,
   WORKER: 'false',
   LOG_LEVEL: 'warn',
 };

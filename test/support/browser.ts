@@ -1,3 +1,4 @@
+import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser as PwBrowser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
@@ -103,4 +104,10 @@ export async function checkA11y(page: Page, options: { minImpact?: 'serious' | '
   return result.violations
     .filter((v) => levels.indexOf(v.impact ?? 'minor') >= min)
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+}
+
+/** Fails with the violations listed when axe-core finds a serious or critical one on the page (`what` names the page). */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const violations = await checkA11y(page);
+  expect(violations, `${what}: ${JSON.stringify(violations, null, 1)}`).to.deep.equal([]);
 }

@@ -49,3 +49,13 @@ export async function freePort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+/** The variables a production start requires (config.ts), with fixed test values: https, the four secrets. */
+export const PRODUCTION_ENV: Readonly<Record<string, string>> = {
+  NODE_ENV: 'production',
+  PUBLIC_URL: 'https://instants.ac-dijon.fr',
+  LTI_KEY: 'l'.repeat(40),
+  COOKIE_SECRET: 'c'.repeat(40),
+  PSEUDONYM_KEY: 'p'.repeat(40),
+  BADGE_SIGNING_KEYS: 'b'.repeat(43),
+};
