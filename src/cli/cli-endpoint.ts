@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Opened } from '../platform/bootstrap';
+import { isAlive } from '../platform/pid';
 import { executeBody, runProgram, type CliDefinition, type CliIo } from './cli-support';
 
 /**
@@ -48,14 +49,6 @@ export function readEndpoint(dataDir: string): { pid: number; port: number; toke
   return { ...parsed.data, file };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Finds a tool by its name (lazily: a tool's modules load only when it is asked for). */
 export type CliLookup = (name: string) => CliDefinition | undefined;

@@ -8,6 +8,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { MarkedClient } from './faults';
 import * as schema from './schema';
+import { isAlive } from '../pid';
 
 /** The Drizzle database, whichever engine is behind it. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -165,14 +166,6 @@ function acquireLock(file: string): () => void {
   return () => fs.rmSync(file, { force: true });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Hides the password of a connection URL for messages and logs. */
 export function redactUrl(url: string): string {
