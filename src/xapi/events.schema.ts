@@ -90,7 +90,17 @@ export const LearningEventSchema = z.discriminatedUnion('kind', [
     obstacles: z.array(text),
   }),
   z.strictObject({ ...base, kind: z.literal('session-completed'), score: z.strictObject({ scaled: z.number().min(0).max(1) }).nullable() }),
+  z.strictObject({ ...base, kind: z.literal('session-presented') }),
 ]);
+
+/** A voiding event (events.ts `VoidingEvent`): the target a statement id. */
+export const VoidingEventSchema = z.strictObject({
+  id: base.id,
+  actor: base.actor,
+  target: z.uuid({ error: 'expected the UUID of the statement to void' }),
+  at: base.at,
+  language: base.language,
+});
 
 // What the schema accepts is a LearningEvent (it is stricter: ranges, known choices, URLs).
 export const asLearningEvent = (e: z.infer<typeof LearningEventSchema>): LearningEvent => e;

@@ -85,6 +85,22 @@ export type LearningEvent =
       purposes: string[];
       obstacles: string[];
     })
-  | (EventBase & { kind: 'session-completed'; score: { scaled: number } | null });
+  | (EventBase & { kind: 'session-completed'; score: { scaled: number } | null })
+  /** The actor presents (hosts) the session: their "I can present" offer was taken up for it by an organiser. */
+  | (EventBase & { kind: 'session-presented' });
 
 export type LearningEventKind = LearningEvent['kind'];
+
+/**
+ * Voids statements Instants recorded earlier (xAPI Data §2.3.2): one voiding statement per id, its actor the
+ * person who undid the decision (an organiser), no context beyond the language and the profile category.
+ */
+export interface VoidingEvent {
+  /** Fixed at creation: the voiding statement id. Omit to let the builder draw one. */
+  id?: string;
+  actor: EventActor;
+  /** The statement to void. */
+  target: string;
+  at: Date;
+  language: string;
+}

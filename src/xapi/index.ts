@@ -1,10 +1,10 @@
 /** The xapi slice's public surface: recording learning events as statements, the builder, the outbox. */
-export type { EventActor, EventSession, LearningEvent, LearningEventKind } from './events';
+export type { EventActor, EventSession, LearningEvent, LearningEventKind, VoidingEvent } from './events';
 export { LearningEventSchema } from './events.schema';
 export { FabriqueEventSchema, buildFabriqueStatements, fabriqueIris, type EventProject, type FabriqueEvent, type FabriqueEventKind } from './fabrique.events';
-export { recordEvents, enqueueForwarding, prepareStatements, buildDepsOf, type RecordDeps } from './record.service';
-export { buildStatements, activityIris, type BuildDeps } from './statement.builder';
-export { StatementSchema, type Statement } from './statement.schema';
+export { recordEvents, recordVoiding, enqueueForwarding, prepareStatements, buildDepsOf, type RecordDeps } from './record.service';
+export { buildStatements, buildVoidingStatement, activityIris, type BuildDeps } from './statement.builder';
+export { StatementSchema, VoidingStatementSchema, type Statement, type VoidingStatement } from './statement.schema';
 export { pseudonymOf, registrationOf } from './pseudonym';
 export { buildProfileDocument } from './profile';
 export { enqueueOutbox, Outbox, type DeliveryOutcome, type NewOutboxRow, type OutboxHandler, type OutboxItem } from './outbox/outbox';

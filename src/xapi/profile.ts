@@ -9,7 +9,9 @@ import { activityTypes, extensions, profileIri, profileVersionIri, VERBS } from 
  */
 
 interface Template {
-  kind: LearningEventKind | FabriqueEventKind | 'badge-earned';
+  kind: LearningEventKind | FabriqueEventKind | 'badge-earned' | 'statement-voided';
+  /** The object is a StatementRef to a statement of these templates (voiding); then no activity type, registration or platform. */
+  statementRefTo?: string[];
   verb: string;
   objectActivityType: string;
   parentTypes: string[];
@@ -37,6 +39,9 @@ export function statementTemplates(base: string): Template[] {
     { kind: 'rated', verb: VERBS.rated.id, objectActivityType: t.session.id, parentTypes: session, fr: 'Satisfaction : note en score brut (min 0, max), commentaire en réponse.', en: 'Satisfaction: rating as raw score (min 0, max), comment as response.', rules: [inc('$.result.score.raw')] },
     { kind: 'follow-up-completed', verb: VERBS.completed.id, objectActivityType: t.survey.id, parentTypes: session, fr: 'Suivi à J+30 terminé : utilisé depuis, fréquence, usages, freins en extensions de résultat.', en: 'D+30 follow-up finished: used since, frequency, purposes, obstacles as result extensions.', rules: [inc(`$.result.extensions['${e.usedSince.id}']`)] },
     { kind: 'session-completed', verb: VERBS.completed.id, objectActivityType: t.session.id, parentTypes: session, fr: 'Session achevée (ce qui est transmis au carnet de notes).', en: 'Session completed (what goes to the gradebook).', rules: [inc('$.result.completion')] },
+    { kind: 'session-presented', verb: VERBS.hosted.id, objectActivityType: t.session.id, parentTypes: session, fr: "Session animée par la personne dont la proposition « Je peux présenter » a été retenue pour elle (ce que lit la règle de badge « a présenté N Instants »).", en: 'Session hosted by the person whose "I can present" offer was taken up for it (what the badge rule "presented N Instants" reads).', rules: [] },
+    // Undoing a take-up voids its `hosted` statement (src/activities/offers.service.ts).
+    { kind: 'statement-voided', verb: VERBS.voided.id, objectActivityType: '', parentTypes: [], statementRefTo: ['session-presented'], fr: "Annulation d'une déclaration « a animé » : la proposition n'est plus retenue ; la personne organisatrice qui l'a annulée en acteur.", en: 'Voiding of a "hosted" statement: the offer is no longer taken up; the organiser who undid it as actor.', rules: [inc('$.object.id')] },
     ...fabriqueTemplates(base),
     // Written by the badges slice (src/badges/statement.ts): no parent, the badge class in the object's definition.
     { kind: 'badge-earned', verb: VERBS.earned.id, objectActivityType: t.badge.id, parentTypes: [], fr: "Badge obtenu : l'assertion Open Badges en extension de résultat, la classe de badge en extension d'activité.", en: 'Badge earned: the Open Badges assertion as result extension, the badge class as activity extension.', rules: [inc(`$.result.extensions['${e.badgeAssertion.id}']`), inc(`$.object.definition.extensions['${e.badgeClass.id}']`)] },
@@ -83,7 +88,7 @@ export function buildProfileDocument(base: string): Record<string, unknown> {
       ...Object.values(activityTypes(base)).map((a) => concept('ActivityType', a)),
       ...Object.values(extensions(base)).map((x) => concept(x.type, x, { inlineSchema: JSON.stringify(x.inlineSchema) })),
     ],
-    templates: statementTemplates(base).map((t) => ({
+    templates: statementTemplates(base).map((t) => (t.statementRefTo ? voidingTemplate(base, version, t) : {
       id: `${base}/templates/${t.kind}${t.verb.endsWith('/passed') ? '-passed' : t.verb.endsWith('/failed') ? '-failed' : ''}`,
       type: 'StatementTemplate',
       inScheme: version,
@@ -102,6 +107,27 @@ export function buildProfileDocument(base: string): Record<string, unknown> {
         ...t.rules,
       ],
     })),
+  };
+}
+
+/** A template whose object is a StatementRef (voiding): no activity type, registration or platform. */
+function voidingTemplate(base: string, version: string, t: Template): Record<string, unknown> {
+  return {
+    id: `${base}/templates/${t.kind}`,
+    type: 'StatementTemplate',
+    inScheme: version,
+    prefLabel: { fr: t.kind, en: t.kind },
+    definition: { fr: t.fr, en: t.en },
+    verb: t.verb,
+    objectStatementRefTemplate: (t.statementRefTo ?? []).map((k) => `${base}/templates/${k}`),
+    rules: [
+      { location: '$.context.contextActivities.category[*].id', presence: 'included', any: [profileIri(base)] },
+      { location: '$.actor.account.name', presence: 'included' },
+      { location: '$.context.language', presence: 'included' },
+      { location: '$.context.registration', presence: 'excluded' },
+      { location: '$.context.platform', presence: 'excluded' },
+      ...t.rules,
+    ],
   };
 }
 

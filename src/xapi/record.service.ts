@@ -4,14 +4,14 @@ import type { ChangeVersions } from '../platform/db/changes';
 import type { DbOrTx, Tx } from '../platform/db/client';
 import { ValidationError, type FieldIssue } from '../platform/errors';
 import type { Secrets } from '../platform/secrets';
-import type { LearningEvent } from './events';
-import { LearningEventSchema } from './events.schema';
+import type { LearningEvent, VoidingEvent } from './events';
+import { LearningEventSchema, VoidingEventSchema } from './events.schema';
 import { buildFabriqueStatements, FabriqueEventSchema, isFabriqueEvent, type FabriqueEvent } from './fabrique.events';
 import { matchesFilter, XAPI_OUTBOX_KIND } from './forwarding/destinations';
 import { existingForwardingTargets, loadForwardingTargets, type ForwardingTargets } from './forwarding/targets';
 import { enqueueOutbox, type NewOutboxRow } from './outbox/outbox';
-import { buildStatements, type BuildDeps } from './statement.builder';
-import { StatementSchema, type Statement } from './statement.schema';
+import { buildStatements, buildVoidingStatement, type BuildDeps } from './statement.builder';
+import { StatementSchema, VoidingStatementSchema, type Statement, type VoidingStatement } from './statement.schema';
 
 /** What recording needs: the configuration (base IRI), the secrets (pseudonym key), and the hooks to call. */
 export interface RecordDeps {
@@ -63,6 +63,37 @@ export function prepareStatements(events: Array<LearningEvent | FabriqueEvent>, 
 export async function recordEvents(tx: Tx, events: Array<LearningEvent | FabriqueEvent>, deps: RecordDeps): Promise<string[]> {
   if (!events.length) return [];
   const statements = prepareStatements(events, buildDepsOf(deps));
+  let versions: ChangeVersions | undefined;
+  const ids = await storeStatements(tx, statements, { authority: SYSTEM_AUTHORITY, version: '1.0.3', onVersions: (v) => (versions = v) });
+  await enqueueForwarding(tx, statements, { targets: existingForwardingTargets(deps.config), versions });
+  for (const hook of deps.afterEventsRecorded ?? []) await hook(tx, statements);
+  return ids;
+}
+
+/**
+ * Records voiding statements in the caller's transaction (xAPI Data §2.3.2): validated before anything is
+ * written, stored in the LRS (which marks their targets voided: rules and queries stop counting them), and
+ * forwarded like any statement, so that a receiving LRS voids its copy too. Returns the voiding ids.
+ */
+export async function recordVoiding(tx: Tx, events: VoidingEvent[], deps: RecordDeps): Promise<string[]> {
+  if (!events.length) return [];
+  const build = buildDepsOf(deps);
+  const issues: FieldIssue[] = [];
+  const statements: VoidingStatement[] = [];
+  events.forEach((event, index) => {
+    const parsed = VoidingEventSchema.safeParse(event);
+    if (!parsed.success) {
+      for (const i of parsed.error.issues) issues.push({ path: [`events[${index}]`, ...i.path.map(String)].join('.'), message: i.message });
+      return;
+    }
+    const checked = VoidingStatementSchema.safeParse(buildVoidingStatement(event, build));
+    if (!checked.success) for (const i of checked.error.issues) issues.push({ path: [`events[${index}]`, 'statement', ...i.path.map(String)].join('.'), message: i.message });
+    else statements.push(checked.data);
+  });
+  if (issues.length) {
+    const first = issues[0]!;
+    throw new ValidationError(`Invalid voiding event at ${first.path}: ${first.message}`, issues, { messageKey: 'errors.validation_failed' });
+  }
   let versions: ChangeVersions | undefined;
   const ids = await storeStatements(tx, statements, { authority: SYSTEM_AUTHORITY, version: '1.0.3', onVersions: (v) => (versions = v) });
   await enqueueForwarding(tx, statements, { targets: existingForwardingTargets(deps.config), versions });

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
-import type { EventSession, LearningEvent } from './events';
+import type { EventSession, LearningEvent, VoidingEvent } from './events';
 import { pseudonymOf, registrationOf, uuidV5 } from './pseudonym';
-import type { Activity, Statement } from './statement.schema';
+import type { Activity, Statement, VoidingStatement } from './statement.schema';
 import { activityTypes, extensions, profileIri, VERBS } from './vocabulary';
 
 /** What the builder needs: the base IRI of our concepts and activities, and the pseudonym key. */
@@ -148,7 +148,24 @@ export function buildStatements(event: LearningEvent, deps: BuildDeps): Statemen
       if (event.score) result.score = { scaled: round(event.score.scaled) };
       return [statement({ verb: VERBS.completed, object: sessionActivity, result })];
     }
+    case 'session-presented':
+      return [statement({ verb: VERBS.hosted, object: sessionActivity })];
   }
+}
+
+/**
+ * The voiding statement of a voiding event: verb `voided`, a StatementRef as object. No registration or
+ * platform (xAPI allows `platform` only with an Activity object); the profile category and the language.
+ */
+export function buildVoidingStatement(event: VoidingEvent, deps: BuildDeps): VoidingStatement {
+  return {
+    id: event.id ?? crypto.randomUUID(),
+    actor: { objectType: 'Agent', account: { homePage: event.actor.issuer, name: pseudonymOf(deps.pseudonymKey, event.actor.issuer, event.actor.sub) } },
+    verb: { id: VERBS.voided.id, display: { ...VERBS.voided.prefLabel } },
+    object: { objectType: 'StatementRef', id: event.target },
+    context: { language: event.language, contextActivities: { category: [{ objectType: 'Activity', id: profileIri(deps.baseIri) }] } },
+    timestamp: event.at.toISOString(),
+  };
 }
 
 function activity(id: string, name: Lang, type: string): Activity {

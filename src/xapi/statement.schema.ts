@@ -83,6 +83,17 @@ export const StatementSchema = z.strictObject({
   timestamp: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 timestamp with a time zone' }),
 });
 
+/** A voiding statement as Instants builds it (xAPI Data §2.3.2): a StatementRef object, a bare context. */
+export const VoidingStatementSchema = z.strictObject({
+  id: uuid,
+  actor: AgentSchema,
+  verb: z.strictObject({ id: iri.refine((v): boolean => v === 'http://adlnet.gov/expapi/verbs/voided', 'expected the voided verb'), display: languageMap }),
+  object: z.strictObject({ objectType: z.literal('StatementRef'), id: uuid }),
+  context: z.strictObject({ language: languageTag, contextActivities: z.strictObject({ category: z.array(ActivitySchema) }) }),
+  timestamp: z.iso.datetime({ offset: true, error: 'expected an ISO 8601 timestamp with a time zone' }),
+});
+export type VoidingStatement = z.infer<typeof VoidingStatementSchema>;
+
 /** A statement as Instants builds it (before the LRS adds `stored`, `authority` and `version`). */
 export type Statement = z.infer<typeof StatementSchema>;
 export type Activity = z.infer<typeof ActivitySchema>;

@@ -104,6 +104,22 @@ export const VERBS = {
     prefLabel: { fr: 'a quitté', en: 'left' },
     definition: { fr: "A quitté l'équipe d'un projet de la Fabrique.", en: "Left a Fabrique project's team." },
   },
+  hosted: {
+    id: 'http://activitystrea.ms/schema/1.0/host',
+    prefLabel: { fr: 'a animé', en: 'hosted' },
+    definition: {
+      fr: "A animé (présenté) la session : une proposition « Je peux présenter » retenue par une personne organisatrice pour cette session.",
+      en: 'Hosted (presented) the session: an "I can present" offer an organiser took up for that session.',
+    },
+  },
+  voided: {
+    id: 'http://adlnet.gov/expapi/verbs/voided',
+    prefLabel: { fr: 'a annulé', en: 'voided' },
+    definition: {
+      fr: "Annule une déclaration antérieure (StatementRef en objet) : une proposition « Je peux présenter » qui n'est plus retenue. La personne qui annule en acteur.",
+      en: 'Voids an earlier statement (a StatementRef as object): an "I can present" offer no longer taken up. The person who voids it as actor.',
+    },
+  },
   earned: {
     id: 'http://specification.openbadges.org/xapi/verbs/earned',
     prefLabel: { fr: 'a obtenu', en: 'earned' },

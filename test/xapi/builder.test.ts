@@ -5,7 +5,7 @@ import path from 'node:path';
 import { validateStatements } from '../../src/lrs';
 import { ValidationError } from '../../src/platform/errors';
 import { ROOT_DIR } from '../../src/platform/paths';
-import { buildProfileDocument, buildStatements, prepareStatements, pseudonymOf, registrationOf, type LearningEvent, type Statement } from '../../src/xapi';
+import { buildProfileDocument, buildStatements, buildVoidingStatement, prepareStatements, pseudonymOf, registrationOf, type LearningEvent, type Statement } from '../../src/xapi';
 import { conceptsOf, statementTemplates } from '../../src/xapi/profile';
 import { DEFAULT_BASE_IRI, profileIri } from '../../src/xapi/vocabulary';
 import { emptyFacts, extractFacts } from '../../src/dashboard/extract';
@@ -87,6 +87,19 @@ describe('xapi: statement builder and profile', () => {
     expect(() => validateStatements(statements, '1.0.3')).to.not.throw();
     expect(() => validateStatements(statements, '2.0.0')).to.not.throw();
     expect(() => prepareStatements(everyEvent(), deps)).to.not.throw();
+  });
+
+  it('builds a voiding statement that passes the LRS grammar of xAPI 1.0.3 and 2.0.0, with the profile verb, a StatementRef and no platform or registration', () => {
+    const target = crypto.randomUUID();
+    const voiding = buildVoidingStatement({ actor: { issuer: ISSUER, sub: 'organiser-1' }, target, at: new Date('2026-11-21T09:00:00Z'), language: 'fr' }, deps);
+    expect(concepts.verbs.has(voiding.verb.id)).to.equal(true);
+    expect(voiding.verb.id).to.equal('http://adlnet.gov/expapi/verbs/voided');
+    expect(voiding.object).to.deep.equal({ objectType: 'StatementRef', id: target });
+    expect(voiding.context).to.not.have.any.keys('platform', 'registration');
+    expect(voiding.context.contextActivities.category).to.deep.equal([{ objectType: 'Activity', id: profileIri(BASE) }]);
+    expect(templates.find((t) => t.verb === voiding.verb.id)!.statementRefTo).to.deep.equal(['session-presented']);
+    expect(() => validateStatements([voiding], '1.0.3')).to.not.throw();
+    expect(() => validateStatements([voiding], '2.0.0')).to.not.throw();
   });
 
   it('makes the actor pseudonymous: account on the issuer named by HMAC-SHA256 of issuer and sub, no name or email', () => {

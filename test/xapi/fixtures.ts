@@ -68,6 +68,8 @@ export function buildEvent(kind: LearningEventKind, o: { sub?: string; session?:
       return { ...b, kind, usedSince: true, frequency: 'weekly', purposes: ['cartes de sorties scolaires'], obstacles: [] };
     case 'session-completed':
       return { ...b, kind, score: { scaled: 1 } };
+    case 'session-presented':
+      return { ...b, kind };
   }
 }
 
@@ -82,4 +84,5 @@ export const ALL_KINDS: LearningEventKind[] = [
   'rated',
   'follow-up-completed',
   'session-completed',
+  'session-presented',
 ];
