@@ -39,6 +39,7 @@ export interface LtijsHooks {
   ClockToleranceSeconds: number;
 }
 
+
 /** ltijs's encryption of keys and access tokens, kept as is: aes-256-cbc, key sha256(secret), hex iv. */
 function encrypt(data: string, secret: string): { iv: string; data: string } {
   const key = crypto.createHash('sha256').update(secret).digest().subarray(0, 32);
@@ -73,6 +74,14 @@ export class LtijsDatabasePlugin implements LtijsHooks {
     private readonly deps: { db: Db; clock: Clock },
     private readonly hooks: LtijsHooks,
   ) {}
+
+  /**
+   * Tells our patch of ltijs that Instants binds a launch itself: the state and nonce of each login are
+   * stored once, in `lti_login_requests`, and used once (`consumeLoginRequest`), and Instants never uses
+   * ltijs's `ltik`, so ltijs keeps no `state` and `nonce` rows of its own and no `idtoken` and
+   * `contexttoken` copies (5 queries per launch fewer; issue 21).
+   */
+  readonly LaunchBoundByTool = true;
 
   get ClockToleranceSeconds(): number {
     return this.hooks.ClockToleranceSeconds;
