@@ -29,6 +29,8 @@ export interface Database {
   execInTransaction: ExecInTransaction;
   /** Statements sent so far, when opened with `countQueries` (benchmarks: queries per operation). */
   queries?(): number;
+  /** The statements sent so far by shape (their text up to the first parameter, cut at 90 characters), with `countQueries`. */
+  queryShapes?(): Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -47,7 +49,7 @@ export class DatabaseUnavailableError extends Error {
  * the pool replaces the client (it drops clients that are no longer queryable when they are released).
  */
 export async function openPostgres(url: string, poolSize = 10, options: { onConnectionLost?: (err: Error) => void; countQueries?: boolean } = {}): Promise<Database> {
-  const counter = { n: 0 };
+  const counter = { n: 0, shapes: new Map<string, number>() };
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, Client: options.countQueries ? countingClient(counter) : MarkedClient, application_name: 'instants' });
   pool.on('error', () => undefined); // an idle client's error: the pool removes it, the connect listener reports it
   pool.on('connect', (client) => {
@@ -72,7 +74,7 @@ export async function openPostgres(url: string, poolSize = 10, options: { onConn
     async ping() {
       await pool.query('select 1');
     },
-    ...(options.countQueries ? { queries: () => counter.n } : {}),
+    ...(options.countQueries ? { queries: () => counter.n, queryShapes: () => new Map(counter.shapes) } : {}),
     async execInTransaction(fn) {
       const client = await pool.connect();
       try {
@@ -97,11 +99,15 @@ export async function openPostgres(url: string, poolSize = 10, options: { onConn
 }
 
 /** A pool client class that counts the statements it sends (benchmarks count queries per operation). */
-function countingClient(counter: { n: number }): typeof pg.Client {
+function countingClient(counter: { n: number; shapes: Map<string, number> }): typeof pg.Client {
   class CountingClient extends MarkedClient {}
   const send = MarkedClient.prototype.query;
   (CountingClient.prototype as { query: unknown }).query = function (this: pg.Client, ...args: unknown[]) {
     counter.n++;
+    const first = args[0] as string | { text?: string } | undefined;
+    const text = (typeof first === 'string' ? first : (first?.text ?? '?')).replace(/\s+/g, ' ').trim();
+    const shape = text.split('$1')[0]!.slice(0, 90);
+    counter.shapes.set(shape, (counter.shapes.get(shape) ?? 0) + 1);
     return (send as (...a: unknown[]) => unknown).apply(this, args);
   };
   return CountingClient;
