@@ -4,7 +4,7 @@ import type { Actor } from '../lti';
 import { ConflictError, ForbiddenError, ValidationError } from '../platform/errors';
 import { canStaff, confirmedSince, REMINDER_DAYS, type FabriqueDeps } from './fabrique.access';
 import type { ProfileForm } from './fabrique.schema';
-import { findProfile, saveProfile, searchDirectory } from './people.repo';
+import { findConsent, findProfile, saveProfile, searchDirectory } from './people.repo';
 
 /**
  * The directory of resource persons, built on consent: a person declares skills and tools and opts in;
@@ -58,8 +58,8 @@ export async function setConsent(deps: FabriqueDeps, actor: Actor, optIn: boolea
 }
 
 /** Whether a reminder to reconfirm should be shown at launch. */
-export async function reminderAtLaunch(deps: Pick<FabriqueDeps, 'db' | 'clock'>, actor: Actor): Promise<ConsentState | undefined> {
-  const state = consentState(await findProfile(deps.db, actor.userId), deps.clock.now());
+export async function reminderAtLaunch(deps: Pick<FabriqueDeps, 'db' | 'clock'>, who: Pick<Actor, 'userId'>): Promise<ConsentState | undefined> {
+  const state = consentState(await findConsent(deps.db, who.userId), deps.clock.now());
   return state === 'due' || state === 'expired' ? state : undefined;
 }
 

@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import { addLaunchHook, loadActorForLaunch } from '../lti';
+import { addLaunchHook } from '../lti';
 import type { AppContext } from '../platform/context';
 import { mountBoardRoutes } from './board.routes';
 import { mountCommitteeRoutes } from './committee.routes';
@@ -25,9 +25,8 @@ export function mountFabrique(app: Express, ctx: AppContext): void {
   mountBoardRoutes(app, ctx, deps);
   mountStatsRoutes(app, ctx, deps);
   // The reminder at launch: a person whose directory entry must be reconfirmed sees it on the way in.
-  addLaunchHook(ctx, async ({ launchId, destination }) => {
-    const actor = await loadActorForLaunch(ctx, launchId);
-    if (!actor || !(await reminderAtLaunch(deps, actor))) return undefined;
+  addLaunchHook(ctx, async ({ userId, destination }) => {
+    if (!(await reminderAtLaunch(deps, { userId }))) return undefined;
     return `/fabrique/reminder?to=${encodeURIComponent(destination)}`;
   });
 }

@@ -111,6 +111,12 @@ export function membershipsOf(db: DbOrTx, userRef: string) {
     .orderBy(asc(fabriqueMembers.invitedAt));
 }
 
+/** A person's directory consent alone (one query: the reminder at launch). */
+export async function findConsent(db: DbOrTx, userRef: string): Promise<{ optedIn: boolean; confirmedAt: Date | null } | undefined> {
+  const [row] = await db.select({ optedIn: fabriqueProfiles.optedIn, confirmedAt: fabriqueProfiles.confirmedAt }).from(fabriqueProfiles).where(eq(fabriqueProfiles.userRef, userRef));
+  return row;
+}
+
 export async function findProfile(db: DbOrTx, userRef: string): Promise<(ProfileRow & { skills: Skill[] }) | undefined> {
   const [row] = await db.select().from(fabriqueProfiles).where(eq(fabriqueProfiles.userRef, userRef));
   if (!row) return undefined;

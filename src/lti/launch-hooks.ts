@@ -1,10 +1,11 @@
 import type { AppContext } from '../platform/context';
 import type { LaunchContext } from './launch.schema';
 
-/** What a slice learns after a verified launch was recorded: the launch and where it was going. */
+/** What a slice learns after a verified launch was recorded: the launch, its person's id and where it was going. */
 export interface LaunchRecorded {
   launch: LaunchContext;
   launchId: string;
+  userId: string;
   destination: string;
 }
 

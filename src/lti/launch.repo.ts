@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../platform/db/client';
 import { activityUrlOf } from './activity-url';
 import type { LaunchContext } from './launch.schema';
@@ -62,8 +62,9 @@ export async function deleteDeployments(db: DbOrTx, issuer: string, clientId: st
 }
 
 /**
- * Writes the user, course, resource link and launch of a verified launch in one transaction; binds the
- * resource link to `bindSessionId` when given. Returns the launch id.
+ * Writes the user, course, resource link and launch of a verified launch in one statement (four inserts
+ * in data-modifying CTEs: one round trip, atomic without a transaction); binds the resource link to
+ * `bindSessionId` when given. Returns the launch id, the user's id and the session the link is bound to.
  */
 export async function saveLaunch(
   db: Db,
@@ -71,74 +72,76 @@ export async function saveLaunch(
   mapped: { role: 'participant' | 'organiser'; isAdmin: boolean },
   bindSessionId: string | null,
   now: Date,
-): Promise<{ launchId: string; sessionId: string | null }> {
-  return db.transaction(async (tx) => {
-    const [user] = await tx
-      .insert(ltiUsers)
-      .values({ issuer: launch.issuer, sub: launch.sub, name: launch.name, givenName: launch.givenName, familyName: launch.familyName, email: launch.email, ...profileOf(launch.custom) })
+): Promise<{ launchId: string; userId: string; sessionId: string | null }> {
+  const ctes: SQL[] = [];
+  const user = db
+    .insert(ltiUsers)
+    .values({ issuer: launch.issuer, sub: launch.sub, name: launch.name, givenName: launch.givenName, familyName: launch.familyName, email: launch.email, ...profileOf(launch.custom) })
+    .onConflictDoUpdate({
+      target: [ltiUsers.issuer, ltiUsers.sub],
+      set: { name: launch.name, givenName: launch.givenName, familyName: launch.familyName, email: launch.email, ...profileOf(launch.custom), updatedAt: now },
+    })
+    .returning({ id: ltiUsers.id });
+  ctes.push(sql`u as (${user.getSQL()})`);
+  const contextRef = launch.context ? sql`(select id from c)` : null;
+  if (launch.context) {
+    const context = db
+      .insert(ltiContexts)
+      .values({ issuer: launch.issuer, deploymentId: launch.deploymentId, contextId: launch.context.id, title: launch.context.title, label: launch.context.label })
       .onConflictDoUpdate({
-        target: [ltiUsers.issuer, ltiUsers.sub],
-        set: { name: launch.name, givenName: launch.givenName, familyName: launch.familyName, email: launch.email, ...profileOf(launch.custom), updatedAt: now },
+        target: [ltiContexts.issuer, ltiContexts.deploymentId, ltiContexts.contextId],
+        set: { title: launch.context.title, label: launch.context.label, updatedAt: now },
       })
-      .returning({ id: ltiUsers.id });
-    let contextRef: string | null = null;
-    if (launch.context) {
-      const [context] = await tx
-        .insert(ltiContexts)
-        .values({ issuer: launch.issuer, deploymentId: launch.deploymentId, contextId: launch.context.id, title: launch.context.title, label: launch.context.label })
-        .onConflictDoUpdate({
-          target: [ltiContexts.issuer, ltiContexts.deploymentId, ltiContexts.contextId],
-          set: { title: launch.context.title, label: launch.context.label, updatedAt: now },
-        })
-        .returning({ id: ltiContexts.id });
-      contextRef = context!.id;
-    }
-    let linkRef: string | null = null;
-    let sessionId: string | null = null;
-    if (launch.resourceLink) {
-      const ags = launch.ags;
-      const set = {
-        contextRef,
-        title: launch.resourceLink.title,
-        agsLineitem: ags?.lineitem ?? null,
-        agsLineitems: ags?.lineitems ?? null,
-        agsScopes: ags?.scopes ?? [],
-        activityUrl: activityUrlOf(launch),
-        updatedAt: now,
-        ...(bindSessionId ? { sessionId: bindSessionId } : {}),
-      };
-      const [link] = await tx
-        .insert(ltiResourceLinks)
-        .values({ issuer: launch.issuer, deploymentId: launch.deploymentId, resourceLinkId: launch.resourceLink.id, ...set })
-        .onConflictDoUpdate({ target: [ltiResourceLinks.issuer, ltiResourceLinks.deploymentId, ltiResourceLinks.resourceLinkId], set })
-        .returning({ id: ltiResourceLinks.id, sessionId: ltiResourceLinks.sessionId });
-      linkRef = link!.id;
-      sessionId = link!.sessionId;
-    }
-    const [row] = await tx
-      .insert(ltiLaunches)
-      .values({
-        userRef: user!.id,
-        contextRef,
-        resourceLinkRef: linkRef,
-        issuer: launch.issuer,
-        clientId: launch.clientId,
-        deploymentId: launch.deploymentId,
-        messageType: launch.messageType,
-        roles: launch.roles,
-        role: mapped.role,
-        isAdmin: mapped.isAdmin,
-        locale: launch.locale,
-        returnUrl: launch.returnUrl,
-        documentTarget: launch.documentTarget,
-        nrpsUrl: launch.nrpsUrl,
-        custom: launch.custom,
-        deepLinking: launch.deepLinking,
-        launchedAt: now,
-      })
-      .returning({ id: ltiLaunches.id });
-    return { launchId: row!.id, sessionId };
-  });
+      .returning({ id: ltiContexts.id });
+    ctes.push(sql`c as (${context.getSQL()})`);
+  }
+  const linkRef = launch.resourceLink ? sql`(select id from l)` : null;
+  if (launch.resourceLink) {
+    const ags = launch.ags;
+    const set = {
+      contextRef,
+      title: launch.resourceLink.title,
+      agsLineitem: ags?.lineitem ?? null,
+      agsLineitems: ags?.lineitems ?? null,
+      agsScopes: ags?.scopes ?? [],
+      activityUrl: activityUrlOf(launch),
+      updatedAt: now,
+      ...(bindSessionId ? { sessionId: bindSessionId } : {}),
+    };
+    const link = db
+      .insert(ltiResourceLinks)
+      .values({ issuer: launch.issuer, deploymentId: launch.deploymentId, resourceLinkId: launch.resourceLink.id, ...set })
+      .onConflictDoUpdate({ target: [ltiResourceLinks.issuer, ltiResourceLinks.deploymentId, ltiResourceLinks.resourceLinkId], set })
+      .returning({ id: ltiResourceLinks.id, sessionId: ltiResourceLinks.sessionId });
+    ctes.push(sql`l as (${link.getSQL()})`);
+  }
+  const row = db
+    .insert(ltiLaunches)
+    .values({
+      userRef: sql`(select id from u)`,
+      contextRef,
+      resourceLinkRef: linkRef,
+      issuer: launch.issuer,
+      clientId: launch.clientId,
+      deploymentId: launch.deploymentId,
+      messageType: launch.messageType,
+      roles: launch.roles,
+      role: mapped.role,
+      isAdmin: mapped.isAdmin,
+      locale: launch.locale,
+      returnUrl: launch.returnUrl,
+      documentTarget: launch.documentTarget,
+      nrpsUrl: launch.nrpsUrl,
+      custom: launch.custom,
+      deepLinking: launch.deepLinking,
+      launchedAt: now,
+    })
+    .returning({ id: ltiLaunches.id });
+  ctes.push(sql`x as (${row.getSQL()})`);
+  const session = launch.resourceLink ? sql`(select session_id from l)` : sql`null::uuid`;
+  const result = await db.execute(sql`with ${sql.join(ctes, sql`, `)} select x.id as launch_id, (select id from u) as user_id, ${session} as session_id from x`);
+  const [saved] = (result as unknown as { rows: Array<{ launch_id: string; user_id: string; session_id: string | null }> }).rows;
+  return { launchId: saved!.launch_id, userId: saved!.user_id, sessionId: saved!.session_id };
 }
 
 /** Binds a resource link to an Instants session. */

@@ -30,11 +30,11 @@ export async function completeLaunch(
   lti: LtiServices,
   launch: LaunchContext,
   sessions: Pick<LaunchSessionPort, 'linkable'>,
-): Promise<{ launchId: string; destination: string; role: 'participant' | 'organiser' }> {
+): Promise<{ launchId: string; userId: string; destination: string; role: 'participant' | 'organiser' }> {
   const mapped = mapRoles(launch.roles);
   const wanted = launch.custom[SESSION_PARAM];
   const course = { issuer: launch.issuer, deploymentId: launch.deploymentId, contextId: launch.context?.id ?? null };
   const bind = wanted && isUuid(wanted) && (await sessions.linkable(wanted, course)) ? wanted : null;
-  const { launchId, sessionId } = await saveLaunch(lti.db, launch, mapped, bind, lti.clock.now());
-  return { launchId, destination: destinationOf(launch.messageType, mapped, sessionId), role: mapped.role };
+  const { launchId, userId, sessionId } = await saveLaunch(lti.db, launch, mapped, bind, lti.clock.now());
+  return { launchId, userId, destination: destinationOf(launch.messageType, mapped, sessionId), role: mapped.role };
 }

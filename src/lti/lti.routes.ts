@@ -141,10 +141,10 @@ function platformOrigins(lti: LtiServices): { list: () => Promise<string[]>; cle
 /** Mounts the LTI slice: login, launch, key set, dynamic registration, cookie help, demo (binding and deep linking: src/placement). */
 export async function mountLti(app: Express, ctx: AppContext): Promise<void> {
   const lti = await openLti({ db: ctx.db, clock: ctx.clock, config: ctx.config, ltiKey: ctx.secrets.ltiKey }, async (launch, _req, res) => {
-    const { launchId, destination } = await completeLaunch(lti, launch, ctx.launchSessions);
+    const { launchId, userId, destination } = await completeLaunch(lti, launch, ctx.launchSessions);
     await startLaunchSession(ctx, res, launchId);
     // Other slices may send the browser elsewhere first (people: the one-screen profile at the first launch).
-    const next = await runLaunchHooks(ctx, { launch, launchId, destination });
+    const next = await runLaunchHooks(ctx, { launch, launchId, userId, destination });
     res.redirect(303, await continueUrl(ctx, launchId, next));
   });
   slices.set(ctx, lti);

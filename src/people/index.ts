@@ -1,7 +1,6 @@
 import type { Express } from 'express';
 import { addLaunchHook } from '../lti';
 import type { AppContext } from '../platform/context';
-import { findUserId } from './people.repo';
 import { peopleRoutes } from './people.routes';
 import { afterLaunch } from './profile.service';
 
@@ -12,9 +11,7 @@ export { countWithoutService } from './people.repo';
 /** Mounts `/me/profile` and `/admin/people`, and the launch hook that keeps service and job family. */
 export function mountPeople(app: Express, ctx: AppContext): void {
   peopleRoutes(app, ctx);
-  addLaunchHook(ctx, async ({ launch, destination }) => {
-    const userId = await findUserId(ctx.db, launch.issuer, launch.sub);
-    if (!userId) return undefined;
+  addLaunchHook(ctx, async ({ launch, userId, destination }) => {
     const deps = { db: ctx.db, clock: ctx.clock, pseudonymKey: ctx.secrets.pseudonymKey };
     return afterLaunch(deps, { userId, issuer: launch.issuer, sub: launch.sub, custom: launch.custom, messageType: launch.messageType, destination });
   });

@@ -46,38 +46,39 @@ export async function saveProfile(db: DbOrTx, row: typeof peopleProfiles.$inferI
   await db.insert(peopleProfiles).values(row).onConflictDoUpdate({ target: peopleProfiles.userRef, set });
 }
 
-/** Records the custom-parameter values of a launch; a field left undefined keeps its previous value. */
-export async function saveLaunchValues(db: DbOrTx, userRef: string, values: Partial<Values>, now: Date): Promise<void> {
-  const set = { ...(values.service !== undefined ? { service: values.service } : {}), ...(values.jobFamily !== undefined ? { jobFamily: values.jobFamily } : {}), updatedAt: now };
-  await db.insert(peopleLaunchValues).values({ userRef, service: values.service ?? null, jobFamily: values.jobFamily ?? null, updatedAt: now }).onConflictDoUpdate({ target: peopleLaunchValues.userRef, set });
-}
-
-/** A person's three sources: declared profile, imported rows (by e-mail or pseudonym), launch values. */
-export async function sourcesOf(db: DbOrTx, userRef: string, pseudonym: string) {
-  const [user] = await db.select({ email: ltiUsers.email }).from(ltiUsers).where(eq(ltiUsers.id, userRef));
-  const keys = [{ kind: 'pseudonym' as const, key: pseudonym }, ...(user?.email ? [{ kind: 'email' as const, key: user.email.trim().toLowerCase() }] : [])];
-  const imported = await db
-    .select()
-    .from(peopleImports)
-    .where(inArray(sql`(${peopleImports.keyKind} || ':' || ${peopleImports.key})`, keys.map((k) => `${k.kind}:${k.key}`)));
-  const [launch] = await db.select().from(peopleLaunchValues).where(eq(peopleLaunchValues.userRef, userRef));
-  return {
-    profile: await findProfile(db, userRef),
-    // The pseudonym names the person exactly: it wins over an e-mail row.
-    imported: imported.find((r) => r.keyKind === 'pseudonym') ?? imported.find((r) => r.keyKind === 'email'),
-    launch,
-  };
-}
-
-/** Writes the effective values where statements and dashboards read them. */
-export async function setEffective(db: DbOrTx, userRef: string, values: Values, now: Date): Promise<void> {
-  await db.update(ltiUsers).set({ service: values.service, jobFamily: values.jobFamily, updatedAt: now }).where(eq(ltiUsers.id, userRef));
-}
-
-/** Our id for a person of a platform. */
-export async function findUserId(db: DbOrTx, issuer: string, sub: string): Promise<string | undefined> {
-  const [row] = await db.select({ id: ltiUsers.id }).from(ltiUsers).where(and(eq(ltiUsers.issuer, issuer), eq(ltiUsers.sub, sub)));
-  return row?.id;
+/**
+ * Recomputes a person's effective service and job family in one statement and writes them where
+ * statements and dashboards read them (lti_users): per field, the declared profile, else the imported row
+ * (the pseudonym names the person exactly, so its row wins over the e-mail's), else the launch values; an
+ * empty value counts as none. With `launch`, the launch's custom-parameter values are recorded first, in
+ * the same statement (a field left undefined keeps its previous value). Also tells whether the person was
+ * ever asked the profile screen and whether the administrator keeps lists (the launch hook's question).
+ */
+export async function refreshEffectiveValues(
+  db: DbOrTx,
+  who: { userRef: string; pseudonym: string },
+  now: Date,
+  launch?: Partial<Values>,
+): Promise<Values & { asked: boolean; lists: boolean }> {
+  const u = sql`${who.userRef}::uuid`;
+  const lv = launch
+    ? sql`insert into people_launch_values (user_ref, service, job_family, updated_at) values (${u}, ${launch.service ?? null}, ${launch.jobFamily ?? null}, ${now})
+        on conflict (user_ref) do update set ${launch.service !== undefined ? sql`service = excluded.service, ` : sql``}${launch.jobFamily !== undefined ? sql`job_family = excluded.job_family, ` : sql``}updated_at = excluded.updated_at
+        returning service, job_family`
+    : sql`select service, job_family from people_launch_values where user_ref = ${u}`;
+  const result = await db.execute(sql`
+    with lv as (${lv}),
+    p as (select service, job_family from people_profiles where user_ref = ${u}),
+    i as (select service, job_family from people_imports
+          where (key_kind = 'pseudonym' and key = ${who.pseudonym})
+             or (key_kind = 'email' and key = (select lower(trim(email)) from lti_users where id = ${u}))
+          order by key_kind = 'pseudonym' desc limit 1),
+    v as (select coalesce(nullif((select service from p), ''), nullif((select service from i), ''), nullif((select service from lv), '')) as service,
+                 coalesce(nullif((select job_family from p), ''), nullif((select job_family from i), ''), nullif((select job_family from lv), '')) as job_family),
+    w as (update lti_users set service = v.service, job_family = v.job_family, updated_at = ${now} from v where lti_users.id = ${u} returning 1)
+    select v.service, v.job_family, exists (select 1 from p) as asked, exists (select 1 from people_choices where archived_at is null) as lists from v`);
+  const [row] = (result as unknown as { rows: Array<{ service: string | null; job_family: string | null; asked: boolean; lists: boolean }> }).rows;
+  return { service: row?.service ?? null, jobFamily: row?.job_family ?? null, asked: row?.asked === true, lists: row?.lists === true };
 }
 
 /** Everyone known, for matching an import (id, issuer, sub, e-mail). */

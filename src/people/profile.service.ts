@@ -21,16 +21,10 @@ export interface PeopleDeps {
 
 type Who = Pick<Actor, 'userId' | 'issuer' | 'sub'>;
 
-/** Recomputes and stores a person's effective values; returns them. */
+/** Recomputes and stores a person's effective values (one statement); returns them. */
 export async function refreshEffective(deps: PeopleDeps, who: Who, db: DbOrTx = deps.db): Promise<repo.Values> {
-  const s = await repo.sourcesOf(db, who.userId, pseudonymOf(deps.pseudonymKey, who.issuer, who.sub));
-  const pick = (declared: string | null | undefined, imported: string | null | undefined, launched: string | null | undefined) => declared || imported || launched || null;
-  const values = {
-    service: pick(s.profile?.service, s.imported?.service, s.launch?.service),
-    jobFamily: pick(s.profile?.jobFamily, s.imported?.jobFamily, s.launch?.jobFamily),
-  };
-  await repo.setEffective(db, who.userId, values, deps.clock.now());
-  return values;
+  const { service, jobFamily } = await repo.refreshEffectiveValues(db, { userRef: who.userId, pseudonym: pseudonymOf(deps.pseudonymKey, who.issuer, who.sub) }, deps.clock.now());
+  return { service, jobFamily };
 }
 
 /** A custom parameter's value: trimmed, empty or an unsubstituted Moodle variable (`$Person…`) is none. */
@@ -47,11 +41,10 @@ function customValue(custom: Record<string, unknown>, key: string): string | nul
  * one-screen profile (then on to where the launch was going).
  */
 export async function afterLaunch(deps: PeopleDeps, input: Who & { custom: Record<string, unknown>; messageType: string; destination: string }): Promise<string | undefined> {
-  await repo.saveLaunchValues(deps.db, input.userId, { service: customValue(input.custom, 'service'), jobFamily: customValue(input.custom, 'job_family') }, deps.clock.now());
-  await refreshEffective(deps, input);
-  if (input.messageType !== 'LtiResourceLinkRequest') return undefined;
-  if (await repo.findProfile(deps.db, input.userId)) return undefined;
-  if ((await repo.listChoices(deps.db)).length === 0) return undefined;
+  // One statement: the launch values recorded, the effective ones refreshed, and the question asked.
+  const launch = { service: customValue(input.custom, 'service'), jobFamily: customValue(input.custom, 'job_family') };
+  const done = await repo.refreshEffectiveValues(deps.db, { userRef: input.userId, pseudonym: pseudonymOf(deps.pseudonymKey, input.issuer, input.sub) }, deps.clock.now(), launch);
+  if (input.messageType !== 'LtiResourceLinkRequest' || done.asked || !done.lists) return undefined;
   return `/me/profile?next=${encodeURIComponent(input.destination)}`;
 }
 
