@@ -216,6 +216,33 @@ export function listOffers(db: DbOrTx, filter: { contextRef?: string; userRef?: 
     .limit(500);
 }
 
+/**
+ * One offer with who made it and the course it was made from, locked for the caller's transaction (two
+ * organisers taking it up at once are serialised); undefined for an unknown id.
+ */
+export async function findOfferForUpdate(tx: DbOrTx, id: string) {
+  const [row] = await tx
+    .select({
+      offer: activityOffers,
+      user: { issuer: ltiUsers.issuer, sub: ltiUsers.sub, service: ltiUsers.service, jobFamily: ltiUsers.jobFamily },
+      course: { issuer: ltiContexts.issuer, contextId: ltiContexts.contextId, title: ltiContexts.title },
+    })
+    .from(activityOffers)
+    .innerJoin(ltiUsers, eq(ltiUsers.id, activityOffers.userRef))
+    .leftJoin(ltiContexts, eq(ltiContexts.id, activityOffers.contextRef))
+    .where(eq(activityOffers.id, id))
+    .for('update', { of: activityOffers });
+  return row;
+}
+
+/** Records that an offer was taken up for a session (or, with null, that it no longer is). */
+export async function setOfferTakenUp(tx: DbOrTx, id: string, v: { sessionId: string; at: Date; by: string; statementId: string } | null): Promise<void> {
+  await tx
+    .update(activityOffers)
+    .set(v ? { takenUpSessionId: v.sessionId, takenUpAt: v.at, takenUpBy: v.by, takenUpStatementId: v.statementId } : { takenUpSessionId: null, takenUpAt: null, takenUpBy: null, takenUpStatementId: null })
+    .where(eq(activityOffers.id, id));
+}
+
 /** Free-text wishes from the "what next?" survey (answers only, no names), in text order (never by time). */
 export function listWishes(db: DbOrTx, filter: { contextRef?: string }) {
   return db

@@ -123,8 +123,16 @@ export const activityOffers = pgTable(
     description: text('description').notNull(),
     competence: text('competence'),
     createdAt: ts('created_at').notNull().defaultNow(),
+    // Taken up by an organiser (migration 0541): the session it became, when, by whom, and the `hosted` statement recorded.
+    takenUpSessionId: uuid('taken_up_session_id'),
+    takenUpAt: ts('taken_up_at'),
+    takenUpBy: uuid('taken_up_by').references(() => ltiUsers.id, { onDelete: 'set null' }),
+    takenUpStatementId: uuid('taken_up_statement_id'),
   },
-  (t) => [index('activity_offers_context_idx').on(t.contextRef, t.createdAt)],
+  (t) => [
+    index('activity_offers_context_idx').on(t.contextRef, t.createdAt),
+    index('activity_offers_taken_up_session_idx').on(t.takenUpSessionId).where(sql`${t.takenUpSessionId} is not null`),
+  ],
 );
 
 export const activityLaunchEvents = pgTable('activity_launch_events', {

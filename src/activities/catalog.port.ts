@@ -1,4 +1,5 @@
-import { getSession, listDefaultCompetences, listSessionResources, sessionAccessFor, type CatalogSession, type SessionResource } from '../catalog';
+import { getSession, listDefaultCompetences, listSessionResources, searchSessions, sessionAccessFor, type CatalogSession, type SessionResource } from '../catalog';
+import type { Actor } from '../lti';
 import type { DbOrTx } from '../platform/db/client';
 import { renderMarkdown } from '../platform/markdown';
 
@@ -29,4 +30,10 @@ export function renderDescription(markdown: string): string {
 /** Code → title of the competences of the default framework (the CRCN unless an admin changed it). */
 export async function competenceTitles(db: DbOrTx): Promise<Map<string, string>> {
   return new Map((await listDefaultCompetences(db)).map((c) => [c.code, c.title]));
+}
+
+/** The sessions an organiser manages (their course's and those it co-organises; every one for an administrator), newest first. */
+export function managedSessions(db: DbOrTx, actor: Actor): Promise<CatalogSession[]> {
+  if (actor.isAdmin) return searchSessions(db, { limit: 300 });
+  return actor.contextRef ? searchSessions(db, { managedBy: actor.contextRef, limit: 300 }) : Promise.resolve([]);
 }

@@ -5,7 +5,8 @@ import { ValidationError } from '../platform/errors';
 import { toFieldIssues } from '../platform/http';
 import { OfferSchema, TopicSchema } from './activities.schema';
 import type { ActivityDeps } from './answers.service';
-import { competenceTitles } from './catalog.port';
+import { competenceTitles, loadSession, managedSessions } from './catalog.port';
+import { releaseOffer, takeUpOffer } from './offers.service';
 import { addTopic, offersFor, sessionParticipants, toggleTopic, wishesFor } from './organiser.service';
 import { organiserNav } from './organiser.present';
 import { DRAFT_SCRIPTS, participantNav, type FieldErrors } from './participant.present';
@@ -60,14 +61,41 @@ export function mountOrganiserRoutes(app: Express, ctx: AppContext): void {
     });
   });
 
-  app.get('/organiser/offers', ctx.allow.organiserOfCourse(), async (_req, res) => {
+  app.get('/organiser/offers', ctx.allow.organiserOfCourse(), async (req, res) => {
     const t = res.locals.t;
-    const rows = await offersFor(deps, actorOf(res));
+    const actor = actorOf(res);
+    const [rows, sessions] = await Promise.all([offersFor(deps, actor), managedSessions(deps.db, actor)]);
+    const titles = new Map(sessions.map((s) => [s.id, s.title]));
+    for (const id of new Set(rows.map((r) => r.offer.takenUpSessionId).filter((x): x is string => x !== null && !titles.has(x)))) titles.set(id, (await loadSession(deps.db, id))?.title ?? '');
+    const choices = sessions.filter((s) => s.status !== 'cancelled').map((s) => ({ id: s.id, label: `${s.title} (${new Intl.DateTimeFormat(String(res.locals.locale) === 'en' ? 'en-GB' : 'fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'long' }).format(s.startsAt)})` }));
+    const done = req.query.done === 'taken_up' || req.query.done === 'released' ? t(`activities.offers.done_${req.query.done}`) : null;
     res.render('activities/organiser-offers', {
       title: t('activities.offers.organiser_title'),
       nav: organiserNav(t, null, 'offers'),
-      offers: rows.map((r) => ({ ...r.offer, name: r.name ?? t('activities.participants.anonymous'), email: r.email, course: r.course })),
+      done,
+      offers: rows.map((r) => ({
+        ...r.offer,
+        name: r.name ?? t('activities.participants.anonymous'),
+        email: r.email,
+        course: r.course,
+        takenUp: r.offer.takenUpStatementId !== null || r.offer.takenUpSessionId !== null ? { title: r.offer.takenUpSessionId ? (titles.get(r.offer.takenUpSessionId) ?? '') : t('activities.offers.session_deleted'), at: r.offer.takenUpAt } : null,
+        sessions: choices,
+      })),
+      hasSessions: choices.length > 0,
     });
+  });
+
+  // "Retenir cette proposition": the offer (of the organiser's course) becomes the session it is linked to.
+  app.post('/organiser/offers/:id/take-up', ctx.allow.organiserOfCourse(), async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const sessionId = typeof body.session_id === 'string' ? body.session_id : '';
+    await takeUpOffer(deps, actorOf(res), param(req, 'id'), sessionId, String(res.locals.locale ?? 'fr'));
+    res.redirect(303, '/organiser/offers?done=taken_up');
+  });
+
+  app.post('/organiser/offers/:id/release', ctx.allow.organiserOfCourse(), async (req, res) => {
+    await releaseOffer(deps, actorOf(res), param(req, 'id'), String(res.locals.locale ?? 'fr'));
+    res.redirect(303, '/organiser/offers?done=released');
   });
 
   app.get('/organiser/wishes', ctx.allow.organiserOfCourse(), async (req, res) => {

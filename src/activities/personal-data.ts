@@ -45,7 +45,13 @@ export const activitiesPersonalData: PersonalDataDeclaration = {
     record('activity_resource_opens', 'last_opened_at'),
     record('activity_session_completions', 'completed_at', { recipients: ['organisers', 'moodle'] }),
     { table: 'activity_need_topics', personal: false, why: 'tools and themes of the "what next?" survey' },
-    record('activity_offers', 'created_at', { holds: ['authored', 'free-text'], purpose: 'needs' }),
+    // taken_up_by: the organiser who took the offer up (detached when they are erased, like marked_by).
+    record('activity_offers', 'created_at', {
+      holds: ['authored', 'free-text'],
+      purpose: 'needs',
+      links: [{ by: 'user', column: 'user_ref', erasure: 'delete' }, { by: 'user', column: 'taken_up_by', erasure: 'detach' }],
+      erasure: ['delete', 'detach'],
+    }),
     {
       table: 'activity_launch_events',
       personal: true,

@@ -151,6 +151,9 @@ export const EXPECTED: Record<string, Row> = {
   'GET /organiser/sessions/:id/activities/quiz.txt': MANAGER,
   'GET /organiser/sessions/:id/participants': LINKED,
   'GET /organiser/offers': ORGANISER,
+  // An offer of the organiser's course (the matrix's id names none: 404 for every organiser).
+  'POST /organiser/offers/:id/take-up': ORGANISER_NONE,
+  'POST /organiser/offers/:id/release': ORGANISER_NONE,
   'GET /organiser/wishes': ORGANISER,
   'POST /organiser/wishes/topics': ADMIN,
   'POST /organiser/wishes/topics/:topicId': ADMIN,
