@@ -1,7 +1,7 @@
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { ltiUsers } from '../lti/lti.tables';
 import type { Db, DbOrTx } from '../platform/db/client';
-import { peopleChoices, peopleImports, peopleLaunchValues, peopleProfiles, type ProfileField } from './people.tables';
+import { peopleChoices, peopleImports, peopleProfiles, type ProfileField } from './people.tables';
 
 /** The only SQL of the people slice. It also keeps lti_users.service / job_family (the effective values). */
 
