@@ -14,7 +14,7 @@ import { mountHome } from './home';
 import { mountXapi } from './xapi';
 import { mountGrades } from './grades';
 import { mountLrs } from './lrs';
-import { loadActor, mountLti } from './lti';
+import { loadActor, loadSessionWithActor, mountLti } from './lti';
 import { mountPeople } from './people';
 import { mountPrivacy } from './privacy';
 import { checkRouteDeclarations, createAllow } from './platform/access';
@@ -27,7 +27,7 @@ import { serializeError } from './platform/logger';
 import { refuseUncleanInput } from './platform/input-hygiene';
 import { JobRunner } from './platform/jobs';
 import { NODE_MODULES_DIR, PUBLIC_DIR } from './platform/paths';
-import { loadSession, sessionCookieName, SessionStore } from './platform/session';
+import { sessionCookieName, SessionStore } from './platform/session';
 import { setupViews } from './platform/views';
 
 /** The slices of Instants, mounted in this order. */
@@ -124,7 +124,8 @@ export async function createApp(deps: AppDeps): Promise<Instants> {
 
   app.use(cookieParser(deps.secrets.cookieSecret));
   const sessionCookie = sessionCookieName(deps.config.http.publicUrl);
-  app.use(loadSession(ctx.sessions, sessionCookie));
+  // The session and the actor of its launch in one query; the actor is applied after the language is chosen.
+  app.use(loadSessionWithActor(ctx, sessionCookie));
   app.use(chooseLocale(deps.config, ctx.catalogues));
   app.use(loadActor(ctx));
   const isExempt = (p: string) => ctx.csrfExempt.some((prefix) => p === prefix || p.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`));

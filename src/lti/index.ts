@@ -4,6 +4,7 @@ export {
   canSeeContext,
   LaunchSessionSchema,
   loadActor,
+  loadSessionWithActor,
   loadActorForLaunch,
   startLaunchSession,
   type Actor,

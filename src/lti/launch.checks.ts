@@ -89,7 +89,10 @@ export async function checkIdToken(deps: LaunchCheckDeps, idToken: unknown, stat
   refuseUncleanClaims({ header, payload, state });
   if (header.alg !== 'RS256') throw new LtiLaunchError('bad_algorithm', { detail: String(header.alg) });
   if (typeof state !== 'string' || !state) throw new LtiLaunchError('state_missing');
-  const login = await consumeLoginRequest(deps.db, state, deps.clock());
+  // The deployment the (not yet verified) token names is looked up in the same statement; it is used only
+  // once the signature is verified, and only when the verified claim and the registration are the same.
+  const named = payload[CLAIM.deploymentId];
+  const login = await consumeLoginRequest(deps.db, state, deps.clock(), typeof named === 'string' ? named : undefined);
   if (!login) throw new LtiLaunchError('state_missing');
   if (login.replayed) throw new LtiLaunchError('nonce_replayed');
   const platform = await resolvePlatform(deps, payload);
@@ -107,7 +110,8 @@ export async function checkIdToken(deps: LaunchCheckDeps, idToken: unknown, stat
   if (!parsed.success) throw new LtiLaunchError('missing_claims', { detail: parsed.error.issues.map((i) => i.path.join('.')).join(', ') });
   if (parsed.data[CLAIM.targetLinkUri] !== login.request.targetLinkUri) throw new LtiLaunchError('target_link_mismatch');
   const deploymentId = parsed.data[CLAIM.deploymentId];
-  if (!(await deploymentExists(deps.db, platform.issuer, platform.clientId, deploymentId))) {
+  const probed = login.deploymentKnown !== undefined && named === deploymentId && login.request.clientId === platform.clientId ? login.deploymentKnown : undefined;
+  if (!(probed ?? (await deploymentExists(deps.db, platform.issuer, platform.clientId, deploymentId)))) {
     if (deps.unknownDeployment === 'reject') throw new LtiLaunchError('unknown_deployment');
     await recordDeployment(deps.db, { issuer: platform.issuer, clientId: platform.clientId, deploymentId, source: 'launch' });
   }

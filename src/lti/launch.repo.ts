@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../platform/db/client';
 import { activityUrlOf } from './activity-url';
 import type { LaunchContext } from './launch.schema';
@@ -19,15 +19,28 @@ export async function peekLoginRequest(db: Db, state: string, now: Date): Promis
 
 /**
  * Marks a login request used and returns it; `replayed` when it had already been used, undefined when it
- * never existed (or expired).
+ * never existed (or expired). With `deploymentId` (as the id_token names it), also tells in the same
+ * statement whether that deployment is known for the login's platform registration (`deploymentKnown`).
  */
-export async function consumeLoginRequest(db: Db, state: string, now: Date): Promise<{ request: LoginRequest; replayed: boolean } | undefined> {
+export async function consumeLoginRequest(
+  db: Db,
+  state: string,
+  now: Date,
+  deploymentId?: string,
+): Promise<{ request: LoginRequest; replayed: boolean; deploymentKnown?: boolean } | undefined> {
+  const known =
+    deploymentId === undefined
+      ? sql<null>`null`
+      : sql<boolean>`exists (select 1 from ${ltiDeployments} where ${ltiDeployments.issuer} = ${ltiLoginRequests.issuer} and ${ltiDeployments.clientId} = ${ltiLoginRequests.clientId} and ${ltiDeployments.deploymentId} = ${deploymentId})`;
   const [used] = await db
     .update(ltiLoginRequests)
     .set({ usedAt: now })
     .where(and(eq(ltiLoginRequests.state, state), isNull(ltiLoginRequests.usedAt)))
-    .returning();
-  if (used) return used.expiresAt > now ? { request: used, replayed: false } : undefined;
+    .returning({ ...getTableColumns(ltiLoginRequests), deploymentKnown: known });
+  if (used) {
+    const { deploymentKnown, ...request } = used;
+    return request.expiresAt > now ? { request, replayed: false, ...(typeof deploymentKnown === 'boolean' ? { deploymentKnown } : {}) } : undefined;
+  }
   const [seen] = await db.select().from(ltiLoginRequests).where(eq(ltiLoginRequests.state, state));
   return seen ? { request: seen, replayed: true } : undefined;
 }

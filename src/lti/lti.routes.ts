@@ -19,7 +19,7 @@ import { purgeExpiredLtiData } from './ltijs.plugin';
 import { openLti, type LtiServices } from './registry';
 import { stateCookieName, stateCookieStandIn } from './cookieless';
 import { registrationRoutes } from './registration/registration.routes';
-import { continueUrl, resumeRoutes } from './resume.routes';
+import { continueToken, resumeRoutes } from './resume.routes';
 
 const slices = new WeakMap<AppContext, LtiServices>();
 
@@ -142,10 +142,12 @@ function platformOrigins(lti: LtiServices): { list: () => Promise<string[]>; cle
 export async function mountLti(app: Express, ctx: AppContext): Promise<void> {
   const lti = await openLti({ db: ctx.db, clock: ctx.clock, config: ctx.config, ltiKey: ctx.secrets.ltiKey }, async (launch, _req, res) => {
     const { launchId, userId, destination } = await completeLaunch(lti, launch, ctx.launchSessions);
-    await startLaunchSession(ctx, res, launchId);
     // Other slices may send the browser elsewhere first (people: the one-screen profile at the first launch).
     const next = await runLaunchHooks(ctx, { launch, launchId, userId, destination });
-    res.redirect(303, await continueUrl(ctx, launchId, next));
+    // The browser session and the continue token in one statement.
+    const cont = continueToken(ctx, launchId, next);
+    await startLaunchSession(ctx, res, launchId, {}, cont.insert);
+    res.redirect(303, cont.url);
   });
   slices.set(ctx, lti);
   ctx.jobs.register('lti-purge', 600_000, async () => (await purgeExpiredLtiData({ db: ctx.db, clock: ctx.clock })) + (await purgeLoginRates({ db: ctx.db, clock: ctx.clock })));

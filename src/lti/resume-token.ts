@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Db } from '../platform/db/client';
-import { consumeResumeToken, insertResumeToken, type ResumeKind } from './resume.repo';
+import type { SQL } from 'drizzle-orm';
+import { consumeResumeToken, insertResumeToken, resumeTokenInsert, type ResumeKind } from './resume.repo';
 
 /**
  * Tokens that carry a verified launch to a browser session, stored hashed, single-use and short-lived
@@ -19,11 +20,19 @@ const LIFETIME_MS: Record<ResumeKind, number> = { continue: 60_000, resume: 2 * 
 
 const hash = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
 
+const rowOf = (token: string, kind: ResumeKind, launchId: string, destination: string, now: Date) => ({ tokenHash: hash(token), kind, launchId, destination, createdAt: now, expiresAt: new Date(now.getTime() + LIFETIME_MS[kind]) });
+
 /** Issues a token of `kind` for a launch and where it lands; returns the token (shown once). */
 export async function issueResumeToken(db: Db, kind: ResumeKind, launchId: string, destination: string, now: Date): Promise<string> {
   const token = crypto.randomBytes(32).toString('base64url');
-  await insertResumeToken(db, { tokenHash: hash(token), kind, launchId, destination, createdAt: now, expiresAt: new Date(now.getTime() + LIFETIME_MS[kind]) });
+  await insertResumeToken(db, rowOf(token, kind, launchId, destination, now));
   return token;
+}
+
+/** A new token of `kind` and the statement that stores it, for the caller to run with its own write. */
+export function newResumeToken(db: Db, kind: ResumeKind, launchId: string, destination: string, now: Date): { token: string; insert: SQL } {
+  const token = crypto.randomBytes(32).toString('base64url');
+  return { token, insert: resumeTokenInsert(db, rowOf(token, kind, launchId, destination, now)) };
 }
 
 /** Uses a token: its launch and destination, `fresh` when this call used it; undefined when unknown or expired. */

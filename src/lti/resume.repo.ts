@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lt } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../platform/db/client';
 import { ltiResumeTokens } from './lti.tables';
 
@@ -7,6 +7,11 @@ export type ResumeKind = 'continue' | 'resume';
 /** Stores a resume token (by its hash). */
 export async function insertResumeToken(db: DbOrTx, row: typeof ltiResumeTokens.$inferInsert): Promise<void> {
   await db.insert(ltiResumeTokens).values(row);
+}
+
+/** The statement that stores a resume token, to be run with another write (the launch's new session). */
+export function resumeTokenInsert(db: DbOrTx, row: typeof ltiResumeTokens.$inferInsert): SQL {
+  return db.insert(ltiResumeTokens).values(row).getSQL();
 }
 
 /**

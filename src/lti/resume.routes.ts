@@ -1,10 +1,11 @@
+import type { SQL } from 'drizzle-orm';
 import express, { type Router } from 'express';
 import type { AppContext } from '../platform/context';
 import type { WebSession } from '../platform/session';
 import { startLaunchSession, type Actor } from './actor';
 import { findLaunchExtras } from './launch.repo';
 import { LtiLaunchError } from './lti.errors';
-import { issueResumeToken, useResumeToken } from './resume-token';
+import { issueResumeToken, newResumeToken, useResumeToken } from './resume-token';
 
 /**
  * After a launch: `/lti/continue` goes straight on when the session cookie of this launch came back, else
@@ -45,8 +46,11 @@ export function resumeRoutes(router: Router, ctx: AppContext): void {
   });
 }
 
-/** Issues the continue token of a verified launch: the redirect that follows the id_token post. */
-export async function continueUrl(ctx: AppContext, launchId: string, destination: string): Promise<string> {
-  const token = await issueResumeToken(ctx.db, 'continue', launchId, destination, ctx.clock.now());
-  return `/lti/continue?t=${encodeURIComponent(token)}`;
+/**
+ * The continue token of a verified launch, for the redirect that follows the id_token post, and the
+ * statement that stores it (run with the launch's new session: `startLaunchSession`).
+ */
+export function continueToken(ctx: AppContext, launchId: string, destination: string): { url: string; insert: SQL } {
+  const { token, insert } = newResumeToken(ctx.db, 'continue', launchId, destination, ctx.clock.now());
+  return { url: `/lti/continue?t=${encodeURIComponent(token)}`, insert };
 }

@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
-import { and, eq, gt, lt } from 'drizzle-orm';
-import type { NextFunction, Request, Response } from 'express';
+import { and, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
 import type { Clock } from './clock';
 import type { Db } from './db/client';
 import { webSessions } from './db/platform.tables';
@@ -27,11 +26,16 @@ export interface WebSession {
 export class SessionStore {
   constructor(private readonly deps: { db: Db; clock: Clock; ttlSeconds: number }) {}
 
-  /** Creates a session and returns it; the caller sets the cookie. */
-  async create(data: Record<string, unknown>): Promise<WebSession> {
+  /**
+   * Creates a session and returns it; the caller sets the cookie. `alongside`, a data-modifying statement
+   * (the launch's continue token), is run in the same statement: one round trip, both or neither.
+   */
+  async create(data: Record<string, unknown>, alongside?: SQL): Promise<WebSession> {
     const id = crypto.randomBytes(32).toString('base64url');
     const expiresAt = new Date(this.deps.clock.now().getTime() + this.deps.ttlSeconds * 1000);
-    await this.deps.db.insert(webSessions).values({ id, data, expiresAt });
+    const insert = this.deps.db.insert(webSessions).values({ id, data, expiresAt });
+    if (alongside) await this.deps.db.execute(sql`with s as (${insert.getSQL()}) ${alongside}`);
+    else await insert;
     return { id, data, expiresAt };
   }
 
@@ -58,13 +62,4 @@ export class SessionStore {
     const rows = await this.deps.db.delete(webSessions).where(lt(webSessions.expiresAt, this.deps.clock.now())).returning({ id: webSessions.id });
     return rows.length;
   }
-}
-
-/** Loads `res.locals.session` from the signed session cookie, when there is a live one. */
-export function loadSession(store: SessionStore, cookieName = SESSION_COOKIE) {
-  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const id = (req.signedCookies as Record<string, unknown> | undefined)?.[cookieName];
-    if (typeof id === 'string') res.locals.session = await store.get(id);
-    next();
-  };
 }
