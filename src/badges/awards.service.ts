@@ -6,7 +6,7 @@ import type { Logger } from '../platform/logger';
 import { activityIris, extensions, pseudonymOf } from '../xapi';
 import { findClass, findUser, hasAward, insertAwardOnce, listActiveClassesByKind, type AwardRow, type BadgeClassRow } from './badges.repo';
 import type { IssuerDeps } from './issuer';
-import { findEarners, findPositioningGain, findSessionCompletion, insertEarners, listProjectsJoined, listSessionCompletions, listUnmappedUsers, lockEarner } from './records.repo';
+import { findEarners, findPositioningGain, findSessionCompletion, insertEarners, listProjectsJoined, listSessionCompletions, listSessionsPresented, listUnmappedUsers, lockEarner } from './records.repo';
 import { RuleSchema, type Rule } from './rules';
 import { buildEarnedStatement, recordEarned } from './statement';
 
@@ -22,6 +22,7 @@ export interface AwardDeps {
 const COMPLETED = 'http://adlnet.gov/expapi/verbs/completed';
 const RATED = 'http://id.tincanapi.com/verb/rated';
 const JOINED = 'http://activitystrea.ms/schema/1.0/join';
+const HOSTED = 'http://activitystrea.ms/schema/1.0/host';
 
 type Json = Record<string, unknown>;
 
@@ -95,10 +96,10 @@ export async function awardFromStatements(tx: Tx, deps: AwardDeps, statements: J
     const verb = (s.verb as Json | undefined)?.id;
     const object = String((s.object as Json | undefined)?.id ?? '');
     const directly = (prefix: string) => object.startsWith(prefix) && !object.slice(prefix.length).includes('/');
-    return (verb === COMPLETED && directly(sessionPrefix)) || (verb === RATED && object.startsWith(competencePrefix)) || (verb === JOINED && directly(projectPrefix));
+    return ((verb === COMPLETED || verb === HOSTED) && directly(sessionPrefix)) || (verb === RATED && object.startsWith(competencePrefix)) || (verb === JOINED && directly(projectPrefix));
   });
   if (!relevant.length) return 0;
-  const classes = (await listActiveClassesByKind(tx, ['session-completed', 'sessions-count', 'positioning-gain', 'fabrique-joined']))
+  const classes = (await listActiveClassesByKind(tx, ['session-completed', 'sessions-count', 'positioning-gain', 'fabrique-joined', 'presented']))
     .map((c) => ({ id: c.id, rule: RuleSchema.safeParse(c.rule) }))
     .filter((c): c is { id: string; rule: { success: true; data: Rule } } => c.rule.success);
   if (!classes.length) return 0;
@@ -113,9 +114,10 @@ export async function awardFromStatements(tx: Tx, deps: AwardDeps, statements: J
     const userRef = earners.get(ifi)!;
     await lockEarner(tx, userRef);
     const objects = new Set(own.map((s) => String((s.object as Json).id)));
+    const verbs = new Set(own.map((s) => String((s.verb as Json).id)));
     const language = String((own[0]!.context as Json | undefined)?.language ?? 'fr');
     for (const c of classes) {
-      const evidence = await evaluate(tx, c.rule.data, { ifi, objects, base, sessionPrefix });
+      const evidence = await evaluate(tx, c.rule.data, { ifi, objects, verbs, base, sessionPrefix });
       if (!evidence || (await hasAward(tx, c.id, userRef))) continue;
       const badge = await findClass(tx, c.id);
       if (!badge) continue;
@@ -126,7 +128,7 @@ export async function awardFromStatements(tx: Tx, deps: AwardDeps, statements: J
 }
 
 /** The statement ids that meet a rule for one actor, when the new statements concern it; undefined otherwise. */
-async function evaluate(tx: Tx, rule: Rule, q: { ifi: string; objects: Set<string>; base: string; sessionPrefix: string }): Promise<string[] | undefined> {
+async function evaluate(tx: Tx, rule: Rule, q: { ifi: string; objects: Set<string>; verbs: Set<string>; base: string; sessionPrefix: string }): Promise<string[] | undefined> {
   const iris = activityIris(q.base);
   if (rule.kind === 'session-completed') {
     const iri = iris.session(rule.sessionId);
@@ -148,6 +150,11 @@ async function evaluate(tx: Tx, rule: Rule, q: { ifi: string; objects: Set<strin
     const prefix = `${q.base}/fabrique/projects/`;
     if (![...q.objects].some((o) => o.startsWith(prefix))) return undefined;
     const ids = await listProjectsJoined(tx, q.ifi, prefix);
+    return ids.length >= rule.count ? ids : undefined;
+  }
+  if (rule.kind === 'presented') {
+    if (!q.verbs.has(HOSTED) || ![...q.objects].some((o) => o.startsWith(q.sessionPrefix))) return undefined;
+    const ids = await listSessionsPresented(tx, q.ifi, q.sessionPrefix);
     return ids.length >= rule.count ? ids : undefined;
   }
   return undefined;

@@ -24,6 +24,7 @@ export function describeRule(t: Translate, rule: Rule, names: { session?: string
   if (rule.kind === 'positioning-gain') return plural(t, locale, 'badges.rules.positioning_gain_text', rule.gain, { competence: names.competence ?? `${rule.framework} ${rule.code}` });
   if (rule.kind === 'manual') return t('badges.rules.manual_text');
   if (rule.kind === 'fabrique-joined') return plural(t, locale, 'badges.rules.fabrique_joined_text', rule.count);
+  if (rule.kind === 'presented') return plural(t, locale, 'badges.rules.presented_text', rule.count);
   const parts = [plural(t, locale, 'badges.rules.sessions_count_text', rule.count)];
   if (rule.seriesId) parts.push(t('badges.rules.in_series', { series: names.series ?? '' }));
   if (rule.from && rule.to) parts.push(t('badges.rules.between', { from: parisDate(rule.from, locale), to: parisDate(rule.to, locale) }));

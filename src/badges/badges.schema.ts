@@ -23,7 +23,7 @@ export const BadgeFormSchema = z
     colour: z.enum(COLOURS, 'badges.errors.invalid').default('bleu'),
     competences: list,
     scope: z.enum(['course', 'academie'], 'badges.errors.invalid').default('course'),
-    rule_kind: z.enum(['session-completed', 'sessions-count', 'positioning-gain', 'fabrique-joined', 'manual'], 'badges.errors.rule_kind'),
+    rule_kind: z.enum(['session-completed', 'sessions-count', 'positioning-gain', 'fabrique-joined', 'presented', 'manual'], 'badges.errors.rule_kind'),
     session_id: optionalId,
     count: z.preprocess((v) => (v === '' ? undefined : v), int(1, 100, 'count').optional()),
     series_id: optionalId,
@@ -32,6 +32,7 @@ export const BadgeFormSchema = z
     competence: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^[\w.-]{1,64}:[\w.-]{1,32}$/, 'badges.errors.invalid').optional()),
     gain: z.preprocess((v) => (v === '' ? undefined : v), int(1, 7, 'gain').optional()),
     projects: z.preprocess((v) => (v === '' ? undefined : v), int(1, 20, 'projects_count').optional()),
+    presented: z.preprocess((v) => (v === '' ? undefined : v), int(1, 20, 'presented_count').optional()),
   })
   .superRefine((f, ctx) => {
     const need = (cond: boolean, path: string, key: string) => cond || ctx.addIssue({ code: 'custom', path: [path], message: `badges.errors.${key}` });
@@ -41,6 +42,7 @@ export const BadgeFormSchema = z
       need(!(f.from && f.to) || f.from <= f.to, 'to', 'period_reversed');
     }
     if (f.rule_kind === 'fabrique-joined') need(f.projects !== undefined, 'projects', 'projects_count');
+    if (f.rule_kind === 'presented') need(f.presented !== undefined, 'presented', 'presented_count');
     if (f.rule_kind === 'positioning-gain') {
       need(f.competence !== undefined, 'competence', 'competence_required');
       need(f.gain !== undefined, 'gain', 'gain');

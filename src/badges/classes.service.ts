@@ -73,6 +73,8 @@ async function ruleOf(deps: ClassDeps, actor: Actor, form: BadgeForm, today: str
     rule = { kind: 'positioning-gain', framework, code, gain: form.gain! };
   } else if (form.rule_kind === 'fabrique-joined') {
     rule = { kind: 'fabrique-joined', count: form.projects! };
+  } else if (form.rule_kind === 'presented') {
+    rule = { kind: 'presented', count: form.presented! };
   }
   if (form.scope === 'academie' && !actor.isAdmin) issues.push({ path: 'scope', message: 'badges.errors.academie_admin_only' });
   if (form.scope === 'course' && !actor.contextRef) issues.push({ path: 'scope', message: 'badges.errors.no_course' });

@@ -68,6 +68,7 @@ export function mountOrganiserRoutes(app: Express, ctx: AppContext, deps: Manage
       series: [opt('', t('badges.form.any_series'), ''), ...series.map((s) => opt(s.id, s.title, v('series_id', rule?.kind === 'sessions-count' ? (rule.seriesId ?? '') : '')))],
       count: v('count', rule?.kind === 'sessions-count' ? String(rule.count) : '3'),
       projects: v('projects', rule?.kind === 'fabrique-joined' ? String(rule.count) : '1'),
+      presented: v('presented', rule?.kind === 'presented' ? String(rule.count) : '1'),
       from: v('from', rule?.kind === 'sessions-count' ? (rule.from ?? '') : ''),
       to: v('to', rule?.kind === 'sessions-count' ? (rule.to ?? '') : ''),
       competenceOptions: [opt('', t('badges.form.choose'), ''), ...competences.map((c) => opt(`${c.framework}:${c.code}`, `${c.code} ${c.title}`, v('competence', rule?.kind === 'positioning-gain' ? `${rule.framework}:${rule.code}` : '')))],

@@ -9,6 +9,7 @@ import type { DbOrTx } from '../platform/db/client';
 const COMPLETED = 'http://adlnet.gov/expapi/verbs/completed';
 const RATED = 'http://id.tincanapi.com/verb/rated';
 const JOINED = 'http://activitystrea.ms/schema/1.0/join';
+const HOSTED = 'http://activitystrea.ms/schema/1.0/host';
 
 function rows<T>(result: unknown): T[] {
   return (Array.isArray(result) ? result : ((result as { rows?: T[] }).rows ?? [])) as T[];
@@ -71,6 +72,17 @@ export async function listProjectsJoined(db: DbOrTx, actorIfi: string, projectPr
     await db.execute(sql`select (array_agg(id order by seq))[1] as id from lrs_statements
       where actor_ifi = ${actorIfi} and verb_id = ${JOINED} and not voided
         and starts_with(object_activity_id, ${projectPrefix}) and strpos(substr(object_activity_id, ${projectPrefix.length + 1}), '/') = 0
+      group by object_activity_id`),
+  );
+  return r.map((x) => x.id);
+}
+
+/** Sessions the actor presented (`hosted` statements on a session activity; one statement id per session, the first). */
+export async function listSessionsPresented(db: DbOrTx, actorIfi: string, sessionPrefix: string): Promise<string[]> {
+  const r = rows<{ id: string }>(
+    await db.execute(sql`select (array_agg(id order by seq))[1] as id from lrs_statements
+      where actor_ifi = ${actorIfi} and verb_id = ${HOSTED} and not voided
+        and starts_with(object_activity_id, ${sessionPrefix}) and strpos(substr(object_activity_id, ${sessionPrefix.length + 1}), '/') = 0
       group by object_activity_id`),
   );
   return r.map((x) => x.id);
