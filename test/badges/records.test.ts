@@ -2,9 +2,13 @@ import crypto from 'node:crypto';
 import { expect } from 'chai';
 import { createCredential } from '../../src/lrs/credentials.service';
 import { pseudonymOf } from '../../src/xapi';
+import { sql } from 'drizzle-orm';
 import { createTestApp, TEST_SECRETS, type TestApp } from '../support/app';
+import { engine } from '../support/db';
 import { signIn, TEST_ISSUER } from '../support/factories';
 import { awardsOf, checkIn, checkinCode, courseWithSession, createBadge, earnedStatements, participant } from './helpers';
+
+const rows = <T>(r: unknown): T[] => (Array.isArray(r) ? r : ((r as { rows: T[] }).rows ?? [])) as T[];
 
 /** Awards computed from the learning records, whoever wrote them, exactly once even under concurrent writes. */
 describe('badges: awards from other tools’ statements and under concurrency', function () {
@@ -61,6 +65,54 @@ describe('badges: awards from other tools’ statements and under concurrency', 
     expect(awards).to.have.length(1);
     const earned = (await earnedStatements(t)).filter((s) => s.id === awards[0]!.statement_id);
     expect(earned).to.have.length(1);
+  });
+
+  // The race the per-person lock (lockEarner) exists for needs two transactions really open at once: PGlite
+  // runs one at a time, so this one is for PostgreSQL. The completion that meets the rule is held open in its
+  // transaction (a hook after the badges hook) while the other completion arrives; without the lock neither
+  // transaction sees the other's completion and nobody is awarded (run it with lockEarner removed: it fails).
+  it('on PostgreSQL: awards exactly once, with one earned statement, when the completion meeting the rule races another in a concurrent transaction', async function () {
+    if (engine !== 'postgres') this.skip();
+    const { organiser } = await courseWithSession(t);
+    const badgeId = await createBadge(organiser, { rule_kind: 'sessions-count', count: '3' });
+    const who = await signIn(t, { role: 'participant', contextId: 'course-race' });
+    // A first completion maps the person's pseudonym (badge_earners): the racing transactions then write no row in common.
+    expect((await post([completed(who.sub, crypto.randomUUID())])).status).to.equal(200);
+    const held = completed(who.sub, crypto.randomUUID());
+    let release = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    let entered = () => {};
+    const inside = new Promise<void>((r) => (entered = r));
+    const hook = async (_tx: unknown, statements: Array<Record<string, unknown>>) => {
+      if (!statements.some((s) => s.id === held.id)) return;
+      entered();
+      await gate;
+    };
+    const hooks = t.instants.ctx.afterStatementsStored;
+    hooks.push(hook);
+    try {
+      const first = post([held]);
+      await inside;
+      let secondDone = false;
+      const second = post([completed(who.sub, crypto.randomUUID())]).then((r) => ((secondDone = true), r));
+      // Until the second transaction waits for a lock (the per-person one) or, without it, has finished.
+      const waiting = async () =>
+        Number(rows<{ n: string }>(await t.database.db.execute(sql`select count(*)::text as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`))[0]!.n);
+      for (let i = 0; !secondDone && (await waiting()) === 0; i++) {
+        if (i > 400) throw new Error('the second completion neither waited nor finished');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      release();
+      expect((await first).status).to.equal(200);
+      expect((await second).status).to.equal(200);
+    } finally {
+      release();
+      hooks.splice(hooks.indexOf(hook), 1);
+    }
+    const awards = (await awardsOf(t, who.userId)).filter((a) => a.badge_class_id === badgeId);
+    expect(awards, 'awards of the badge').to.have.length(1);
+    const earned = (await earnedStatements(t)).filter((s) => String((s.statement.object as { id: string }).id).endsWith(`/${badgeId}`));
+    expect(earned.map((s) => s.id), 'earned statements of the badge').to.deep.equal([awards[0]!.statement_id]);
   });
 
   it('awards a session badge exactly once when the same completion is sent concurrently by several tools', async () => {
