@@ -6,11 +6,6 @@ import { ltiContexts, ltiDeployments, ltiLaunches, ltiLoginRequests, ltiResource
 
 export type LoginRequest = typeof ltiLoginRequests.$inferSelect;
 
-/** Records an OIDC login request we answered. */
-export async function insertLoginRequest(db: Db, row: typeof ltiLoginRequests.$inferInsert): Promise<void> {
-  await db.insert(ltiLoginRequests).values(row);
-}
-
 /** A live, unused login request, read without using it (platform storage asks the browser first). */
 export async function peekLoginRequest(db: Db, state: string, now: Date): Promise<LoginRequest | undefined> {
   const [row] = await db.select().from(ltiLoginRequests).where(and(eq(ltiLoginRequests.state, state), isNull(ltiLoginRequests.usedAt)));

@@ -8,13 +8,12 @@ import { AUTOSUBMIT_JS, COOKIES_JS } from './browser/resume-scripts';
 import { mountDemo } from './demo/demo.routes';
 import { checkIdToken } from './launch.checks';
 import { askPlatformStorage, newStorageBinding, renderStorageLogin, STORAGE_JS, storageStandIn, storageTargetOf } from './platform-storage';
-import { insertLoginRequest } from './launch.repo';
 import { completeLaunch } from './launch.service';
 import { runLaunchHooks } from './launch-hooks';
 import { launchUrlGate, ltijsBody } from './launch-url';
 import type { LaunchContext } from './launch.schema';
 import { LtiLaunchError } from './lti.errors';
-import { limitLogins, purgeLoginRates } from './login-rate';
+import { loginLimiter, purgeLoginRates, type LoginLimiter } from './login-rate';
 import { purgeExpiredLtiData } from './ltijs.plugin';
 import { openLti, type LtiServices } from './registry';
 import { stateCookieName, stateCookieStandIn } from './cookieless';
@@ -34,41 +33,48 @@ export function ltiOf(ctx: AppContext): LtiServices {
 const LTIJS_PATHS = new Set(['/', '/login', '/keys']);
 const LOGIN_LIFETIME_MS = 10 * 60_000;
 
-/** Records each OIDC login request ltijs answers (state, nonce, target) so the id_token can be bound to it. */
-function recordLogin(lti: LtiServices): RequestHandler {
+/**
+ * Records each OIDC login request ltijs answers (state, nonce, target) so the id_token can be bound to it,
+ * counting it against the address's login limit in the same statement; a request refused before ltijs
+ * answers is counted on its own.
+ */
+function recordLogin(lti: LtiServices, limit: LoginLimiter): RequestHandler {
   return async (req, res, next) => {
+    const refuse = (err: LtiLaunchError) => limit.count(req.ip).then(() => next(err), next);
     const params = { ...(req.query as Record<string, unknown>), ...((req.body as Record<string, unknown> | undefined) ?? {}) };
     const target = params.target_link_uri;
     // An empty iss would reach ltijs's getPlatform, which throws on it.
-    if (typeof params.iss !== 'string' || !params.iss || typeof params.login_hint !== 'string' || typeof target !== 'string') return next(new LtiLaunchError('bad_login_request'));
-    if (!target.startsWith(`${lti.config.http.publicUrl}/`)) return next(new LtiLaunchError('bad_login_request', { detail: 'target_link_uri is not Instants' }));
+    if (typeof params.iss !== 'string' || !params.iss || typeof params.login_hint !== 'string' || typeof target !== 'string') return refuse(new LtiLaunchError('bad_login_request'));
+    if (!target.startsWith(`${lti.config.http.publicUrl}/`)) return refuse(new LtiLaunchError('bad_login_request', { detail: 'target_link_uri is not Instants' }));
     // ltijs answers unknown and inactive platforms at login with callbacks that cannot reach our error page.
     const platform =
       typeof params.client_id === 'string'
         ? await lti.provider.findPlatform(params.iss, params.client_id)
         : (await lti.provider.listPlatforms()).find((p) => p.issuer === params.iss);
-    if (!platform) return next(new LtiLaunchError('unknown_platform'));
-    if (!platform.active) return next(new LtiLaunchError('inactive_platform'));
+    if (!platform) return refuse(new LtiLaunchError('unknown_platform'));
+    if (!platform.active) return refuse(new LtiLaunchError('inactive_platform'));
     const redirect = res.redirect.bind(res) as (url: string) => void;
     const storageTarget = storageTargetOf(params);
     const storage = storageTarget ? newStorageBinding() : undefined;
     (res as unknown as { redirect: (url: string) => void }).redirect = (url: string) => {
       const q = new URL(url).searchParams;
       const now = lti.clock.now();
-      insertLoginRequest(lti.db, {
-        state: q.get('state') ?? '',
-        nonce: q.get('nonce') ?? '',
-        issuer: params.iss as string,
-        clientId: q.get('client_id'),
-        targetLinkUri: target,
-        loginHint: params.login_hint as string,
-        ltiMessageHint: typeof params.lti_message_hint === 'string' ? params.lti_message_hint : null,
-        deploymentHint: typeof params.lti_deployment_id === 'string' ? params.lti_deployment_id : null,
-        storageTarget: storageTarget ?? null,
-        storageBinding: storage?.binding ?? null,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + LOGIN_LIFETIME_MS),
-      }).then(() => (storage ? renderStorageLogin(res, { platform, target: storageTarget!, state: q.get('state') ?? '', value: storage.value, authUrl: url }) : redirect(url)), next);
+      limit
+        .countAndStore(req.ip, {
+          state: q.get('state') ?? '',
+          nonce: q.get('nonce') ?? '',
+          issuer: params.iss as string,
+          clientId: q.get('client_id'),
+          targetLinkUri: target,
+          loginHint: params.login_hint as string,
+          ltiMessageHint: typeof params.lti_message_hint === 'string' ? params.lti_message_hint : null,
+          deploymentHint: typeof params.lti_deployment_id === 'string' ? params.lti_deployment_id : null,
+          storageTarget: storageTarget ?? null,
+          storageBinding: storage?.binding ?? null,
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + LOGIN_LIFETIME_MS),
+        })
+        .then(() => (storage ? renderStorageLogin(res, { platform, target: storageTarget!, state: q.get('state') ?? '', value: storage.value, authUrl: url }) : redirect(url)), next);
     };
     next();
   };
@@ -184,7 +190,7 @@ export async function mountLti(app: Express, ctx: AppContext): Promise<void> {
     res.set('access-control-allow-origin', '*');
     next();
   });
-  ltijsPart.use('/login', limitLogins({ db: ctx.db, clock: ctx.clock, perMinute: ctx.config.lti.loginLimitPerMinute }), recordLogin(lti));
+  ltijsPart.use('/login', recordLogin(lti, loginLimiter({ db: ctx.db, clock: ctx.clock, perMinute: ctx.config.lti.loginLimitPerMinute })));
   ltijsPart.post('/', precheckLaunch(lti));
   ltijsPart.use(lti.provider.app);
   ltijsPart.use(((err, _req, res, next) => {

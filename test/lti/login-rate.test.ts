@@ -50,6 +50,18 @@ describe('lti: login initiations rate-limited per client address, and purged', (
     expect(await rows(t, 'lti_login_requests')).to.equal(0);
   });
 
+  it('counts refused initiations (an unknown platform) against the same limit, and stores no login request for them', async () => {
+    clock.advance(60_000);
+    const before = await rows(t, 'lti_login_requests');
+    const unknown = () =>
+      fetch(`${t.url}/lti/login?${new URLSearchParams({ iss: 'https://unknown.example', client_id: 'x', login_hint: '2', target_link_uri: `${t.url}/lti` })}`, { redirect: 'manual', headers: { accept: 'text/html' } });
+    const statuses = (await Promise.all(Array.from({ length: LIMIT + 5 }, () => unknown()))).map((r) => r.status);
+    expect(statuses.filter((s) => s === 429)).to.have.length(5);
+    expect(statuses.filter((s) => s !== 429).every((s) => s >= 400 && s < 500)).to.equal(true);
+    expect((await login()).status, 'a valid login in the same minute').to.equal(429);
+    expect(await rows(t, 'lti_login_requests')).to.equal(before);
+  });
+
   it('keys IPv4 addresses as they are and IPv6 ones by their /64 network', () => {
     expect(clientKey('203.0.113.7')).to.equal('203.0.113.7');
     expect(clientKey('::ffff:203.0.113.7')).to.equal('203.0.113.7');
