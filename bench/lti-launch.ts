@@ -12,7 +12,7 @@ import { addPlatform, ltiOf } from '../src/lti';
 import { createTestApp } from '../test/support/app';
 import { registerSimulatorPlatform } from '../test/support/lti';
 import { SIMULATOR_CLIENT_ID, SIMULATOR_ISSUER } from '../test/support/lti-simulator';
-import { arg, load, percentile, runBench, withBenchDatabase } from './support';
+import { arg, load, percentile, printQueryShapes, runBench, withBenchDatabase } from './support';
 
 const pgAdmin = arg('--pg', 'postgres://postgres@127.0.0.1:5432/postgres');
 const LAUNCHES = Number(arg('--launches', '1000'));
@@ -55,8 +55,7 @@ async function main() {
       console.log(`  ${(LAUNCHES / wall).toFixed(0)} complete launches/s over ${wall.toFixed(1)} s, ${failures} failed`);
       console.log(`  latency per launch (4 requests): p50 ${pct(times, 50).toFixed(1)} ms   p95 ${pct(times, 95).toFixed(1)} ms   p99 ${pct(times, 99).toFixed(1)} ms   max ${times[times.length - 1]!.toFixed(1)} ms`);
       console.log(`  queries sent to PostgreSQL per launch (all 4 requests, counted through the pool; background jobs off): ${queries.toFixed(1)} (target ≤ 8)`);
-      const shapes = [...database.queryShapes!()].map(([shape, n]) => [shape, (n - (shapesBefore.get(shape) ?? 0)) / LAUNCHES] as const).filter(([, n]) => n > 0.01);
-      for (const [shape, n] of shapes.sort((a, b) => b[1] - a[1])) console.log(`    ${n.toFixed(2).padStart(5)}  ${shape}`);
+      printQueryShapes(shapesBefore, database.queryShapes!(), LAUNCHES);
       console.log(`  platform key-set fetches: ${keyFetches} during the ${LAUNCHES} measured launches (${((keyFetches * 1000) / LAUNCHES).toFixed(1)} per 1,000); ${(await fetches()) - fetchesAtStart} in all, warm-up included`);
       console.log(`  load average at the end of the run: ${during}`);
     } finally {

@@ -57,3 +57,19 @@ export function runBench(main: () => Promise<void>): void {
     },
   );
 }
+
+/**
+ * Prints the statements sent between two `queryShapes()` readings, per operation: how many of each shape
+ * and their mean time from sending to answer (round trip plus server time), the costliest first.
+ */
+export function printQueryShapes(before: Map<string, { n: number; ms: number }>, after: Map<string, { n: number; ms: number }>, operations: number, indent = '    '): void {
+  const rows = [...after]
+    .map(([shape, v]) => {
+      const b = before.get(shape) ?? { n: 0, ms: 0 };
+      return { shape, n: (v.n - b.n) / operations, ms: v.n - b.n ? (v.ms - b.ms) / (v.n - b.n) : 0 };
+    })
+    .filter((r) => r.n > 0.01)
+    .sort((a, b) => b.n * b.ms - a.n * a.ms);
+  console.log(`${indent}per operation   mean ms   statement`);
+  for (const r of rows) console.log(`${indent}${r.n.toFixed(2).padStart(13)}   ${r.ms.toFixed(2).padStart(7)}   ${r.shape}`);
+}

@@ -5,9 +5,10 @@
  */
 import { recordEvents, type LearningEvent } from '../src/xapi';
 import { addDestination } from '../src/xapi/forwarding/destinations';
+import { forwardingTargetsFor } from '../src/xapi/forwarding/targets';
 import { TEST_SECRETS, testConfig } from '../test/support/app';
 import { ALL_KINDS, buildEvent, buildEventSession } from '../test/xapi/fixtures';
-import { arg, runBench, withBenchDatabase } from './support';
+import { arg, load, printQueryShapes, runBench, withBenchDatabase } from './support';
 
 const pgAdmin = arg('--pg', 'postgres://postgres@127.0.0.1:5432/postgres');
 const total = Number(arg('--events', '4000'));
@@ -17,6 +18,8 @@ async function main() {
   await withBenchDatabase(pgAdmin, 'xrec', concurrency + 2, async (database) => {
     await addDestination(database.db, TEST_SECRETS.ltiKey, { name: 'bench', endpoint: 'http://127.0.0.1:9/xapi/', key: 'k', secret: 's' });
     const deps = { config: testConfig(), secrets: TEST_SECRETS };
+    // As in the app (mountXapi): the enabled destinations cached per instance, checked against their version.
+    forwardingTargetsFor(deps.config);
     const sessions = Array.from({ length: 20 }, () => buildEventSession());
     const event = (i: number): LearningEvent => buildEvent(ALL_KINDS[i % ALL_KINDS.length]!, { sub: String(i % 500), session: sessions[i % sessions.length] });
 
@@ -26,6 +29,7 @@ async function main() {
       let next = 0;
       let statements = 0;
       let deadlocks = 0;
+      const shapesBefore = database.queryShapes!();
       const started = process.hrtime.bigint();
       await Promise.all(
         Array.from({ length: concurrency }, async () => {
@@ -49,10 +53,12 @@ async function main() {
       );
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       console.log(
-        `recordEvents, ${perCall} event(s) per transaction, ${concurrency} concurrent: ${total} events (${statements} statements, ${statements} outbox rows) in ${seconds.toFixed(2)} s = ${Math.round(total / seconds)} events/s (${deadlocks} deadlock(s) retried)`,
+        `recordEvents, ${perCall} event(s) per transaction, ${concurrency} concurrent: ${total} events (${statements} statements, ${statements} outbox rows) in ${seconds.toFixed(2)} s = ${Math.round(total / seconds)} events/s (${deadlocks} deadlock(s) retried); load ${load()}`,
       );
+      console.log('  statements per transaction (counted through the pool):');
+      printQueryShapes(shapesBefore, database.queryShapes!(), Math.ceil(total / perCall));
     }
-  });
+  }, { countQueries: true });
 }
 
 runBench(main);

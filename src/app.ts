@@ -57,6 +57,7 @@ export async function createApp(deps: AppDeps): Promise<Instants> {
     frameAncestors: [],
     csrfExempt: ['/lti', '/xapi', '/api/'],
     afterStatementsStored: [],
+    alongsideStatementsStored: [],
     afterEventsRecorded: [],
     onClose: [],
     allow: createAllow(() => ctx.sessionAccess),

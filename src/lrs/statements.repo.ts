@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import { changeVersionsSql, type ChangeVersions } from '../platform/db/changes';
 import type { DbOrTx } from '../platform/db/client';
 import { WRITER_LOCK_CLASS, writersOldestSql } from './consistency';
@@ -29,11 +29,13 @@ const STATEMENT_REFS_SEEN = sql`,
 /**
  * Inserts statements and their index rows; returns what was inserted (an id stored meanwhile is skipped).
  * Rows travel as one JSON parameter per table (jsonb_to_recordset): one round trip whatever the batch size.
+ * `alongside`: other data-modifying statements run in the same statement (the forwarding outbox rows).
  */
 export async function insertStatementRows(
   tx: DbOrTx,
   rows: Array<Omit<StatementRow, 'seq'>>,
   refs: Array<{ agents: AgentRef[]; activities: ActivityRef[]; names: NameRef[] }>,
+  alongside: SQL[] = [],
 ): Promise<Array<{ seq: number; id: string }>> {
   const payload = JSON.stringify(
     rows.map((r) => ({
@@ -72,7 +74,10 @@ export async function insertStatementRows(
     nm as (
       insert into lrs_agent_names (ifi, name)
       select distinct x->>1, x->>2 from jsonb_array_elements(${JSON.stringify(names)}::jsonb) x join ins on ins.id = (x->>0)::uuid
-      on conflict do nothing)${rows.some((r) => r.objectStatementRef) ? STATEMENT_REFS_SEEN : sql``}
+      on conflict do nothing)${rows.some((r) => r.objectStatementRef) ? STATEMENT_REFS_SEEN : sql``}${sql.join(
+      alongside.map((statement, i) => sql`, ${sql.raw(`side${i}`)} as (${statement})`),
+      sql``,
+    )}
     select seq, id::text as id from ins`);
   const inserted = (result as unknown as { rows: Array<{ seq: string | number; id: string }> }).rows.map((r) => ({ seq: Number(r.seq), id: r.id }));
   return inserted;

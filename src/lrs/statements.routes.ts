@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Request, Response, Router } from 'express';
 import type { AppContext } from '../platform/context';
+import type { ChangeVersions } from '../platform/db/changes';
 import { CONSISTENT_THROUGH_UNKNOWN, readConsistentThrough } from './consistency';
 import type { CredentialCache } from './credential.cache';
 import type { Json } from './ifi';
@@ -67,11 +68,18 @@ async function write(ctx: AppContext, credentials: CredentialCache, res: Respons
     for (const s of valid) await checkSignatures(s, byHash);
   }
   const written = await ctx.db.transaction(async (tx) => {
-    const result = await writeStatements(tx, valid, { authority: authorityOf(ctx, res), version: lrs.version, now: () => ctx.clock.now(), credentialId: lrs.credential.id, validated: true });
+    const withIds = (ids: string[]) => (statements as Json[]).map((s, i) => ({ ...s, id: ids[i] }));
+    // The forwarding outbox rows are written by the statement that inserts the statements.
+    const alongside = async (versions: ChangeVersions, ids: string[]) => {
+      const out = [];
+      for (const ask of ctx.alongsideStatementsStored) out.push(...(await ask(tx, withIds(ids), versions)));
+      return out;
+    };
+    const result = await writeStatements(tx, valid, { authority: authorityOf(ctx, res), version: lrs.version, now: () => ctx.clock.now(), credentialId: lrs.credential.id, validated: true, alongside });
     // A credential from the cache revoked meanwhile: 401, and the transaction (with what it wrote) rolls back.
     await credentials.confirm(tx, lrs.authenticated, result.versions);
     if (parts.length) await saveAttachments(tx, parts);
-    const stored = (statements as Json[]).map((s, i) => ({ ...s, id: result.ids[i] }));
+    const stored = withIds(result.ids);
     for (const hook of ctx.afterStatementsStored) await hook(tx, stored, result.versions);
     return result;
   });

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { SQL } from 'drizzle-orm';
 import type { ChangeVersions } from '../platform/db/changes';
 import type { DbOrTx } from '../platform/db/client';
 import { ConflictError, ValidationError, type FieldIssue } from '../platform/errors';
@@ -25,6 +26,12 @@ export interface StoreOptions {
   validated?: boolean;
   /** Given the versions of the cached tables, read in the write's first query (no extra round trip). */
   onVersions?: (versions: ChangeVersions) => void;
+  /**
+   * Data-modifying statements to run in the statement that inserts the new statements (one round trip
+   * fewer: the forwarding outbox rows), given the versions read by the first query and the statements' ids.
+   * When nothing new is inserted they run on their own.
+   */
+  alongside?: (versions: ChangeVersions, ids: string[]) => Promise<SQL[]>;
 }
 
 /** The authority of statements Instants writes itself. */
@@ -138,10 +145,12 @@ export async function writeStatements(tx: DbOrTx, statements: unknown[], options
   }
 
   const fresh = completed.filter((s) => !existing.has(s.id as string));
+  const alongside = options.alongside ? await options.alongside(found.versions, ids) : [];
+  if (!fresh.length) for (const statement of alongside) await tx.execute(statement);
   if (fresh.length) {
     // A statement whose voiding statement arrived first is stored voided (Data §2.3.2).
     const rows = fresh.map((s) => ({ ...rowOf(s, options.credentialId ?? null), voided: found.voided.has(s.id as string) && (s.verb as Json).id !== VOIDED_VERB }));
-    const inserted = await insertStatementRows(tx, rows, fresh.map((s) => referencesOf(s)));
+    const inserted = await insertStatementRows(tx, rows, fresh.map((s) => referencesOf(s)), alongside);
     if (inserted.length < fresh.length) {
       // Another transaction stored some of these ids meanwhile: apply the same rule to them.
       const got = new Set(inserted.map((r) => r.id));

@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { CookieOptions, Express } from 'express';
 import type { Allow, SessionAccessResolver } from './access';
 import type { Clock } from './clock';
@@ -39,6 +40,12 @@ export interface AppContext extends AppDeps {
    * `versions`: the cached tables' versions, read by the write's first query (src/platform/db/changes.ts).
    */
   afterStatementsStored: Array<(tx: Tx, statements: Array<Record<string, unknown>>, versions?: ChangeVersions) => Promise<unknown>>;
+  /**
+   * Asked in the writing transaction, before an LRS client's statements are inserted (with their final
+   * ids), for data-modifying statements to run inside the insert itself: the xapi slice's forwarding outbox
+   * rows, one round trip fewer than a hook.
+   */
+  alongsideStatementsStored: Array<(tx: Tx, statements: Array<Record<string, unknown>>, versions: ChangeVersions) => Promise<SQL[]>>;
   /**
    * Called in the writing transaction after Instants records its own learning events (`recordEvents`, with
    * the statements as stored): the badges slice awards what the new records meet.

@@ -9,7 +9,8 @@ import { LearningEventSchema, VoidingEventSchema } from './events.schema';
 import { buildFabriqueStatements, FabriqueEventSchema, isFabriqueEvent, type FabriqueEvent } from './fabrique.events';
 import { matchesFilter, XAPI_OUTBOX_KIND } from './forwarding/destinations';
 import { existingForwardingTargets, loadForwardingTargets, type ForwardingTargets } from './forwarding/targets';
-import { enqueueOutbox, type NewOutboxRow } from './outbox/outbox';
+import type { SQL } from 'drizzle-orm';
+import { enqueueOutbox, outboxInserts, type NewOutboxRow } from './outbox/outbox';
 import { buildStatements, buildVoidingStatement, type BuildDeps } from './statement.builder';
 import { StatementSchema, VoidingStatementSchema, type Statement, type VoidingStatement } from './statement.schema';
 
@@ -62,10 +63,17 @@ export function prepareStatements(events: Array<LearningEvent | FabriqueEvent>, 
  */
 export async function recordEvents(tx: Tx, events: Array<LearningEvent | FabriqueEvent>, deps: RecordDeps): Promise<string[]> {
   if (!events.length) return [];
-  const statements = prepareStatements(events, buildDepsOf(deps));
-  let versions: ChangeVersions | undefined;
-  const ids = await storeStatements(tx, statements, { authority: SYSTEM_AUTHORITY, version: '1.0.3', onVersions: (v) => (versions = v) });
-  await enqueueForwarding(tx, statements, { targets: existingForwardingTargets(deps.config), versions });
+  return storeAndForward(tx, prepareStatements(events, buildDepsOf(deps)), deps);
+}
+
+/**
+ * Stores Instants' own statements in the LRS with their forwarding outbox rows written by the same
+ * statement (the destinations from the application's cache, checked against the versions read by the
+ * write's first query), then runs the `afterEventsRecorded` hooks. Returns the ids.
+ */
+async function storeAndForward(tx: Tx, statements: Array<Statement | VoidingStatement>, deps: RecordDeps): Promise<string[]> {
+  const targets = existingForwardingTargets(deps.config);
+  const ids = await storeStatements(tx, statements, { authority: SYSTEM_AUTHORITY, version: '1.0.3', alongside: (versions) => forwardingInserts(tx, statements, { targets, versions }) });
   for (const hook of deps.afterEventsRecorded ?? []) await hook(tx, statements);
   return ids;
 }
@@ -94,25 +102,15 @@ export async function recordVoiding(tx: Tx, events: VoidingEvent[], deps: Record
     const first = issues[0]!;
     throw new ValidationError(`Invalid voiding event at ${first.path}: ${first.message}`, issues, { messageKey: 'errors.validation_failed' });
   }
-  let versions: ChangeVersions | undefined;
-  const ids = await storeStatements(tx, statements, { authority: SYSTEM_AUTHORITY, version: '1.0.3', onVersions: (v) => (versions = v) });
-  await enqueueForwarding(tx, statements, { targets: existingForwardingTargets(deps.config), versions });
-  for (const hook of deps.afterEventsRecorded ?? []) await hook(tx, statements);
-  return ids;
+  return storeAndForward(tx, statements, deps);
 }
 
-/**
- * Enqueues statements for every enabled forwarding destination whose filter matches, in the caller's
- * transaction (the LRS API calls it for statements written by other clients). `stored`, `authority` and
- * `version` are dropped: the receiving LRS sets its own. With `targets` and the `versions` read by the
- * write, the destinations come from the application's cache while unchanged.
- */
-export async function enqueueForwarding(
-  tx: DbOrTx,
-  statements: Array<{ id: string; verb: { id: string }; object: { id?: unknown } }>,
-  options: { targets?: ForwardingTargets; versions?: ChangeVersions } = {},
-): Promise<number> {
-  if (!statements.length) return 0;
+type Forwardable = Array<{ id: string; verb: { id: string }; object: { id?: unknown } }>;
+type ForwardingOptions = { targets?: ForwardingTargets; versions?: ChangeVersions };
+
+/** The outbox rows of statements: one per enabled destination whose filter matches each statement. */
+async function forwardingRows(tx: DbOrTx, statements: Forwardable, options: ForwardingOptions): Promise<NewOutboxRow[]> {
+  if (!statements.length) return [];
   const destinations = options.targets ? await options.targets.enabled(tx, options.versions) : await loadForwardingTargets(tx);
   const rows: NewOutboxRow[] = [];
   for (const d of destinations) {
@@ -122,6 +120,25 @@ export async function enqueueForwarding(
       rows.push({ kind: XAPI_OUTBOX_KIND, destination: d.id, ref: s.id, payload });
     }
   }
+  return rows;
+}
+
+/**
+ * Enqueues statements for every enabled forwarding destination whose filter matches, in the caller's
+ * transaction (the LRS API calls it for statements written by other clients). `stored`, `authority` and
+ * `version` are dropped: the receiving LRS sets its own. With `targets` and the `versions` read by the
+ * write, the destinations come from the application's cache while unchanged.
+ */
+export async function enqueueForwarding(tx: DbOrTx, statements: Forwardable, options: ForwardingOptions = {}): Promise<number> {
+  const rows = await forwardingRows(tx, statements, options);
   await enqueueOutbox(tx, rows);
   return rows.length;
+}
+
+/**
+ * `enqueueForwarding` as statements to run inside the one that stores the statements (`alongside` of
+ * `storeStatements`): the same rows, one round trip fewer.
+ */
+export async function forwardingInserts(tx: DbOrTx, statements: Forwardable, options: ForwardingOptions = {}): Promise<SQL[]> {
+  return outboxInserts(tx, await forwardingRows(tx, statements, options));
 }

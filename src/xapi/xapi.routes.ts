@@ -9,7 +9,7 @@ import { xapiForwardHandler } from './forwarding/forward.handler';
 import { forwardingTargetsFor } from './forwarding/targets';
 import { destinationStatuses, listDeadLetters, replayDeadLetters, resendFrom } from './forwarding/operations';
 import { outboxOf } from './outbox/registry';
-import { enqueueForwarding } from './record.service';
+import { forwardingInserts } from './record.service';
 import { presentAdmin } from './xapi.present';
 
 /** The background job that delivers the outbox (every kind). */
@@ -34,7 +34,7 @@ export function mountXapi(app: Express, ctx: AppContext): void {
   ctx.jobs.register(OUTBOX_JOB, ctx.config.worker.intervalMs, () => box.runOnce());
   // Statements other tools write into our LRS are forwarded like our own; the enabled destinations are cached.
   const targets = forwardingTargetsFor(ctx.config);
-  ctx.afterStatementsStored.push((tx, statements, versions) => enqueueForwarding(tx, statements as Parameters<typeof enqueueForwarding>[1], { targets, versions }));
+  ctx.alongsideStatementsStored.push((tx, statements, versions) => forwardingInserts(tx, statements as Parameters<typeof forwardingInserts>[1], { targets, versions }));
 
   app.get('/admin/xapi', ctx.allow.admin(), async (req, res) => {
     const now = ctx.clock.now();

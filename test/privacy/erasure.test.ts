@@ -148,7 +148,7 @@ describe('privacy: a person’s data, exported and erased everywhere', function 
     expect(row!.id).to.not.equal(jeanne.userId);
     const fresh = await countRows(t.database.db, await loadSubject(t.database.db, TEST_SECRETS.pseudonymKey, row!.id));
     const held = Object.entries(fresh).filter(([, n]) => n > 0).map(([table]) => table);
-    expect(held).to.have.members(['lti_users', 'lti_launches', 'ltijs_documents', 'lti_login_requests', 'lti_resume_tokens', 'web_sessions', 'people_launch_values']);
+    expect(held).to.have.members(['lti_users', 'lti_launches', 'lti_login_requests', 'lti_resume_tokens', 'web_sessions', 'people_launch_values']);
     expect((await browser.get('/me/data')).status).to.equal(200);
   });
 });

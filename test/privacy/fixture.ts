@@ -12,8 +12,9 @@ import { buildEvent } from '../xapi/fixtures';
 
 /**
  * A person with data in every table the registry of personal data can search (issue 20): launched through
- * the LTI simulator (their user, launch, ltijs's token copies, login request, browser session, hand-over
- * token, `launched` record), learning records written by the real statement builder (statements, outbox,
+ * the LTI simulator (their user, launch, login request, browser session, hand-over
+ * token, `launched` record), ltijs's copies of their id_token and context as Instants kept them before
+ * issue 21 (a database carried over still holds some until they expire), learning records written by the real statement builder (statements, outbox,
  * copies at a forwarding destination, dashboard facts after the rollup), and rows of every other slice as
  * each slice stores them. `other`: a second person whose rows this one touches as an organiser would
  * (attendance marked, committee named, team invitation, award given), which an erasure detaches.
@@ -39,6 +40,9 @@ export async function personEverywhere(t: TestApp, o: { sub: string; given: stri
   const { id: userId } = await one<{ id: string }>(t, sql`select id from lti_users where sub = ${o.sub}`);
   const who = await loadSubject(db, TEST_SECRETS.pseudonymKey, userId);
   const { context_ref: contextRef, resource_link_ref: linkRef } = await one<{ context_ref: string; resource_link_ref: string }>(t, sql`select context_ref, resource_link_ref from lti_launches where user_ref = ${userId} limit 1`);
+  // ltijs's own copies (idtoken, contexttoken), no longer written since ltijs keeps none (LaunchBoundByTool).
+  for (const collection of ['idtoken', 'contexttoken'])
+    await db.execute(sql`insert into ltijs_documents (collection, doc, created_at, expires_at) values (${collection}, ${JSON.stringify({ iss: who.issuer, user: o.sub, userInfo: { name, email } })}::jsonb, now(), now() + interval '1 day')`);
 
   // Learning records: statements, then forwarded once (copies at the destination), then more left pending.
   const eventSession = { id: session.id, title: session.title, tool: session.tool, seriesId: null, seriesTitle: null, course: { issuer: who.issuer, contextId: o.contextId, title: `Cours ${o.contextId}` }, competences: [{ framework: 'crcn', code: '2.3', title: 'Collaborer' }] };

@@ -29,8 +29,11 @@ export interface Database {
   execInTransaction: ExecInTransaction;
   /** Statements sent so far, when opened with `countQueries` (benchmarks: queries per operation). */
   queries?(): number;
-  /** The statements sent so far by shape (their text up to the first parameter, cut at 90 characters), with `countQueries`. */
-  queryShapes?(): Map<string, number>;
+  /**
+   * The statements sent so far by shape (their text up to the first parameter, cut at 90 characters), with
+   * `countQueries`: how many, and the milliseconds from sending each to its answer (round trip and server time).
+   */
+  queryShapes?(): Map<string, { n: number; ms: number }>;
   close(): Promise<void>;
 }
 
@@ -49,7 +52,7 @@ export class DatabaseUnavailableError extends Error {
  * the pool replaces the client (it drops clients that are no longer queryable when they are released).
  */
 export async function openPostgres(url: string, poolSize = 10, options: { onConnectionLost?: (err: Error) => void; countQueries?: boolean } = {}): Promise<Database> {
-  const counter = { n: 0, shapes: new Map<string, number>() };
+  const counter = { n: 0, shapes: new Map<string, { n: number; ms: number }>() };
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000, Client: options.countQueries ? countingClient(counter) : MarkedClient, application_name: 'instants' });
   pool.on('error', () => undefined); // an idle client's error: the pool removes it, the connect listener reports it
   pool.on('connect', (client) => {
@@ -74,7 +77,7 @@ export async function openPostgres(url: string, poolSize = 10, options: { onConn
     async ping() {
       await pool.query('select 1');
     },
-    ...(options.countQueries ? { queries: () => counter.n, queryShapes: () => new Map(counter.shapes) } : {}),
+    ...(options.countQueries ? { queries: () => counter.n, queryShapes: () => new Map([...counter.shapes].map(([k, v]) => [k, { ...v }])) } : {}),
     async execInTransaction(fn) {
       const client = await pool.connect();
       try {
@@ -99,7 +102,7 @@ export async function openPostgres(url: string, poolSize = 10, options: { onConn
 }
 
 /** A pool client class that counts the statements it sends (benchmarks count queries per operation). */
-function countingClient(counter: { n: number; shapes: Map<string, number> }): typeof pg.Client {
+function countingClient(counter: { n: number; shapes: Map<string, { n: number; ms: number }> }): typeof pg.Client {
   class CountingClient extends MarkedClient {}
   const send = MarkedClient.prototype.query;
   (CountingClient.prototype as { query: unknown }).query = function (this: pg.Client, ...args: unknown[]) {
@@ -107,8 +110,16 @@ function countingClient(counter: { n: number; shapes: Map<string, number> }): ty
     const first = args[0] as string | { text?: string } | undefined;
     const text = (typeof first === 'string' ? first : (first?.text ?? '?')).replace(/\s+/g, ' ').trim();
     const shape = text.split('$1')[0]!.slice(0, 90);
-    counter.shapes.set(shape, (counter.shapes.get(shape) ?? 0) + 1);
-    return (send as (...a: unknown[]) => unknown).apply(this, args);
+    const entry = counter.shapes.get(shape) ?? { n: 0, ms: 0 };
+    counter.shapes.set(shape, entry);
+    entry.n++;
+    const started = performance.now();
+    const out = (send as (...a: unknown[]) => unknown).apply(this, args);
+    if (out && typeof (out as Promise<unknown>).then === 'function') {
+      const done = () => void (entry.ms += performance.now() - started);
+      (out as Promise<unknown>).then(done, done);
+    }
+    return out;
   };
   return CountingClient;
 }

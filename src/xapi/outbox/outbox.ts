@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Clock } from '../../platform/clock';
 import type { Db, DbOrTx } from '../../platform/db/client';
 import type { Logger } from '../../platform/logger';
@@ -50,11 +50,19 @@ export interface NewOutboxRow {
 /** Due at once, whatever the worker's clock says (the database's now() may be ahead of the application's). */
 export const DUE_NOW = new Date(0);
 
+const OUTBOX_CHUNK = 1000;
+const insertOf = (tx: DbOrTx, rows: NewOutboxRow[]) => tx.insert(outbox).values(rows.map((r) => ({ kind: r.kind, destination: r.destination, ref: r.ref ?? null, payload: r.payload, nextAttemptAt: DUE_NOW })));
+
 /** Writes outbox rows, in the caller's transaction, in the given order (ids follow it). */
 export async function enqueueOutbox(tx: DbOrTx, rows: NewOutboxRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 1000) {
-    await tx.insert(outbox).values(rows.slice(i, i + 1000).map((r) => ({ kind: r.kind, destination: r.destination, ref: r.ref ?? null, payload: r.payload, nextAttemptAt: DUE_NOW })));
-  }
+  for (let i = 0; i < rows.length; i += OUTBOX_CHUNK) await insertOf(tx, rows.slice(i, i + OUTBOX_CHUNK));
+}
+
+/** The statements that write outbox rows (in order), for the caller to run inside one of its own. */
+export function outboxInserts(tx: DbOrTx, rows: NewOutboxRow[]): SQL[] {
+  const out: SQL[] = [];
+  for (let i = 0; i < rows.length; i += OUTBOX_CHUNK) out.push(insertOf(tx, rows.slice(i, i + OUTBOX_CHUNK)).getSQL());
+  return out;
 }
 
 export interface OutboxOptions {
