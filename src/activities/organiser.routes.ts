@@ -9,7 +9,7 @@ import { competenceTitles, loadSession, managedSessions } from './catalog.port';
 import { releaseOffer, takeUpOffer } from './offers.service';
 import { addTopic, offersFor, sessionParticipants, toggleTopic, wishesFor } from './organiser.service';
 import { organiserNav } from './organiser.present';
-import { DRAFT_SCRIPTS, participantNav, type FieldErrors } from './participant.present';
+import { DRAFT_SCRIPTS, participantNav, presentMyOffers, type FieldErrors } from './participant.present';
 import { fieldErrors } from './participant.routes';
 import { makeOffer, myOffers, mySessions, upcomingSessions } from './participant.service';
 
@@ -25,7 +25,7 @@ async function renderOffers(res: Response, deps: ActivityDeps, errors: FieldErro
     title: t('activities.offers.title'),
     nav: participantNav(t, actor.sessionId, 'offers'),
     scripts: DRAFT_SCRIPTS,
-    offers: await myOffers(deps, actor),
+    offers: presentMyOffers(t, await myOffers(deps, actor)),
     competences,
     values,
     errors,

@@ -3,7 +3,7 @@ import { FREQUENCIES, OBSTACLES, SCALE_STEPS } from './activities.schema';
 import type { ActivityKind } from './activities.tables';
 import { renderDescription } from './catalog.port';
 import { CHECKIN_MARGIN_MS } from './checkin.service';
-import type { ActivityState, ParticipantView } from './participant.service';
+import type { ActivityState, OfferOutcome, ParticipantView } from './participant.service';
 
 /** Turns participant views into what the templates show (no rows reach a template). */
 
@@ -33,6 +33,33 @@ export function participantNav(t: Translate, sessionId: string | null, active: s
     { href: '/me/profile', label: t('people.nav.profile'), active: false },
     { href: '/fabrique', label: t('fabrique.nav.home'), active: false },
   ];
+}
+
+/** A message with a link in place of its `{name}` placeholder: the text either side of it (the template escapes both and the link's label). */
+function aroundPlaceholder(t: Translate, key: string, name: string): { before: string; after: string } {
+  const marker = `{${name}}`;
+  const text = t(key, { [name]: marker });
+  const at = text.indexOf(marker);
+  return at < 0 ? { before: text, after: '' } : { before: text.slice(0, at), after: text.slice(at + marker.length) };
+}
+
+/** "Mes propositions": each offer of the person with what became of it (the session linked when they may open it). */
+export function presentMyOffers(t: Translate, offers: Array<{ tool: string; description: string; createdAt: Date; outcome: OfferOutcome }>) {
+  return offers.map((o) => ({
+    tool: o.tool,
+    description: o.description,
+    createdAt: o.createdAt,
+    session:
+      o.outcome.kind === 'taken-up' ? { href: `/sessions/${o.outcome.session.id}`, title: o.outcome.session.title, ...aroundPlaceholder(t, 'activities.offers.mine_taken_up', 'session') } : null,
+    status:
+      o.outcome.kind === 'open'
+        ? t('activities.offers.mine_open')
+        : o.outcome.kind === 'taken-up-draft'
+          ? t('activities.offers.mine_taken_up_draft')
+          : o.outcome.kind === 'taken-up-deleted'
+            ? t('activities.offers.mine_taken_up_deleted')
+            : null,
+  }));
 }
 
 function sessionHeader(t: Translate, v: ParticipantView) {

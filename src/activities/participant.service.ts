@@ -10,7 +10,7 @@ import { SettingsSchemas } from './activities.schema';
 import type { OfferSchema } from './activities.schema';
 import type { ActivityKind } from './activities.tables';
 import type { ActivityDeps, Participant } from './answers.service';
-import { competenceTitles, loadResources, loadSession, type CatalogSession, type SessionResource } from './catalog.port';
+import { competenceTitles, loadResources, loadSession, sessionAccessFor, type CatalogSession, type SessionResource } from './catalog.port';
 import { eventBase, record } from './events';
 
 /** Reading what a participant sees, and the participant actions that are not answers. */
@@ -148,9 +148,39 @@ export async function makeOffer(deps: ActivityDeps, actor: Actor, input: z.infer
   return { ok: true as const };
 }
 
-/** The offers a person made. */
+/**
+ * What became of an offer, as its author may know it: not taken up; taken up for a session they may open
+ * (published or archived, or a draft they manage); for a draft they may not know of (no title: a draft is
+ * known only to its organisers); or for a session cancelled or deleted since.
+ */
+export type OfferOutcome =
+  | { kind: 'open' }
+  | { kind: 'taken-up'; session: { id: string; title: string } }
+  | { kind: 'taken-up-draft' }
+  | { kind: 'taken-up-deleted' };
+
+/** The offers a person made (theirs only: filtered by their user id), each with what became of it. */
 export async function myOffers(deps: ActivityDeps, actor: Actor) {
-  return (await listOffers(deps.db, { userRef: actor.userId })).map((r) => r.offer);
+  const offers = (await listOffers(deps.db, { userRef: actor.userId })).map((r) => r.offer);
+  const ids = [...new Set(offers.map((o) => o.takenUpSessionId).filter((id): id is string => id !== null))];
+  const outcomes = new Map<string, OfferOutcome>(
+    await Promise.all(
+      ids.map(async (id): Promise<[string, OfferOutcome]> => {
+        const [session, access] = await Promise.all([loadSession(deps.db, id), sessionAccessFor(deps.db, actor, id)]);
+        if (!session || !access || session.status === 'cancelled') return [id, { kind: 'taken-up-deleted' }];
+        if (session.status === 'draft' && access.relation !== 'manager') return [id, { kind: 'taken-up-draft' }];
+        return [id, { kind: 'taken-up', session: { id: session.id, title: session.title } }];
+      }),
+    ),
+  );
+  return offers.map((offer) => {
+    const outcome: OfferOutcome = offer.takenUpSessionId
+      ? (outcomes.get(offer.takenUpSessionId) ?? { kind: 'taken-up-deleted' })
+      : offer.takenUpStatementId
+        ? { kind: 'taken-up-deleted' }
+        : { kind: 'open' };
+    return { ...offer, outcome };
+  });
 }
 
 /** The D+30 follow-ups open for a person now (shown on every session page after a launch, and on "my sessions"). */
