@@ -5,6 +5,7 @@ import { validateStatements } from '../../src/lrs';
 import { pseudonymOf } from '../../src/xapi';
 import { createTestApp, TEST_SECRETS, type TestApp } from '../support/app';
 import { signIn, TEST_ISSUER } from '../support/factories';
+import { checkA11y, PHONE, withPage } from '../support/browser';
 import { csrfTokenFrom } from '../support/http';
 import { buildSession } from './helpers';
 
@@ -186,5 +187,90 @@ describe('activities: taking up an "I can present" offer for a session, and undo
     const second = (await offerRow(offerId)).taken_up_statement_id!;
     expect(second).to.not.equal(first);
     expect((await statement(second))!.voided).to.equal(false);
+  });
+
+  describe("what became of an offer, on its author's page (/me/offers)", () => {
+    /** The page's text without its tags, spaces collapsed (what a reader sees). */
+    const textOf = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#x27;/g, "'").replace(/\s+/g, ' ');
+    const release = async (who: Person, offerId: string) => who.browser.postForm(`/organiser/offers/${offerId}/release`, { _csrf: await csrfOf(who) });
+    const myOffersPage = async (who: Person) => {
+      const res = await who.browser.get('/me/offers');
+      expect(res.status).to.equal(200);
+      return res.text();
+    };
+
+    it('shows its author "Retenue pour la session « … »" with the session linked after a take-up, and no longer after a release', async () => {
+      const { organiser, author, offerId } = await course();
+      const { session } = await buildSession(t.database.db, { ownerContextRef: organiser.contextRef, title: `Tchap en service ${crypto.randomUUID().slice(0, 6)}` });
+      const before = await myOffersPage(author);
+      expect(textOf(before)).to.contain('Mes propositions').and.to.contain('Pas encore retenue').and.not.to.contain('Retenue pour');
+      expect((await takeUp(organiser, offerId, session.id)).status).to.equal(303);
+      const html = await myOffersPage(author);
+      expect(html).to.contain(`Retenue pour la session « <a href="/sessions/${session.id}">${session.title}</a> »`);
+      expect(textOf(html)).to.not.contain('Pas encore retenue');
+      // The link opens the session for its author.
+      expect((await author.browser.get(`/sessions/${session.id}`)).status).to.equal(200);
+      expect((await release(organiser, offerId)).status).to.equal(303);
+      const after = textOf(await myOffersPage(author));
+      expect(after).to.contain('Pas encore retenue').and.not.to.contain('Retenue pour').and.not.to.contain(session.title);
+    });
+
+    it('shows it in English with the same link for an author whose page is in English', async () => {
+      const { contextId, organiser } = await course();
+      const { session } = await buildSession(t.database.db, { ownerContextRef: organiser.contextRef, title: `Tchap in English ${crypto.randomUUID().slice(0, 6)}` });
+      const author = await signIn(t, { role: 'participant', contextId, locale: 'en' });
+      expect((await author.browser.postForm('/me/offers', { _csrf: await csrfOf(author, '/me/offers'), tool: 'Tchap', description: 'Service rooms' })).status).to.equal(303);
+      const offerId = rows<{ id: string }>(await t.database.db.execute(sql`select id from activity_offers where user_ref = ${author.userId}::uuid`))[0]!.id;
+      expect(textOf(await myOffersPage(author))).to.contain('My offers').and.to.contain('Not taken up yet');
+      expect((await takeUp(organiser, offerId, session.id)).status).to.equal(303);
+      const html = await myOffersPage(author);
+      expect(html).to.contain(`Taken up for the session “<a href="/sessions/${session.id}">${session.title}</a>”`);
+    });
+
+    it("shows another participant, even of the same course, nothing of someone else's offer or its take-up: only their own offers", async () => {
+      const { contextId, organiser, author, offerId } = await course();
+      const { session } = await buildSession(t.database.db, { ownerContextRef: organiser.contextRef, title: `Salons Tchap ${crypto.randomUUID().slice(0, 6)}` });
+      expect((await takeUp(organiser, offerId, session.id)).status).to.equal(303);
+      const other = await signIn(t, { role: 'participant', contextId, name: 'Dominique Petit' });
+      const empty = textOf(await myOffersPage(other));
+      expect(empty).to.not.contain('Mes propositions').and.not.to.contain('Montrer les salons de service').and.not.to.contain(session.title).and.not.to.contain('Retenue pour');
+      expect((await other.browser.postForm('/me/offers', { _csrf: await csrfOf(other, '/me/offers'), tool: 'Pix', description: 'Préparer la certification' })).status).to.equal(303);
+      const own = textOf(await myOffersPage(other));
+      expect(own).to.contain('Préparer la certification').and.to.contain('Pas encore retenue');
+      expect(own).to.not.contain('Montrer les salons de service').and.not.to.contain(session.title).and.not.to.contain('Retenue pour');
+      // The author still sees theirs.
+      expect(await myOffersPage(author)).to.contain(`<a href="/sessions/${session.id}">`);
+    });
+
+    it('names no draft the author may not know of, and shows a cancelled or deleted session as "une session supprimée", without a link', async () => {
+      const { organiser, author, offerId } = await course();
+      const { session: draft } = await buildSession(t.database.db, { ownerContextRef: organiser.contextRef, status: 'draft', title: `Brouillon ${crypto.randomUUID().slice(0, 6)}` });
+      expect((await takeUp(organiser, offerId, draft.id)).status).to.equal(303);
+      let html = await myOffersPage(author);
+      expect(textOf(html)).to.contain('Retenue pour une session en préparation').and.not.to.contain(draft.title);
+      expect(html).to.not.contain(`/sessions/${draft.id}`);
+      await t.database.db.execute(sql`update catalog_sessions set status = 'cancelled' where id = ${draft.id}::uuid`);
+      html = await myOffersPage(author);
+      expect(textOf(html)).to.contain('Retenue pour une session supprimée').and.not.to.contain(draft.title);
+      expect(html).to.not.contain(`/sessions/${draft.id}`);
+      await t.database.db.execute(sql`delete from catalog_sessions where id = ${draft.id}::uuid`);
+      expect((await offerRow(offerId)).taken_up_session_id).to.equal(null);
+      expect(textOf(await myOffersPage(author))).to.contain('Retenue pour une session supprimée');
+    });
+
+    it('lists a taken-up offer on a 360 px phone without sideways scrolling or axe violation (chromium)', async () => {
+      const { organiser, session, author, offerId } = await course();
+      expect((await takeUp(organiser, offerId, session.id)).status).to.equal(303);
+      await withPage(
+        t,
+        async (page) => {
+          await page.goto('/me/offers');
+          expect(await page.getByRole('link', { name: session.title }).getAttribute('href')).to.equal(`/sessions/${session.id}`);
+          expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).to.equal(0);
+          expect(await checkA11y(page)).to.deep.equal([]);
+        },
+        { signedIn: author.browser, context: { ...PHONE, viewport: { width: 360, height: 800 } } },
+      );
+    });
   });
 });
