@@ -44,6 +44,15 @@ export interface Instants {
 const SESSION_TTL_SECONDS = 12 * 3600;
 
 /** The composition root: builds every service from `deps` and mounts every slice. Opens nothing itself. */
+/** The LRS API (`/xapi` and below, as mounted by src/lrs), which needs none of the pages' middleware. */
+const isLrsApi = (path: string) => path === '/xapi' || path.startsWith('/xapi/') || path.startsWith('/xapi?');
+
+/** Runs a middleware for every request but the LRS API's. */
+const pagesOnly =
+  (mw: express.RequestHandler): express.RequestHandler =>
+  (req, res, next) =>
+    isLrsApi(req.path) ? next() : mw(req, res, next);
+
 export async function createApp(deps: AppDeps): Promise<Instants> {
   const app = express();
   const jobs = new JobRunner(deps.log);
@@ -80,15 +89,29 @@ export async function createApp(deps: AppDeps): Promise<Instants> {
         err: serializeError,
       },
       autoLogging: { ignore: (req) => ['/healthz', '/readyz'].includes(req.url ?? '') || (req.url ?? '').startsWith('/assets/') },
+      // The LRS API's successful requests are its hot path: logged at debug (not built at all at info);
+      // its refusals and failures, and every other request, at info as before.
+      customLogLevel: (req, res, err) => (!err && res.statusCode < 400 && isLrsApi(req.url ?? '') ? (deps.log.isLevelEnabled('debug') ? 'debug' : 'silent') : 'info'),
     }),
   );
-  app.use(async (_req, res, next) => {
+  // Pages only: the LRS API answers JSON to its own clients, never framed (no CSP frame-ancestors to build).
+  app.use(pagesOnly(async (_req, res, next) => {
     const lists = await Promise.all(ctx.frameAncestors.map((f) => f().catch(() => [] as string[])));
     res.locals.frameAncestors = [...new Set(lists.flat())];
     next();
-  });
-  app.use(
-    helmet({
+  }));
+  const headers = {
+    // Moodle shows tools in an iframe: framing is governed by CSP frame-ancestors, not X-Frame-Options.
+    frameguard: false,
+    crossOriginEmbedderPolicy: false,
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+    referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
+    strictTransportSecurity: deps.config.http.publicUrl.startsWith('https://'),
+  } as const;
+  // The LRS API gets the same headers but no Content-Security-Policy (JSON and attachments, never a page).
+  const apiHeaders = helmet({ ...headers, contentSecurityPolicy: false });
+  const pageHeaders = helmet({
+      ...headers,
       contentSecurityPolicy: {
         directives: {
           'default-src': ["'self'"],
@@ -100,14 +123,8 @@ export async function createApp(deps: AppDeps): Promise<Instants> {
           'upgrade-insecure-requests': deps.config.http.publicUrl.startsWith('https://') ? [] : null,
         },
       },
-      // Moodle shows tools in an iframe: framing is governed by CSP frame-ancestors, not X-Frame-Options.
-      frameguard: false,
-      crossOriginEmbedderPolicy: false,
-      crossOriginResourcePolicy: { policy: 'cross-origin' },
-      referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
-      strictTransportSecurity: deps.config.http.publicUrl.startsWith('https://'),
-    }),
-  );
+    });
+  app.use((req, res, next) => (isLrsApi(req.path) ? apiHeaders : pageHeaders)(req, res, next));
   const assets = { immutable: deps.config.env === 'production', maxAge: deps.config.env === 'production' ? '7d' : 0 };
   app.use('/assets/vendor/bootstrap', express.static(path.join(NODE_MODULES_DIR, 'bootstrap', 'dist'), assets));
   app.use('/assets/vendor/chart.js', express.static(path.join(NODE_MODULES_DIR, 'chart.js', 'dist'), assets));
@@ -123,17 +140,18 @@ export async function createApp(deps: AppDeps): Promise<Instants> {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', database: deps.database.kind, ...(reason ? { reason } : {}), ...(busy ? { busy } : {}) });
   });
 
-  app.use(cookieParser(deps.secrets.cookieSecret));
+  // The LRS API authenticates each request itself (Basic): no cookies, browser session, page language or actor.
+  app.use(pagesOnly(cookieParser(deps.secrets.cookieSecret)));
   const sessionCookie = sessionCookieName(deps.config.http.publicUrl);
   // The session and the actor of its launch in one query; the actor is applied after the language is chosen.
-  app.use(loadSessionWithActor(ctx, sessionCookie));
-  app.use(chooseLocale(deps.config, ctx.catalogues));
-  app.use(loadActor(ctx));
+  app.use(pagesOnly(loadSessionWithActor(ctx, sessionCookie)));
+  app.use(pagesOnly(chooseLocale(deps.config, ctx.catalogues)));
+  app.use(pagesOnly(loadActor(ctx)));
   const isExempt = (p: string) => ctx.csrfExempt.some((prefix) => p === prefix || p.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`));
   app.use((req, res, next) => (isExempt(req.path) ? next() : express.urlencoded({ extended: false, limit: '1mb' })(req, res, next)));
   app.use((req, res, next) => (isExempt(req.path) ? next() : express.json({ limit: '1mb' })(req, res, next)));
   // The LRS checks its own input (statements, documents, xAPI parameters) with the same primitives.
-  app.use(refuseUncleanInput({ skip: (p) => p === '/xapi' || p.startsWith('/xapi/') }));
+  app.use(refuseUncleanInput({ skip: isLrsApi }));
   const csrf = doubleCsrf({
     getSecret: () => deps.secrets.cookieSecret,
     getSessionIdentifier: (req) => String((req.signedCookies as Record<string, unknown>)?.[sessionCookie] ?? ''),
