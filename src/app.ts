@@ -91,7 +91,8 @@ export async function createApp(deps: AppDeps): Promise<Instants> {
       autoLogging: { ignore: (req) => ['/healthz', '/readyz'].includes(req.url ?? '') || (req.url ?? '').startsWith('/assets/') },
       // The LRS API's successful requests are its hot path: logged at debug (not built at all at info);
       // its refusals and failures, and every other request, at info as before.
-      customLogLevel: (req, res, err) => (!err && res.statusCode < 400 && isLrsApi(req.url ?? '') ? (deps.log.isLevelEnabled('debug') ? 'debug' : 'silent') : 'info'),
+      // (`originalUrl`: inside the mounted LRS router, express has taken /xapi off `url`.)
+      customLogLevel: (req, res, err) => (!err && res.statusCode < 400 && isLrsApi((req as express.Request).originalUrl ?? req.url ?? '') ? (deps.log.isLevelEnabled('debug') ? 'debug' : 'silent') : 'info'),
     }),
   );
   // Pages only: the LRS API answers JSON to its own clients, never framed (no CSP frame-ancestors to build).
