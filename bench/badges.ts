@@ -11,7 +11,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import { sql } from 'drizzle-orm';
 import { awardFromStatements, type AwardDeps } from '../src/badges/awards.service';
-import { insertClass } from '../src/badges/badges.repo';
+import { findAward, insertClass } from '../src/badges/badges.repo';
 import { credentialJwt, signedCredential, type DocumentDeps } from '../src/badges/documents.service';
 import { badgeUrls, type IssuerDeps } from '../src/badges/issuer';
 import { templateSvg } from '../src/badges/images';
@@ -76,7 +76,6 @@ async function main() {
     // Verification time per credential.
     const docs: DocumentDeps = { db: database.db, clock: systemClock, issuer };
     const awards = ((await database.db.execute(sql`select a.*, c.name from badge_awards a join badge_classes c on c.id = a.badge_class_id limit ${credentials}`)) as unknown as { rows: Array<Record<string, unknown>> }).rows;
-    const { findAward } = await import('../src/badges/badges.repo');
     const signTimes: number[] = [];
     const jwtSignTimes: number[] = [];
     const signed: Array<{ json: string; jwt: string }> = [];

@@ -69,6 +69,9 @@ export class LtijsDatabasePlugin implements LtijsHooks {
    * e.g. by the CLI, shows within PLATFORM_CACHE_MS).
    */
   private readonly platformCache = new Map<string, { at: number; rows: Doc[] | false }>();
+  /** Reads of expired entries in flight, shared by the callers that ask meanwhile; `generation` counts writes. */
+  private readonly loading = new Map<string, Promise<Doc[] | false>>();
+  private generation = 0;
 
   constructor(
     private readonly deps: { db: Db; clock: Clock },
@@ -128,13 +131,26 @@ export class LtijsDatabasePlugin implements LtijsHooks {
     const cacheKey = `${collection} ${queryJson(query)}`;
     const hit = this.platformCache.get(cacheKey);
     if (hit && Date.now() - hit.at < PLATFORM_CACHE_MS) return structuredClone(hit.rows);
-    const rows = await this.read(key, collection, query);
-    this.platformCache.set(cacheKey, { at: Date.now(), rows: structuredClone(rows) });
-    return rows;
+    // Concurrent launches when the entry expires share one read (and a write meanwhile discards it).
+    let loading = this.loading.get(cacheKey);
+    if (!loading) {
+      const generation = this.generation;
+      loading = this.read(key, collection, query).then((rows) => {
+        if (generation === this.generation) this.platformCache.set(cacheKey, { at: Date.now(), rows: structuredClone(rows) });
+        return rows;
+      });
+      this.loading.set(cacheKey, loading);
+      const forget = () => this.loading.get(cacheKey) === loading && this.loading.delete(cacheKey);
+      loading.then(forget, forget);
+    }
+    return structuredClone(await loading);
   }
 
   private forget(collection: string): void {
-    if (CACHED.has(collection)) this.platformCache.clear();
+    if (!CACHED.has(collection)) return;
+    this.platformCache.clear();
+    this.loading.clear();
+    this.generation++;
   }
 
   private async read(key: string | false, collection: string, query?: Doc): Promise<Doc[] | false> {

@@ -114,11 +114,17 @@ function countingClient(counter: { n: number; shapes: Map<string, { n: number; m
     counter.shapes.set(shape, entry);
     entry.n++;
     const started = performance.now();
+    const done = () => void (entry.ms += performance.now() - started);
+    // pool.query passes a callback; drizzle's transactions await a promise.
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof callback === 'function')
+      args[last] = (...r: unknown[]) => {
+        done();
+        return (callback as (...a: unknown[]) => unknown)(...r);
+      };
     const out = (send as (...a: unknown[]) => unknown).apply(this, args);
-    if (out && typeof (out as Promise<unknown>).then === 'function') {
-      const done = () => void (entry.ms += performance.now() - started);
-      (out as Promise<unknown>).then(done, done);
-    }
+    if (out && typeof (out as Promise<unknown>).then === 'function') (out as Promise<unknown>).then(done, done);
     return out;
   };
   return CountingClient;
