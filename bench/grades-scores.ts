@@ -8,7 +8,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { loadRoster, queueSessionScore } from '../src/grades';
-import { openPostgres, PGLITE_EXTENSIONS, wrapPglite, type Database } from '../src/platform/db/client';
+import { openPostgres, PGLITE_EXTENSIONS, PGLITE_START_PARAMS, wrapPglite, type Database } from '../src/platform/db/client';
 import { migrate } from '../src/platform/db/migrate';
 import type { SimMember } from '../test/support/platform-services';
 import { postScore } from '../src/grades/ags.client';
@@ -22,7 +22,7 @@ const ROSTER = 2000;
 
 async function openDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
   if (!pgAdmin) {
-    const database = wrapPglite(await PGlite.create({ extensions: PGLITE_EXTENSIONS }));
+    const database = wrapPglite(await PGlite.create({ extensions: PGLITE_EXTENSIONS, startParams: PGLITE_START_PARAMS }));
     return { database, drop: () => database.close() };
   }
   const admin = new pg.Client({ connectionString: pgAdmin });

@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { openPostgres, PGLITE_EXTENSIONS, wrapPglite, type Database } from '../../src/platform/db/client';
+import { openPostgres, PGLITE_EXTENSIONS, PGLITE_START_PARAMS, wrapPglite, type Database } from '../../src/platform/db/client';
 import { migrate } from '../../src/platform/db/migrate';
 
 /**
@@ -43,7 +43,7 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
 /** Builds the migrated template once per run (called by the root hook). */
 export async function buildTemplate(): Promise<void> {
   if (engine === 'pglite') {
-    const client = await PGlite.create({ extensions: PGLITE_EXTENSIONS });
+    const client = await PGlite.create({ extensions: PGLITE_EXTENSIONS, startParams: PGLITE_START_PARAMS });
     const database = wrapPglite(client);
     await migrate(database);
     for (const setup of templateSetups) await setup(database);
@@ -67,9 +67,9 @@ export async function dropTemplate(): Promise<void> {
 /** A fresh, migrated database for one test file; `close()` also drops it on PostgreSQL. */
 export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<Database & { url?: string }> {
   if (engine === 'pglite') {
-    if (options.empty) return wrapPglite(await PGlite.create({ extensions: PGLITE_EXTENSIONS }));
+    if (options.empty) return wrapPglite(await PGlite.create({ extensions: PGLITE_EXTENSIONS, startParams: PGLITE_START_PARAMS }));
     if (!pgliteDump) await buildTemplate();
-    return wrapPglite(await PGlite.create({ loadDataDir: pgliteDump, extensions: PGLITE_EXTENSIONS }));
+    return wrapPglite(await PGlite.create({ loadDataDir: pgliteDump, extensions: PGLITE_EXTENSIONS, startParams: PGLITE_START_PARAMS }));
   }
   if (!pgTemplate && !options.empty) await buildTemplate();
   const name = `instants_t_${runId}_${++counter}`;

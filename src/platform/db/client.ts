@@ -157,13 +157,20 @@ export function wrapPglite(client: PGlite, onClose?: () => void): Database {
 /** Contrib extensions loaded into every PGlite (migrations `create extension` them; PostgreSQL ships them as contrib). */
 export const PGLITE_EXTENSIONS = { pg_trgm };
 
+/**
+ * PGlite's start parameters with smaller shared buffers (32MB instead of PostgreSQL's 128MB): the
+ * WebAssembly heap holds them, and the operating system's file cache already keeps the data files of one
+ * embedded instance. Measured by bench/pglite-memory.ts: resident memory about 150 MB lower, writes as fast.
+ */
+export const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
+
 /** Opens the embedded PGlite database under `dataDir/pglite`, refusing a directory another process holds. */
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
-  if (dataDir === undefined) return wrapPglite(await PGlite.create({ extensions: PGLITE_EXTENSIONS }));
+  if (dataDir === undefined) return wrapPglite(await PGlite.create({ extensions: PGLITE_EXTENSIONS, startParams: PGLITE_START_PARAMS }));
   const dir = path.join(dataDir, 'pglite');
   const release = acquireLock(path.join(dataDir, 'pglite.lock'));
   try {
-    const client = await PGlite.create(dir, { extensions: PGLITE_EXTENSIONS });
+    const client = await PGlite.create(dir, { extensions: PGLITE_EXTENSIONS, startParams: PGLITE_START_PARAMS });
     return wrapPglite(client, release);
   } catch (cause) {
     release();
