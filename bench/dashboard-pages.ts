@@ -188,6 +188,7 @@ async function main() {
     console.log(`participations (facts): ${facts?.n ?? '?'}`);
     console.log(`rollup catch-up from empty: ${firstRead} statements in ${catchUpSeconds.toFixed(1)} s = ${Math.round(firstRead / catchUpSeconds)} statements/s`);
     console.log(`full rebuild: ${rebuilt} statements in ${rebuildSeconds.toFixed(1)} s`);
+    console.log(`peak RSS of the process (server and bench): ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
     console.log(`page times over ${REQUESTS} requests (after 3 warm-ups); load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}:`);
     for (const [label, p, mean] of results) console.log(`  ${label.padEnd(60)} p95 ${p.toFixed(0).padStart(5)} ms   mean ${mean.toFixed(0).padStart(5)} ms`);
     for (let i = 0; i + 1 < results.length; i += 2) {
