@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
 import { createCredential } from '../../src/lrs/credentials.service';
@@ -49,10 +50,31 @@ describe('xapi: forwarding to a second Instants instance (its LRS on loopback)',
     await source.database.db.execute(sql`update xapi_destinations set enabled = false where id = ${target2.destinationId}`);
   });
 
-  async function createTestCredentialPair() {
+  it('queues a posted statement for forwarding in the statement that stores it, again when it is posted again, and not when it is refused', async () => {
+    const pair = await createTestCredentialPair('instance-queued-together');
+    const id = crypto.randomUUID();
+    const statement = { id, actor: { mbox: 'mailto:h5p@ac-dijon.fr' }, verb: { id: 'http://adlnet.gov/expapi/verbs/experienced' }, object: { id: 'https://h5p.ac-dijon.fr/content/2' } };
+    const post = (body: unknown) =>
+      fetch(`${source.url}/xapi/statements`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-experience-api-version': '1.0.3', authorization: pair.sourceAuth }, body: JSON.stringify(body) });
+    const queued = async () => Number(rowsOf<{ n: string }>(await source.database.db.execute(sql`select count(*)::text as n from outbox where ref = ${id} and destination = ${pair.destinationId}`))[0]!.n);
+    expect((await post(statement)).status).to.equal(200);
+    expect(await queued(), 'stored and queued together').to.equal(1);
+    // The same statement again: nothing new is stored, its forwarding is queued on its own (the receiver counts a repeat as delivered).
+    expect((await post(statement)).status).to.equal(200);
+    expect(await queued()).to.equal(2);
+    // Same id, other content: 409, and nothing queued with it.
+    expect((await post({ ...statement, verb: { id: 'http://adlnet.gov/expapi/verbs/completed' } })).status).to.equal(409);
+    expect(await queued()).to.equal(2);
+    // Both copies reach the other instance, which keeps the statement once.
+    await drain(source);
+    expect((await storedIds(target)).filter((x) => x === id)).to.have.length(1);
+    await source.database.db.execute(sql`update xapi_destinations set enabled = false where id = ${pair.destinationId}`);
+  });
+
+  async function createTestCredentialPair(name = 'instance-other-tools') {
     const writer = await createCredential(source.database.db, { name: 'h5p', scopes: ['statements/write'] });
     const { key, secret } = await createCredential(target.database.db, { name: 'from source (other tools)', scopes: ['statements/write', 'statements/read'] });
-    const d = await addDestination(source.database.db, TEST_SECRETS.ltiKey, { name: 'instance-other-tools', endpoint: `${target.url}/xapi/`, key, secret, version: '1.0.3', batchSize: 50 });
+    const d = await addDestination(source.database.db, TEST_SECRETS.ltiKey, { name, endpoint: `${target.url}/xapi/`, key, secret, version: '1.0.3', batchSize: 50 });
     return { sourceAuth: `Basic ${Buffer.from(`${writer.key}:${writer.secret}`).toString('base64')}`, destinationId: d.id };
   }
 
