@@ -66,27 +66,25 @@ export async function findPositioningGain(db: DbOrTx, q: { actorIfi: string; com
   return r[0] ? [r[0].before_id, r[0].after_id] : undefined;
 }
 
-/** Fabrique projects whose team the actor joined (one statement id per project, the first). */
-export async function listProjectsJoined(db: DbOrTx, actorIfi: string, projectPrefix: string): Promise<string[]> {
+/**
+ * The distinct activities directly under `prefix` (a Fabrique project, a session) on which the actor has a
+ * statement with `verb` that is not voided: one statement id per activity, the first.
+ */
+async function listActivitiesWithVerb(db: DbOrTx, actorIfi: string, verb: string, prefix: string): Promise<string[]> {
   const r = rows<{ id: string }>(
     await db.execute(sql`select (array_agg(id order by seq))[1] as id from lrs_statements
-      where actor_ifi = ${actorIfi} and verb_id = ${JOINED} and not voided
-        and starts_with(object_activity_id, ${projectPrefix}) and strpos(substr(object_activity_id, ${projectPrefix.length + 1}), '/') = 0
+      where actor_ifi = ${actorIfi} and verb_id = ${verb} and not voided
+        and starts_with(object_activity_id, ${prefix}) and strpos(substr(object_activity_id, ${prefix.length + 1}), '/') = 0
       group by object_activity_id`),
   );
   return r.map((x) => x.id);
 }
 
-/** Sessions the actor presented (`hosted` statements on a session activity; one statement id per session, the first). */
-export async function listSessionsPresented(db: DbOrTx, actorIfi: string, sessionPrefix: string): Promise<string[]> {
-  const r = rows<{ id: string }>(
-    await db.execute(sql`select (array_agg(id order by seq))[1] as id from lrs_statements
-      where actor_ifi = ${actorIfi} and verb_id = ${HOSTED} and not voided
-        and starts_with(object_activity_id, ${sessionPrefix}) and strpos(substr(object_activity_id, ${sessionPrefix.length + 1}), '/') = 0
-      group by object_activity_id`),
-  );
-  return r.map((x) => x.id);
-}
+/** Fabrique projects whose team the actor joined. */
+export const listProjectsJoined = (db: DbOrTx, actorIfi: string, projectPrefix: string) => listActivitiesWithVerb(db, actorIfi, JOINED, projectPrefix);
+
+/** Sessions the actor presented (`hosted` statements on a session activity). */
+export const listSessionsPresented = (db: DbOrTx, actorIfi: string, sessionPrefix: string) => listActivitiesWithVerb(db, actorIfi, HOSTED, sessionPrefix);
 
 /** Known users for pseudonymous actor IFIs (`account:<issuer> <pseudonym>`). */
 export async function findEarners(db: DbOrTx, ifis: string[]): Promise<Map<string, string>> {
