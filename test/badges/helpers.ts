@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
-import type { TestApp } from '../support/app';
+import { createCredential } from '../../src/lrs/credentials.service';
+import { createTestApp, type TestApp } from '../support/app';
 import { signIn } from '../support/factories';
 import { Browser, csrfTokenFrom } from '../support/http';
 import { buildSession } from '../activities/helpers';
@@ -8,8 +9,6 @@ import { buildSession } from '../activities/helpers';
 /** Test helpers of the badges slice: a course with its organiser and session, badges created through the form, completions by check-in. */
 
 export type Person = Awaited<ReturnType<typeof signIn>>;
-
-const rows = <T>(r: unknown): T[] => (Array.isArray(r) ? r : ((r as { rows: T[] }).rows ?? [])) as T[];
 
 /** An organiser of a fresh course and a published session of that course (no activity required: attendance completes it). */
 export async function courseWithSession(t: TestApp, contextId = `course-${Math.random().toString(36).slice(2)}`) {
@@ -100,4 +99,14 @@ export async function verifyOnPage(t: TestApp, fields: Record<string, string>, f
   if (file) form.append('file', new Blob([new Uint8Array(file.data)], { type: file.type }), file.name);
   const res = await visitor.request(`/badges/verify?_csrf=${encodeURIComponent(csrf)}`, { method: 'POST', body: form });
   return { status: res.status, html: await res.text() };
+}
+
+/** Rows of a raw query, whichever engine answered. */
+export const rows = <T>(r: unknown): T[] => (Array.isArray(r) ? r : ((r as { rows: T[] }).rows ?? [])) as T[];
+
+/** An app and the Basic authorization of "another tool" writing into its LRS (all scopes). */
+export async function appWithOtherTool(): Promise<{ t: TestApp; auth: string }> {
+  const t = await createTestApp();
+  const c = await createCredential(t.database.db, { name: 'Autre outil', scopes: ['all'] });
+  return { t, auth: `Basic ${Buffer.from(`${c.key}:${c.secret}`).toString('base64')}` };
 }

@@ -1,15 +1,12 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
 import { sql } from 'drizzle-orm';
-import { createCredential } from '../../src/lrs/credentials.service';
 import { pseudonymOf } from '../../src/xapi';
 import { buildSession } from '../activities/helpers';
-import { createTestApp, TEST_SECRETS, type TestApp } from '../support/app';
+import { TEST_SECRETS, type TestApp } from '../support/app';
 import { signIn, TEST_ISSUER } from '../support/factories';
 import { csrfTokenFrom } from '../support/http';
-import { awardsOf, courseWithSession, createBadge, earnedStatements, postBadgeForm, type Person } from './helpers';
-
-const rows = <T>(r: unknown): T[] => (Array.isArray(r) ? r : ((r as { rows: T[] }).rows ?? [])) as T[];
+import { appWithOtherTool, awardsOf, courseWithSession, createBadge, earnedStatements, postBadgeForm, rows, type Person } from './helpers';
 
 /** The `presented` rule (issue 19): N distinct sessions presented, read from `hosted` statements, ours (offers taken up) or other tools'. */
 describe('badges: the "presented N Instants" rule, from offers taken up and from other tools’ statements', function () {
@@ -17,9 +14,7 @@ describe('badges: the "presented N Instants" rule, from offers taken up and from
   let t: TestApp;
   let auth: string;
   before(async () => {
-    t = await createTestApp();
-    const c = await createCredential(t.database.db, { name: 'Autre outil', scopes: ['all'] });
-    auth = `Basic ${Buffer.from(`${c.key}:${c.secret}`).toString('base64')}`;
+    ({ t, auth } = await appWithOtherTool());
   });
   after(async () => t.close());
 

@@ -1,14 +1,11 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
-import { createCredential } from '../../src/lrs/credentials.service';
 import { pseudonymOf } from '../../src/xapi';
 import { sql } from 'drizzle-orm';
-import { createTestApp, TEST_SECRETS, type TestApp } from '../support/app';
+import { TEST_SECRETS, type TestApp } from '../support/app';
 import { engine } from '../support/db';
 import { signIn, TEST_ISSUER } from '../support/factories';
-import { awardsOf, checkIn, checkinCode, courseWithSession, createBadge, earnedStatements, participant } from './helpers';
-
-const rows = <T>(r: unknown): T[] => (Array.isArray(r) ? r : ((r as { rows: T[] }).rows ?? [])) as T[];
+import { appWithOtherTool, awardsOf, checkIn, checkinCode, courseWithSession, createBadge, earnedStatements, participant, rows } from './helpers';
 
 /** Awards computed from the learning records, whoever wrote them, exactly once even under concurrent writes. */
 describe('badges: awards from other tools’ statements and under concurrency', function () {
@@ -16,9 +13,7 @@ describe('badges: awards from other tools’ statements and under concurrency', 
   let t: TestApp;
   let auth: string;
   before(async () => {
-    t = await createTestApp();
-    const c = await createCredential(t.database.db, { name: 'Autre outil', scopes: ['all'] });
-    auth = `Basic ${Buffer.from(`${c.key}:${c.secret}`).toString('base64')}`;
+    ({ t, auth } = await appWithOtherTool());
   });
   after(async () => t.close());
 
